@@ -1,0 +1,89 @@
+/**
+ * The live model of one monitored cluster (contract §2), built by the pure reducer in reducer.ts.
+ * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
+ */
+import type { Map as IMap } from 'immutable';
+
+export type WorkerRunState = 'ready' | 'busy' | 'leaving' | 'unknown';
+
+export interface WorkerState {
+  id: string;
+  host: string | null;
+  pid: number | null;
+  startedAt: number | null;
+  /** advertised heartbeat period; null when the data did not say */
+  heartbeatMs: number | null;
+  state: WorkerRunState;
+  meta: unknown;
+  /** false once the node is gone: the worker stays in the model, shown down */
+  up: boolean;
+  /** beat time = the worker znode's mtime */
+  lastBeat: number;
+  /** session that owns the worker's ephemeral node (hex) */
+  session: string;
+  /** when the node was gone, and why */
+  leftAt: number | null;
+  leftReason: 'leaving' | 'crash' | null;
+  /** the reason its data is invalid, or null */
+  invalid: string | null;
+}
+
+export interface MasterState {
+  id: string | null;
+  since: number | null;
+  /** the master znode's czxid, decimal */
+  epoch: string;
+  /** session that owns R/master (hex) */
+  session: string;
+  invalid: string | null;
+}
+
+export interface CandidateState {
+  /** znode name under R/election, e.g. n_0000000003 */
+  node: string;
+  seq: number;
+  id: string | null;
+  session: string;
+}
+
+export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';
+
+export interface TaskProgress {
+  worker: string | null;
+  done: number;
+  total: number;
+  state: 'running' | 'done' | 'failed';
+  message: string | null;
+  updatedAt: number | null;
+  /** session that owns R/status/<task> */
+  session: string;
+}
+
+export interface TaskState {
+  id: string;
+  /** R/tasks/<task> data, parsed when JSON, else the text; null when absent */
+  data: unknown;
+  /** true while R/tasks/<task> exists */
+  exists: boolean;
+  /** worker from R/assign/<worker>/<task>, or null */
+  worker: string | null;
+  progress: TaskProgress | null;
+  state: TaskRunState;
+}
+
+export interface ClusterModel {
+  name: string;
+  root: string;
+  master: MasterState | null;
+  candidates: IMap<string, CandidateState>;
+  workers: IMap<string, WorkerState>;
+  tasks: IMap<string, TaskState>;
+  /** how many DataInvalid were seen */
+  invalidCount: number;
+  /** paths whose data is currently invalid, with the reason */
+  invalid: IMap<string, string>;
+  /** a full sync has completed */
+  synced: boolean;
+  /** the collector's session is disconnected/expired: what we show may be stale */
+  blind: boolean;
+}

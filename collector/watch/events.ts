@@ -1,0 +1,70 @@
+/**
+ * Events of the watch layer: what the collector observed in ZooKeeper, in order.
+ * These are the input of the cluster model reducer and the unit of a recording
+ * (see replay/), so they are plain JSON-serialisable data.
+ */
+
+/** A znode's Stat, with 64-bit values as decimal strings (zxids) or hex (session ids). */
+export interface ZnodeStat {
+  /** zxid of the create, decimal string. The master's czxid is its epoch. */
+  czxid: string;
+  /** zxid of the last data change, decimal string. */
+  mzxid: string;
+  /** create time, ms since the epoch (server clock). */
+  ctime: number;
+  /** last data change time, ms since the epoch (server clock). A worker's beat time. */
+  mtime: number;
+  version: number;
+  cversion: number;
+  /** session id that owns an ephemeral node as 16 hex digits; "0000000000000000" when persistent. */
+  ephemeralOwner: string;
+  dataLength: number;
+  numChildren: number;
+}
+
+/** A change to one znode of a monitored cluster. */
+export interface NodeEvent {
+  kind: 'added' | 'changed' | 'removed';
+  /** configured cluster name */
+  cluster: string;
+  /** path relative to the cluster root without a leading slash: "workers/w1", "assign/w1/t7", "master" */
+  path: string;
+  /** the node's stat; for "removed" the last stat that was known */
+  stat: ZnodeStat;
+  /**
+   * The node's data as UTF-8 text; null when the node has no data or when it was larger than
+   * the collector's data limit (stat.dataLength tells the real size). For "removed": the last known data.
+   */
+  data: string | null;
+  /** when the collector observed it, ms since the epoch (the collector's injected clock) */
+  time: number;
+  /** set when the change was found by a resync after a blind period (disconnect or expiry) */
+  afterBlind?: true;
+}
+
+export type ConnectionState = 'connected' | 'disconnected' | 'expired' | 'reconnected';
+
+/** The collector's own ZooKeeper session changed state. Applies to every cluster. */
+export interface ConnectionEvent {
+  kind: 'connection';
+  state: ConnectionState;
+  time: number;
+  /** session id, 16 hex digits, when connected */
+  sessionId?: string;
+  /** why, for disconnected/expired: "probe timeout", "socket closed", ... */
+  reason?: string;
+}
+
+/** A full read of a cluster's tree finished (first sync, or resync after a blind period). */
+export interface SyncEvent {
+  kind: 'synced';
+  cluster: string;
+  time: number;
+  /** number of znodes in the mirrored tree */
+  nodes: number;
+  afterBlind?: true;
+}
+
+export type WatchEvent = NodeEvent | ConnectionEvent | SyncEvent;
+
+export const PERSISTENT_OWNER = '0000000000000000';
