@@ -1,0 +1,81 @@
+/**
+ * The zod schema of the `zkpulse collect` config (contract §3 plus the collector's own knobs).
+ * Input: the merged raw object (YAML file < environment < flags, numbers already numbers).
+ * Output: CollectConfig, with defaults filled in and `http` parsed into host and port.
+ */
+import { z } from 'zod';
+import {
+  CLUSTER_NAME,
+  checkHttpUrl,
+  checkUserPassword,
+  checkZkConnect,
+  checkZkPath,
+  parseHostPort,
+  type HostPort,
+} from './validators.ts';
+
+export const DEFAULT_HTTP = '127.0.0.1:7070';
+export const DEFAULTS = {
+  sessionTimeout: 10_000,
+  probeIntervalMs: 2_000,
+  probeTimeoutMs: 3_000,
+  maxDataBytes: 65_536,
+} as const;
+
+/** A string checked by one of the validators (null = fine, else the reason). */
+function checked(check: (value: string) => string | null) {
+  return z.string({ error: 'expected a string' }).superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const nonEmpty = z.string({ error: 'expected a string' }).refine((v) => v.trim() !== '', 'must not be empty');
+
+function integer(min: number, max: number, unit: string) {
+  return z
+    .number({ error: `expected a number (${unit})` })
+    .int(`expected a whole number (${unit})`)
+    .min(min, `must be between ${min} and ${max} ${unit}`)
+    .max(max, `must be between ${min} and ${max} ${unit}`);
+}
+
+const clusterName = z.string().regex(CLUSTER_NAME, 'cluster names may only contain letters, digits, "_", "." and "-"');
+const clusterRoot = checked((root) => checkZkPath(root, 'root'));
+
+const httpAddress = checked((text) => {
+  const parsed = parseHostPort(text);
+  return typeof parsed === 'string' ? parsed : null;
+}).transform((text): HostPort => parseHostPort(text) as HostPort);
+
+const url = checked(checkHttpUrl);
+
+export const collectConfigSchema = z
+  .object({
+    zk: checked(checkZkConnect),
+    zkAuth: checked(checkUserPassword).optional(),
+    sessionTimeout: integer(1000, 60_000, 'ms').default(DEFAULTS.sessionTimeout),
+    clusters: z
+      .record(clusterName, clusterRoot, { error: 'expected a map of cluster name to root path' })
+      .refine((m) => Object.keys(m).length > 0, 'at least one cluster is required'),
+    influx: url.optional(),
+    http: httpAddress.prefault(DEFAULT_HTTP),
+    webhook: z
+      .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(url, { error: 'expected a URL or a list of URLs' }))
+      .default([]),
+    webhookSecret: nonEmpty.optional(),
+    apiToken: nonEmpty.optional(),
+    record: nonEmpty.optional(),
+    instance: nonEmpty.refine((v) => !/[\r\n]/.test(v), 'must be a single line'),
+    probeIntervalMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeIntervalMs),
+    probeTimeoutMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeTimeoutMs),
+    maxDataBytes: integer(1, 1_048_576, 'bytes').default(DEFAULTS.maxDataBytes),
+    /** the alert rules' section, validated by the alerts module; passed through untouched */
+    alerts: z.unknown().optional(),
+  })
+  .strict();
+
+export type CollectConfig = z.output<typeof collectConfigSchema>;
+/** The keys of the config file (every collect flag is one of them). */
+export type CollectConfigKey = keyof z.input<typeof collectConfigSchema>;
+export const CONFIG_KEYS = Object.keys(collectConfigSchema.shape) as CollectConfigKey[];

@@ -1,0 +1,118 @@
+/**
+ * Where config values come from, and how each key is named to the user in error messages:
+ * `--session-timeout` (flag), `config: sessionTimeout` (YAML file), `ZKPULSE_SESSION_TIMEOUT` (environment).
+ */
+import { ConfigError } from './errors.ts';
+import type { CollectConfigKey } from './schema.ts';
+
+export type Source = 'file' | 'env' | 'flag' | 'default';
+
+/** The flags object of `zkpulse collect` as commander hands it over (camelCase, repeatables as arrays). */
+export interface CollectFlags {
+  config?: string;
+  zk?: string;
+  zkAuth?: string;
+  sessionTimeout?: string | number;
+  /** repeated `--cluster name=root` */
+  cluster?: string[];
+  influx?: string;
+  http?: string;
+  /** repeated `--webhook url` */
+  webhook?: string[];
+  webhookSecret?: string;
+  apiToken?: string;
+  record?: string;
+  instance?: string;
+  probeIntervalMs?: string | number;
+  probeTimeoutMs?: string | number;
+  maxDataBytes?: string | number;
+}
+
+const NUMERIC_KEYS = new Set<CollectConfigKey>(['sessionTimeout', 'probeIntervalMs', 'probeTimeoutMs', 'maxDataBytes']);
+
+/** Keys that may come from the environment (ZKPULSE_<UPPER_SNAKE>): handy for secrets kept off the command line. */
+export const ENV_KEYS: readonly CollectConfigKey[] = [
+  'zk',
+  'zkAuth',
+  'sessionTimeout',
+  'influx',
+  'http',
+  'webhookSecret',
+  'apiToken',
+  'record',
+  'instance',
+  'probeIntervalMs',
+  'probeTimeoutMs',
+  'maxDataBytes',
+];
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+export function flagName(key: CollectConfigKey): string {
+  if (key === 'clusters') return '--cluster';
+  return `--${kebab(key)}`;
+}
+
+export function envName(key: CollectConfigKey): string {
+  return `ZKPULSE_${kebab(key).replace(/-/g, '_').toUpperCase()}`;
+}
+
+/** The user-facing name of a value: `--cluster crawler`, `config: clusters.crawler`, `ZKPULSE_HTTP`. */
+export function describeKey(path: readonly PropertyKey[], source: Source): string {
+  const key = String(path[0]) as CollectConfigKey;
+  if (source === 'flag') {
+    return key === 'clusters' && path.length > 1 ? `--cluster ${String(path[1])}` : flagName(key);
+  }
+  if (source === 'env') return envName(key);
+  const dotted = path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+  return `config: ${dotted}`;
+}
+
+/** Strict whole number from a flag or variable ("5000" yes, "5s" / "" no). */
+function toNumber(text: string, label: string): number {
+  if (!/^\s*\d+\s*$/.test(text)) throw new ConfigError(`${label}: expected a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** `name=root` pairs of repeated --cluster flags → the clusters map. */
+function clustersFromFlags(pairs: readonly string[]): Record<string, string> {
+  const clusters: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--cluster: expected name=root, got ${JSON.stringify(pair)}`);
+    const name = pair.slice(0, eq);
+    if (Object.hasOwn(clusters, name)) throw new ConfigError(`--cluster ${name}: given twice`);
+    clusters[name] = pair.slice(eq + 1);
+  }
+  return clusters;
+}
+
+/** The flags object → raw config values (strings still unchecked, numbers converted). */
+export function valuesFromFlags(flags: CollectFlags): Partial<Record<CollectConfigKey, unknown>> {
+  const out: Partial<Record<CollectConfigKey, unknown>> = {};
+  for (const [name, value] of Object.entries(flags)) {
+    if (value === undefined || name === 'config') continue;
+    if (name === 'cluster') {
+      out.clusters = clustersFromFlags(value as string[]);
+    } else {
+      const key = name as CollectConfigKey;
+      out[key] = NUMERIC_KEYS.has(key) && typeof value === 'string' ? toNumber(value, flagName(key)) : value;
+    }
+  }
+  return out;
+}
+
+/** ZKPULSE_* variables → raw config values. */
+export function valuesFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<Record<CollectConfigKey, unknown>> {
+  const out: Partial<Record<CollectConfigKey, unknown>> = {};
+  for (const key of ENV_KEYS) {
+    const value = env[envName(key)];
+    if (value === undefined) continue;
+    out[key] = NUMERIC_KEYS.has(key) ? toNumber(value, envName(key)) : value;
+  }
+  return out;
+}
