@@ -1,0 +1,73 @@
+/**
+ * The watch layer of the collector: one ZooKeeper session, one TreeWatcher per cluster root,
+ * and a single ordered stream of watch events (node changes, syncs and connection states).
+ */
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { WatchEvent } from './events.ts';
+import { TreeWatcher } from './tree-watcher.ts';
+import type { ZkSession } from '../zk/session.ts';
+
+export interface ClusterRoot {
+  name: string;
+  root: string;
+}
+
+export interface ClusterWatchOptions {
+  session: ZkSession;
+  clusters: ClusterRoot[];
+  maxDataBytes: number;
+  now: () => number;
+  onError?: (cluster: string, path: string, err: unknown) => void;
+  readTimeoutMs?: number;
+}
+
+export class ClusterWatch {
+  private readonly subject = new Subject<WatchEvent>();
+  /** every watch event, in the order observed */
+  readonly events$: Observable<WatchEvent> = this.subject.asObservable();
+  private readonly trees: TreeWatcher[];
+  private stateSub: Subscription | null = null;
+  private everConnected = false;
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: ClusterWatchOptions) {
+    this.trees = opts.clusters.map(
+      (c) =>
+        new TreeWatcher({
+          cluster: c.name,
+          root: c.root,
+          session: opts.session,
+          maxDataBytes: opts.maxDataBytes,
+          now: opts.now,
+          emit: (e) => this.subject.next(e),
+          onError: (path, err) => opts.onError?.(c.name, path, err),
+          readTimeoutMs: opts.readTimeoutMs,
+        }),
+    );
+  }
+
+  /** Subscribe to the session's states, then start it. Subscribe to events$ before calling. */
+  start(): void {
+    this.stateSub = this.opts.session.states$.subscribe((state) => {
+      this.subject.next(state);
+      if (state.state === 'connected' || state.state === 'reconnected') {
+        const afterBlind = this.everConnected;
+        this.everConnected = true;
+        this.syncing = Promise.all(this.trees.map((t) => t.sync(afterBlind))).then(() => undefined);
+      }
+    });
+    this.opts.session.start();
+  }
+
+  /** Resolves when the sync started by the latest (re)connect has finished. */
+  whenSynced(): Promise<void> {
+    return this.syncing;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.trees) t.stop();
+    this.stateSub?.unsubscribe();
+    await this.opts.session.close();
+    this.subject.complete();
+  }
+}

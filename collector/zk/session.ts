@@ -1,0 +1,259 @@
+/**
+ * The collector's ZooKeeper session, with liveness we own.
+ *
+ * node-zookeeper-client has no read timeout: through a silent partition it stays "connected"
+ * (its issue #13). We probe the server with a timed request; when it does not answer in time we
+ * report `disconnected` and rebuild the client, re-attaching to the same session (id + password)
+ * so that a partition shorter than the session timeout costs no session. The server tells us when
+ * the session is gone (`expired`); then we start a new one. Each new client is a new generation:
+ * callers re-read what they watch when `reconnected`/`connected` comes (see tree-watcher.ts).
+ */
+import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
+import { Subject, type Observable } from 'rxjs';
+import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
+import { hardenZooKeeperClient, onClientSocketError } from './harden.ts';
+import { longToHex } from './stat.ts';
+
+export interface ZkSessionOptions {
+  connectString: string;
+  sessionTimeout: number;
+  /** digest credentials "user:password" */
+  auth?: string;
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  now: () => number;
+  /** receives errors the library threw in its socket handler, and failed probes */
+  onWarning?: (message: string) => void;
+}
+
+/** A ZooKeeper error code of the library (NO_NODE = -101, ...). */
+export function zkErrorCode(err: unknown): number | undefined {
+  const e = err as { getCode?: () => number } | null;
+  return typeof e?.getCode === 'function' ? e.getCode() : undefined;
+}
+
+export const NO_NODE = -101;
+export const NODE_EXISTS = -110;
+
+export class RequestTimeoutError extends Error {
+  constructor(op: string, path: string, ms: number) {
+    super(`${op} ${path}: no answer within ${ms} ms`);
+  }
+}
+
+type Watcher = (event: zookeeper.Event) => void;
+
+interface DiscardableManager {
+  state: number;
+  socket?: { destroy(): void };
+  connect(): void;
+  onSocketConnected(): void;
+}
+
+export class ZkSession {
+  private readonly stateSubject = new Subject<ConnectionEvent>();
+  /** connection states in order: connected, disconnected, reconnected, expired */
+  readonly states$: Observable<ConnectionEvent> = this.stateSubject.asObservable();
+
+  private current: Client | null = null;
+  private generation = 0;
+  private state: ConnectionState | 'new' = 'new';
+  private session: { id: Buffer; password: Buffer } | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probing = false;
+  private closed = false;
+
+  constructor(private readonly opts: ZkSessionOptions) {
+    hardenZooKeeperClient();
+  }
+
+  start(): void {
+    this.build('start');
+    this.probeTimer = setInterval(() => void this.probe(), this.opts.probeIntervalMs);
+    this.probeTimer.unref();
+  }
+
+  get connected(): boolean {
+    return this.state === 'connected' || this.state === 'reconnected';
+  }
+
+  get connectionState(): ConnectionState | 'new' {
+    return this.state;
+  }
+
+  /** current session id as 16 hex digits, or null before the first connect */
+  get sessionId(): string | null {
+    return this.session ? longToHex(this.session.id) : null;
+  }
+
+  /** The live client; throws before start(). For writers (agent, demo) that manage their own ops. */
+  get client(): Client {
+    if (!this.current) throw new Error('ZkSession not started');
+    return this.current;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    const client = this.current;
+    this.current = null;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      const done = setTimeout(resolve, 1000);
+      done.unref();
+      client.once('disconnected', () => {
+        clearTimeout(done);
+        resolve();
+      });
+      try {
+        client.close();
+      } catch {
+        resolve();
+      }
+    });
+    this.stateSubject.complete();
+  }
+
+  private emit(state: ConnectionState, reason?: string): void {
+    this.state = state;
+    const event: ConnectionEvent = { kind: 'connection', state, time: this.opts.now() };
+    if (this.session && (state === 'connected' || state === 'reconnected')) event.sessionId = longToHex(this.session.id);
+    if (reason) event.reason = reason;
+    this.stateSubject.next(event);
+  }
+
+  /** Make a new client. With `resume`, it re-attaches to the current session. */
+  private build(why: 'start' | 'resume' | 'expired'): void {
+    const old = this.current;
+    if (old) this.discard(old);
+    const gen = ++this.generation;
+    const options: Record<string, unknown> = { sessionTimeout: this.opts.sessionTimeout, spinDelay: 200, retries: 0 };
+    if (why === 'resume' && this.session) {
+      options.sessionId = this.session.id;
+      options.sessionPassword = this.session.password;
+    }
+    const client = zookeeper.createClient(this.opts.connectString, options);
+    this.current = client;
+    onClientSocketError(client, (err) => this.opts.onWarning?.(`zookeeper client socket handler threw: ${String(err)}`));
+    if (this.opts.auth) client.addAuthInfo('digest', Buffer.from(this.opts.auth));
+
+    client.on('state', (s: zookeeper.State) => {
+      if (gen !== this.generation || this.closed) return;
+      const name = s.name;
+      if (name === 'SYNC_CONNECTED') {
+        const id = client.getSessionId();
+        const same = this.session !== null && this.session.id.equals(id);
+        this.session = { id, password: client.getSessionPassword() };
+        this.emit(same && this.state !== 'new' ? 'reconnected' : 'connected');
+      } else if (name === 'DISCONNECTED') {
+        if (this.connected) this.emit('disconnected', 'connection lost');
+      } else if (name === 'EXPIRED') {
+        this.emit('expired', 'session expired');
+        this.session = null;
+        this.build('expired');
+      } else if (name === 'AUTH_FAILED') {
+        if (this.connected) this.emit('disconnected', 'authentication failed');
+        this.opts.onWarning?.('zookeeper authentication failed; retrying');
+        setTimeout(() => gen === this.generation && !this.closed && this.build('resume'), this.opts.probeIntervalMs).unref();
+      }
+    });
+    client.connect();
+  }
+
+  /**
+   * Stop an old client without closing its session (the new client may be using it): no
+   * close-session request, and no reconnect that could steal the session back later.
+   */
+  private discard(client: Client): void {
+    client.removeAllListeners();
+    const cm = (client as unknown as { connectionManager: DiscardableManager }).connectionManager;
+    cm.connect = () => undefined;
+    cm.onSocketConnected = function (this: DiscardableManager) {
+      this.socket?.destroy();
+    };
+    cm.state = -2; // CLOSED
+    cm.socket?.destroy();
+  }
+
+  /** One timed request; when it does not answer, the connection is declared dead and rebuilt. */
+  private async probe(): Promise<void> {
+    if (this.probing || this.closed || !this.current) return;
+    this.probing = true;
+    const gen = this.generation;
+    try {
+      await this.exists('/');
+    } catch (err) {
+      if (gen !== this.generation || this.closed) return;
+      if (err instanceof RequestTimeoutError) {
+        this.opts.onWarning?.(`zookeeper probe: ${err.message}`);
+        if (this.connected) this.emit('disconnected', 'probe timeout');
+        this.build(this.session ? 'resume' : 'start');
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private timed<T>(op: string, path: string, run: (client: Client, done: (err: unknown, value?: T) => void) => void, timeoutMs = this.opts.probeTimeoutMs): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const client = this.current;
+      if (!client) return reject(new Error('ZkSession closed'));
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(new RequestTimeoutError(op, path, timeoutMs));
+      }, timeoutMs);
+      try {
+        run(client, (err, value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve(value as T);
+        });
+      } catch (err) {
+        clearTimeout(timer);
+        reject(err);
+      }
+    });
+  }
+
+  /** stat, or null when the node does not exist. A watcher is set either way (existence or data). */
+  exists(path: string, watcher?: Watcher): Promise<Stat | null> {
+    return this.timed('exists', path, (c, done) => {
+      const cb = (err: unknown, stat: Stat) => done(err, err ? undefined : (stat ?? null));
+      if (watcher) c.exists(path, watcher, cb);
+      else c.exists(path, cb);
+    });
+  }
+
+  /** children and the parent's stat, or null when the node does not exist. */
+  getChildren(path: string, watcher?: Watcher, timeoutMs?: number): Promise<{ children: string[]; stat: Stat } | null> {
+    return this.timed(
+      'getChildren',
+      path,
+      (c, done) => {
+        const cb = (err: unknown, children: string[], stat: Stat) =>
+          zkErrorCode(err) === NO_NODE ? done(null, null) : done(err, err ? undefined : { children, stat });
+        if (watcher) c.getChildren(path, watcher, cb);
+        else c.getChildren(path, cb);
+      },
+      timeoutMs,
+    );
+  }
+
+  /** data and stat, or null when the node does not exist. */
+  getData(path: string, watcher?: Watcher, timeoutMs?: number): Promise<{ data: Buffer | null; stat: Stat } | null> {
+    return this.timed(
+      'getData',
+      path,
+      (c, done) => {
+        const cb = (err: unknown, data: Buffer, stat: Stat) =>
+          zkErrorCode(err) === NO_NODE ? done(null, null) : done(err, err ? undefined : { data: data ?? null, stat });
+        if (watcher) c.getData(path, watcher, cb);
+        else c.getData(path, cb);
+      },
+      timeoutMs,
+    );
+  }
+}
