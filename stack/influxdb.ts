@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { binaries } from './binaries.ts';
+import { ensureServices } from './ensure.ts';
+import { influxdConfig } from './influxdb-config.ts';
+import { freePort } from './ports.ts';
+import { ServiceProcess } from './service-process.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
+import { pollUntil } from './wait.ts';
+
+export interface RunningInfluxDB {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  pid: number;
+  /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. */
+  stop(): Promise<void>;
+  /** Sends `signal` (default SIGKILL), resolves when the process exited; keeps the data. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** (Re)starts on the same ports and data; resolves when GET /ping answers 204. */
+  start(): Promise<void>;
+}
+
+async function pings(url: string): Promise<boolean> {
+  const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
+  await response.arrayBuffer();
+  return response.status === 204;
+}
+
+class InfluxServer implements RunningInfluxDB {
+  private readonly process: ServiceProcess;
+  private stopped = false;
+
+  constructor(
+    readonly port: number,
+    private readonly tempDir: string,
+    configFile: string,
+  ) {
+    this.process = new ServiceProcess({
+      name: `InfluxDB 127.0.0.1:${port}`,
+      command: binaries().influxd,
+      args: ['-config', configFile],
+      cwd: tempDir,
+      logFile: path.join(tempDir, 'influxd.log'),
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.stopped) throw new Error(`${this.process.spec.name} was stopped (its data dir is gone)`);
+    this.process.spawn();
+    await pollUntil(() => pings(this.url), {
+      what: `${this.process.spec.name} to answer GET /ping with 204`,
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      abortReason: () => (this.process.running ? undefined : `the process ${this.process.exitReason ?? 'is not running'}`),
+      details: () => this.process.logTail(),
+    });
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.process.terminate(signal, signal === 'SIGKILL' ? 0 : 5000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.process.terminate('SIGTERM', 5000);
+    await removeTempDir(this.tempDir);
+  }
+}
+
+/** Starts a private InfluxDB 1.x on free loopback ports, in its own temp dir. */
+export async function startInfluxDB(): Promise<RunningInfluxDB> {
+  await ensureServices();
+  const [httpPort, rpcPort] = [await freePort(), await freePort()];
+  const tempDir = await makeTempDir('influx');
+  const configFile = path.join(tempDir, 'influxdb.conf');
+  await fs.promises.writeFile(
+    configFile,
+    influxdConfig({
+      httpPort,
+      rpcPort,
+      metaDir: path.join(tempDir, 'meta'),
+      dataDir: path.join(tempDir, 'data'),
+      walDir: path.join(tempDir, 'wal'),
+    }),
+  );
+  const server = new InfluxServer(httpPort, tempDir, configFile);
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}

@@ -1,0 +1,149 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { binaries } from './binaries.ts';
+import { fourLetterWord, parseMode } from './four-letter.ts';
+import { ensureServices } from './ensure.ts';
+import { freePort } from './ports.ts';
+import { ServiceProcess } from './service-process.ts';
+import { acceptsSession } from './session-check.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
+import { pollUntil } from './wait.ts';
+import { sessionLimits, zooCfg, type QuorumMember } from './zookeeper-config.ts';
+
+export interface RunningZooKeeper {
+  connectString: string;
+  port: number;
+  pid: number;
+  dataDir: string;
+  /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. */
+  stop(): Promise<void>;
+  /** Sends `signal` (default SIGKILL), resolves when the process exited; keeps the data dir. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** (Re)starts on the same port and data dir; resolves when it answers ruok with imok and accepts a session. */
+  start(): Promise<void>;
+  /** SIGSTOP: a silent partition (connections are accepted by the kernel, nothing answers). */
+  pause(): void;
+  /** SIGCONT. */
+  resume(): void;
+}
+
+export interface ZooKeeperOptions {
+  tickTime?: number;
+  minSessionTimeout?: number;
+  maxSessionTimeout?: number;
+}
+
+const JVM_FLAGS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.net.preferIPv4Stack=true'];
+const START_TIMEOUT_MS = 60_000;
+
+/** One ZooKeeper server process, standalone or member of an ensemble. */
+export class ZooKeeperServer implements RunningZooKeeper {
+  private readonly process: ServiceProcess;
+  private stopped = false;
+
+  private constructor(
+    readonly port: number,
+    private readonly tempDir: string,
+    readonly dataDir: string,
+    configFile: string,
+  ) {
+    const { java, zookeeperClassPath } = binaries();
+    this.process = new ServiceProcess({
+      name: `ZooKeeper 127.0.0.1:${port}`,
+      command: java,
+      args: [...JVM_FLAGS, '-cp', zookeeperClassPath, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', configFile],
+      cwd: tempDir,
+      logFile: path.join(tempDir, 'zookeeper.log'),
+    });
+  }
+
+  /** Writes config (and myid) into a new temp dir; does not start the process. */
+  static async create(opts: ZooKeeperOptions & { port?: number; myid?: number; quorum?: QuorumMember[] } = {}): Promise<ZooKeeperServer> {
+    await ensureServices();
+    const port = opts.port ?? (await freePort());
+    const tempDir = await makeTempDir('zk');
+    const dataDir = path.join(tempDir, 'data');
+    await fs.promises.mkdir(dataDir);
+    if (opts.myid !== undefined) await fs.promises.writeFile(path.join(dataDir, 'myid'), `${opts.myid}\n`);
+    const configFile = path.join(tempDir, 'zoo.cfg');
+    await fs.promises.writeFile(configFile, zooCfg({ clientPort: port, dataDir, quorum: opts.quorum, ...sessionLimits(opts) }));
+    return new ZooKeeperServer(port, tempDir, dataDir, configFile);
+  }
+
+  get connectString(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    return this.process.pid;
+  }
+
+  get logFile(): string {
+    return this.process.spec.logFile;
+  }
+
+  /** Spawns the JVM without waiting (the ensemble starts all members first, then waits). */
+  spawn(): void {
+    if (this.stopped) throw new Error(`${this.process.spec.name} was stopped (its data dir is gone)`);
+    this.process.spawn();
+  }
+
+  async start(): Promise<void> {
+    this.spawn();
+    await this.waitUntil('to answer ruok with imok and accept a session', async () => {
+      const answer = await fourLetterWord(this.port, 'ruok', 1000);
+      return answer === 'imok' && (await acceptsSession(this.connectString, 2000));
+    });
+  }
+
+  /** Polls `check` while the process lives, failing with the log tail after 60 s or when it exits. */
+  async waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = START_TIMEOUT_MS): Promise<void> {
+    await pollUntil(check, {
+      what: `${this.process.spec.name} ${what}`,
+      timeoutMs,
+      intervalMs: 100,
+      abortReason: () => (this.process.running ? undefined : `the process ${this.process.exitReason ?? 'is not running'}`),
+      details: () => this.process.logTail(),
+    });
+  }
+
+  /** The `Mode:` of `srvr`: standalone, leader, follower; undefined when it does not answer. */
+  async mode(): Promise<string | undefined> {
+    if (!this.process.running) return undefined;
+    try {
+      return parseMode(await fourLetterWord(this.port, 'srvr', 1000));
+    } catch {
+      return undefined;
+    }
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.process.terminate(signal, signal === 'SIGKILL' ? 0 : 5000);
+  }
+
+  pause(): void {
+    this.process.signal('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process.signal('SIGCONT');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.process.terminate('SIGTERM', 5000);
+    await removeTempDir(this.tempDir);
+  }
+}
+
+/** Starts a standalone ZooKeeper on a free loopback port, in its own temp dir. */
+export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<RunningZooKeeper> {
+  const server = await ZooKeeperServer.create(opts);
+  try {
+    await server.start();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
