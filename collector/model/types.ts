@@ -69,6 +69,22 @@ export interface TaskState {
   worker: string | null;
   progress: TaskProgress | null;
   state: TaskRunState;
+  /**
+   * Added by the reducer: every R/assign/<worker>/<task> that exists, oldest czxid first;
+   * `worker` is the newest one. Usually one; two while a master moves a task.
+   */
+  assignments?: readonly TaskAssignment[];
+  /**
+   * Added by the reducer: true while R/status/<task> exists. `progress` is kept after the node is
+   * gone (the last known progress of a finished or interrupted task) and is null while its data is invalid.
+   */
+  statusExists?: boolean;
+}
+
+export interface TaskAssignment {
+  worker: string;
+  /** czxid of R/assign/<worker>/<task>, decimal */
+  czxid: string;
 }
 
 export interface ClusterModel {

@@ -1,0 +1,69 @@
+/**
+ * A domain event as a subject (the worker, task or master concerned) and a short sentence,
+ * for the `event` measurement and the live page. Pure: times are formatted from the event itself.
+ */
+import type { DomainEvent } from './domain-events.ts';
+
+export interface EventDescription {
+  subject: string;
+  text: string;
+}
+
+function isoTime(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+}
+
+function percent(done: number, total: number): string {
+  return total > 0 && Number.isFinite(done / total) ? ` (${Math.round((done / total) * 100)}%)` : '';
+}
+
+function describeBody(e: DomainEvent): EventDescription {
+  switch (e.type) {
+    case 'WorkerJoined':
+      return { subject: e.worker, text: `worker ${e.worker} joined${e.host === null ? '' : ` from ${e.host}`}` };
+    case 'WorkerLeft':
+      return {
+        subject: e.worker,
+        text: e.reason === 'leaving' ? `worker ${e.worker} left on purpose` : `worker ${e.worker} crashed: its node vanished without leaving`,
+      };
+    case 'HeartbeatSeen':
+      return { subject: e.worker, text: `heartbeat from worker ${e.worker} at ${isoTime(e.beat)}` };
+    case 'MasterElected': {
+      const who = e.id ?? 'unknown';
+      return { subject: who, text: `master ${who} elected (epoch ${e.epoch}, session ${e.session})` };
+    }
+    case 'MasterLost': {
+      const who = e.id ?? 'unknown';
+      return { subject: who, text: `master ${who} lost (epoch ${e.epoch})` };
+    }
+    case 'CandidateJoined':
+      return { subject: e.id ?? e.node, text: `candidate ${e.id ?? 'unknown'} joined the election as ${e.node}` };
+    case 'CandidateLeft':
+      return { subject: e.id ?? e.node, text: `candidate ${e.id ?? 'unknown'} (${e.node}) left the election` };
+    case 'TaskCreated':
+      return { subject: e.task, text: `task ${e.task} created` };
+    case 'TaskAssigned':
+      return { subject: e.task, text: `task ${e.task} assigned to worker ${e.worker}` };
+    case 'ProgressUpdated':
+      return {
+        subject: e.task,
+        text: `task ${e.task} at ${e.done}/${e.total}${percent(e.done, e.total)}${e.worker === null ? '' : ` on worker ${e.worker}`}`,
+      };
+    case 'TaskFinished': {
+      const on = e.worker === null ? '' : ` on worker ${e.worker}`;
+      const verb = e.outcome === 'done' ? 'done' : e.outcome === 'failed' ? 'failed' : 'interrupted: its status node vanished while running';
+      return { subject: e.task, text: `task ${e.task}${on} ${verb}` };
+    }
+    case 'DataInvalid':
+      return { subject: e.path, text: `invalid data at ${e.path}: ${e.reason}` };
+    default: {
+      const unknown = e as { type?: unknown };
+      return { subject: '', text: `unknown event ${String(unknown.type)}` };
+    }
+  }
+}
+
+export function describeEvent(e: DomainEvent): EventDescription {
+  const d = describeBody(e);
+  return e.afterBlind === true ? { subject: d.subject, text: `${d.text} (found by a resync after a blind period)` } : d;
+}

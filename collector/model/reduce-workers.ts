@@ -1,0 +1,57 @@
+/** R/workers/<id>: joins, heartbeats (the znode's mtime), and leaving on purpose vs crashing. */
+import type { NodeEvent } from '../watch/events.ts';
+import { decodeWorker } from './decode.ts';
+import { emit, forgetValidity, trackValidity, type Step } from './step.ts';
+import type { ClusterModel, WorkerState } from './types.ts';
+
+export function workerPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
+  const path = `workers/${id}`;
+  const { stat } = event;
+  let m = model;
+  let previous = m.workers.get(id);
+  if (previous?.up && previous.session !== stat.ephemeralOwner) {
+    // The node was replaced by another session between two observations: the old one is gone.
+    m = workerGone(m, id, step);
+    previous = m.workers.get(id);
+  }
+  const joining = previous === undefined || !previous.up;
+  const decoded = decodeWorker(event.data, stat.dataLength);
+  const data = decoded.ok ? decoded.value : null;
+  const worker: WorkerState = {
+    id,
+    host: data?.host ?? null,
+    pid: data?.pid ?? null,
+    startedAt: data?.startedAt ?? null,
+    heartbeatMs: data?.heartbeatMs ?? null,
+    state: data?.state ?? 'unknown',
+    meta: data?.meta ?? null,
+    up: true,
+    lastBeat: stat.mtime,
+    session: stat.ephemeralOwner,
+    leftAt: null,
+    leftReason: null,
+    invalid: decoded.ok ? null : decoded.reason,
+  };
+  m = { ...m, workers: m.workers.set(id, worker) };
+  if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
+  m = trackValidity(m, path, worker.invalid, step);
+  if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
+  return m;
+}
+
+/** The worker's node is gone: it stays in the model, down, with why. */
+export function workerGone(model: ClusterModel, id: string, step: Step): ClusterModel {
+  const m = forgetValidity(model, `workers/${id}`);
+  const worker = m.workers.get(id);
+  if (worker === undefined || !worker.up) return m;
+  const reason = worker.state === 'leaving' ? 'leaving' : 'crash';
+  emit(step, { type: 'WorkerLeft', worker: id, reason });
+  return { ...m, workers: m.workers.set(id, { ...worker, up: false, leftAt: step.time, leftReason: reason }) };
+}
+
+/** R/workers itself was removed: every worker still up is gone. */
+export function allWorkersGone(model: ClusterModel, step: Step): ClusterModel {
+  let m = model;
+  for (const [id, worker] of model.workers) if (worker.up) m = workerGone(m, id, step);
+  return m;
+}

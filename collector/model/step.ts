@@ -1,0 +1,41 @@
+/**
+ * What one reducer step carries around: where domain events go, and the bookkeeping of invalid
+ * data shared by every kind of node.
+ */
+import type { DomainEvent } from './domain-events.ts';
+import type { ClusterModel } from './types.ts';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A domain event without the fields every event shares. */
+export type DomainEventBody = DistributiveOmit<DomainEvent, 'cluster' | 'time' | 'afterBlind'>;
+
+export interface Step {
+  cluster: string;
+  time: number;
+  afterBlind: boolean;
+  out: DomainEvent[];
+}
+
+export function emit(step: Step, body: DomainEventBody): void {
+  const event = { ...body, cluster: step.cluster, time: step.time } as DomainEvent;
+  if (step.afterBlind) event.afterBlind = true;
+  step.out.push(event);
+}
+
+/**
+ * Record whether the data at `path` is valid. A DataInvalid is emitted (and counted) only when the
+ * reason for that path changes, so a worker rewriting the same bad data on every beat reports once.
+ */
+export function trackValidity(model: ClusterModel, path: string, reason: string | null, step: Step): ClusterModel {
+  const previous = model.invalid.get(path);
+  if (reason === null) return previous === undefined ? model : { ...model, invalid: model.invalid.delete(path) };
+  if (previous === reason) return model;
+  emit(step, { type: 'DataInvalid', path, reason });
+  return { ...model, invalid: model.invalid.set(path, reason), invalidCount: model.invalidCount + 1 };
+}
+
+/** The node at `path` is gone: its data is no longer a current problem. */
+export function forgetValidity(model: ClusterModel, path: string): ClusterModel {
+  return model.invalid.has(path) ? { ...model, invalid: model.invalid.delete(path) } : model;
+}
