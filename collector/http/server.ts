@@ -1,0 +1,120 @@
+/**
+ * The collector's HTTP API (contract §3): health, cluster views, the SSE event stream and metrics.
+ * createHttpApp wires routes from injected dependencies; startHttpServer binds it (127.0.0.1 by default).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Application, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { Observable } from 'rxjs';
+import type { DomainEvent } from '../model/domain-events.ts';
+import type { ClusterModel } from '../model/types.ts';
+import { errorHandler, notFound, type ErrorLog } from './errors.ts';
+import { securityHeaders } from './security.ts';
+import { DEFAULT_SSE, sseEvents } from './sse.ts';
+import { clusterDetailView, clusterSummaryView } from './views.ts';
+
+export { requireToken } from './auth.ts';
+
+export const JSON_BODY_LIMIT = '64kb';
+
+export interface HttpDeps {
+  getModels(): readonly ClusterModel[];
+  isConnected(): { ok: boolean; reason?: string };
+  events$: Observable<DomainEvent>;
+  registry: Registry;
+  /** the write routes' Bearer token (see requireToken); writes are refused without one */
+  apiToken?: string;
+  now(): number;
+  /** called just before /metrics is rendered, e.g. to run metrics.updateFromModels(getModels()) */
+  onScrape?(): void;
+  /** more routes (alerts, silences, the dashboard page), mounted before the 404 fallback */
+  routers?: readonly Router[];
+  /** SSE heartbeat period; 15 s by default */
+  sseHeartbeatMs?: number;
+  log?: ErrorLog;
+}
+
+export function createHttpApp(deps: HttpDeps): Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(securityHeaders());
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+
+  app.get('/healthz', (_req, res) => {
+    const health = deps.isConnected();
+    if (health.ok) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'unavailable', reason: health.reason ?? 'not connected to ZooKeeper' });
+  });
+
+  app.get('/api/clusters', (_req, res) => {
+    res.json(deps.getModels().map(clusterSummaryView));
+  });
+
+  app.get('/api/clusters/:name', (req, res) => {
+    const model = deps.getModels().find((m) => m.name === req.params.name);
+    if (!model) {
+      res.status(404).json({ error: `no cluster named ${JSON.stringify(req.params.name)}` });
+      return;
+    }
+    res.json(clusterDetailView(model, deps.now()));
+  });
+
+  app.get('/api/events', sseEvents(deps.events$, { ...DEFAULT_SSE, heartbeatMs: deps.sseHeartbeatMs ?? DEFAULT_SSE.heartbeatMs }));
+
+  app.get('/metrics', async (_req, res) => {
+    deps.onScrape?.();
+    const text = await deps.registry.metrics();
+    res.type(deps.registry.contentType).send(text);
+  });
+
+  for (const router of deps.routers ?? []) app.use(router);
+  app.use(notFound());
+  app.use(errorHandler(deps.log));
+  return app;
+}
+
+export interface RunningHttpServer {
+  /** base URL, e.g. http://127.0.0.1:7070 */
+  url: string;
+  host: string;
+  /** the bound port (the real one when 0 was asked for) */
+  port: number;
+  /** stops listening and ends open connections (SSE streams included) */
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(
+  app: Application,
+  address: { host?: string; port: number },
+): Promise<RunningHttpServer> {
+  const host = address.host ?? '127.0.0.1';
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new Error(`http: cannot listen on ${host}:${address.port}: ${why}`));
+    };
+    server.once('error', onError);
+    server.listen(address.port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Pure projections of the cluster model into the API's JSON (contract §3).
+ * Lists are sorted (workers and tasks by id, candidates by sequence) so that answers are stable.
+ */
+import type { ClusterModel, TaskRunState, WorkerRunState } from '../model/types.ts';
+
+export interface ClusterSummaryView {
+  name: string;
+  root: string;
+  /** the active master's id; null when there is none (or its data gives no id) */
+  master: string | null;
+  masterPresent: boolean;
+  workersUp: number;
+  workers: number;
+  synced: boolean;
+  blind: boolean;
+}
+
+export interface MasterView {
+  id: string | null;
+  since: number | null;
+  epoch: string;
+}
+
+export interface CandidateView {
+  node: string;
+  seq: number;
+  id: string | null;
+}
+
+export interface WorkerView {
+  id: string;
+  host: string | null;
+  up: boolean;
+  state: WorkerRunState;
+  lastBeat: number;
+  beatAgeMs: number;
+  heartbeatMs: number | null;
+  leftAt: number | null;
+  leftReason: 'leaving' | 'crash' | null;
+  invalid: string | null;
+}
+
+export interface TaskView {
+  id: string;
+  worker: string | null;
+  /** null until the task reports progress */
+  done: number | null;
+  total: number | null;
+  state: TaskRunState;
+}
+
+export interface ClusterDetailView {
+  name: string;
+  root: string;
+  synced: boolean;
+  blind: boolean;
+  master: MasterView | null;
+  candidates: CandidateView[];
+  workers: WorkerView[];
+  tasks: TaskView[];
+  invalidCount: number;
+  invalid: Array<{ path: string; reason: string }>;
+}
+
+const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function clusterSummaryView(model: ClusterModel): ClusterSummaryView {
+  return {
+    name: model.name,
+    root: model.root,
+    master: model.master?.id ?? null,
+    masterPresent: model.master !== null,
+    workersUp: model.workers.count((w) => w.up),
+    workers: model.workers.size,
+    synced: model.synced,
+    blind: model.blind,
+  };
+}
+
+export function clusterDetailView(model: ClusterModel, now: number): ClusterDetailView {
+  const master = model.master;
+  return {
+    name: model.name,
+    root: model.root,
+    synced: model.synced,
+    blind: model.blind,
+    master: master ? { id: master.id, since: master.since, epoch: master.epoch } : null,
+    candidates: model.candidates
+      .valueSeq()
+      .sortBy((c) => c.seq)
+      .map((c) => ({ node: c.node, seq: c.seq, id: c.id }))
+      .toArray(),
+    workers: model.workers
+      .valueSeq()
+      .sort((a, b) => byKey(a.id, b.id))
+      .map(
+        (w): WorkerView => ({
+          id: w.id,
+          host: w.host,
+          up: w.up,
+          state: w.state,
+          lastBeat: w.lastBeat,
+          beatAgeMs: now - w.lastBeat,
+          heartbeatMs: w.heartbeatMs,
+          leftAt: w.leftAt,
+          leftReason: w.leftReason,
+          invalid: w.invalid,
+        }),
+      )
+      .toArray(),
+    tasks: model.tasks
+      .valueSeq()
+      .sort((a, b) => byKey(a.id, b.id))
+      .map(
+        (task): TaskView => ({
+          id: task.id,
+          worker: task.worker ?? task.progress?.worker ?? null,
+          done: task.progress?.done ?? null,
+          total: task.progress?.total ?? null,
+          state: task.state,
+        }),
+      )
+      .toArray(),
+    invalidCount: model.invalidCount,
+    invalid: model.invalid
+      .entrySeq()
+      .sort(([a], [b]) => byKey(a, b))
+      .map(([path, reason]) => ({ path, reason }))
+      .toArray(),
+  };
+}
