@@ -1,0 +1,149 @@
+/**
+ * Pure mapping from the cluster model and its domain events to InfluxDB points (contract §4).
+ *
+ * Field types are fixed here once and for all (InfluxDB refuses a field that changes type):
+ * integers (`i`) for flags and counts — up, master_present, workers, candidates, tasks, tasks_running,
+ * epoch, zk_connected, events, write_errors, dropped_points; floats for beat_age_ms, event_lag_ms and
+ * for progress done/total/ratio (workers may report fractional progress).
+ * `master` also carries `present` (1i elected / 0i lost), an addition to the contract's id/epoch.
+ */
+import type { DomainEvent } from '../model/domain-events.ts';
+import { describeEvent } from '../model/describe.ts';
+import type { ClusterModel, WorkerState } from '../model/types.ts';
+import { int, type Point } from './line-protocol.ts';
+
+export function workerPoint(cluster: string, w: WorkerState, time: number): Point {
+  return {
+    measurement: 'worker',
+    tags: { cluster, worker: w.id },
+    fields: { up: int(w.up), beat_age_ms: Math.max(0, time - w.lastBeat) },
+    time,
+  };
+}
+
+export function clusterPoint(model: ClusterModel, time: number): Point {
+  let workers = 0;
+  for (const w of model.workers.values()) if (w.up) workers++;
+  let tasks = 0;
+  let running = 0;
+  for (const t of model.tasks.values()) {
+    if (t.exists) tasks++;
+    if (t.state === 'running') running++;
+  }
+  return {
+    measurement: 'cluster',
+    tags: { cluster: model.name },
+    fields: {
+      workers: int(workers),
+      master_present: int(model.master !== null),
+      candidates: int(model.candidates.size),
+      tasks: int(tasks),
+      tasks_running: int(running),
+    },
+    time,
+  };
+}
+
+/** The gauges of one cluster at `now`: every worker's `worker` point and the `cluster` point. */
+export function gaugePoints(model: ClusterModel, now: number): Point[] {
+  const points: Point[] = [];
+  for (const w of model.workers.values()) points.push(workerPoint(model.name, w, now));
+  points.push(clusterPoint(model, now));
+  return points;
+}
+
+export interface CollectorStats {
+  zkConnected: boolean;
+  /** domain events seen so far */
+  events: number;
+  /** how far behind the newest event is, ms */
+  eventLagMs: number;
+  writeErrors: number;
+  droppedPoints: number;
+}
+
+export function collectorPoint(instance: string, stats: CollectorStats, now: number): Point {
+  return {
+    measurement: 'collector',
+    tags: { instance },
+    fields: {
+      zk_connected: int(stats.zkConnected),
+      events: int(stats.events),
+      event_lag_ms: stats.eventLagMs,
+      write_errors: int(stats.writeErrors),
+      dropped_points: int(stats.droppedPoints),
+    },
+    time: now,
+  };
+}
+
+/** Events after which the `cluster` gauge may have changed. */
+const CHANGES_CLUSTER_GAUGE = new Set<DomainEvent['type']>([
+  'WorkerJoined',
+  'WorkerLeft',
+  'MasterElected',
+  'MasterLost',
+  'CandidateJoined',
+  'CandidateLeft',
+  'TaskCreated',
+  'TaskAssigned',
+  'ProgressUpdated',
+  'TaskFinished',
+]);
+
+/**
+ * The points one domain event produces, at the event's own time: always an `event` point, plus the
+ * gauges it changed. `model` is the model after the event; `now` is only used when the event carries
+ * no usable time.
+ */
+export function pointsForEvent(e: DomainEvent, model: ClusterModel, now: number): Point[] {
+  const time = Number.isFinite(e.time) ? e.time : now;
+  const cluster = e.cluster;
+  const { subject, text } = describeEvent(e);
+  const points: Point[] = [{ measurement: 'event', tags: { cluster, kind: e.type }, fields: { subject, text }, time }];
+
+  switch (e.type) {
+    case 'WorkerJoined':
+    case 'WorkerLeft':
+    case 'HeartbeatSeen': {
+      const w = model.workers.get(e.worker);
+      const up = w?.up ?? e.type !== 'WorkerLeft';
+      const beat = e.type === 'HeartbeatSeen' ? e.beat : (w?.lastBeat ?? time);
+      points.push({
+        measurement: 'worker',
+        tags: { cluster, worker: e.worker },
+        fields: { up: int(e.type === 'WorkerLeft' ? false : up), beat_age_ms: Math.max(0, time - beat) },
+        time,
+      });
+      break;
+    }
+    case 'MasterElected':
+      points.push({
+        measurement: 'master',
+        tags: { cluster },
+        fields: { id: e.id ?? '', epoch: int(e.epoch), present: int(1) },
+        time,
+      });
+      break;
+    case 'MasterLost':
+      points.push({
+        measurement: 'master',
+        tags: { cluster },
+        fields: { id: '', epoch: int(e.epoch), present: int(0) },
+        time,
+      });
+      break;
+    case 'ProgressUpdated':
+      points.push({
+        measurement: 'progress',
+        tags: e.worker === null ? { cluster, task: e.task } : { cluster, task: e.task, worker: e.worker },
+        fields: { done: e.done, total: e.total, ratio: e.total > 0 ? e.done / e.total : Number.NaN },
+        time,
+      });
+      break;
+    default:
+      break;
+  }
+  if (CHANGES_CLUSTER_GAUGE.has(e.type)) points.push(clusterPoint(model, time));
+  return points;
+}
