@@ -59,12 +59,15 @@ export function assignmentPresent(
 ): ClusterModel {
   const task = taskOf(model, id);
   const current = task.assignments ?? [];
-  if (current.some((a) => a.worker === worker)) return model;
+  const others = current.filter((a) => a.worker !== worker);
+  const known = others.length !== current.length;
   // Oldest first, so the newest assignment names the worker whatever order the nodes were read in.
-  const assignments: TaskAssignment[] = [...current, { worker, czxid: event.stat.czxid }].sort((a, b) =>
+  // A known one is re-sorted too: a resync may show it deleted and re-created (a new czxid).
+  const assignments: TaskAssignment[] = [...others, { worker, czxid: event.stat.czxid }].sort((a, b) =>
     compareZxid(a.czxid, b.czxid),
   );
   const newest = assignments[assignments.length - 1]?.worker ?? null;
+  if (known) return putTask(model, { ...task, assignments, worker: newest });
   // Live progress decides the state; without it, a new assignment (also a retry) makes it assigned.
   const state = task.statusExists === true && task.progress !== null ? task.state : 'assigned';
   emit(step, { type: 'TaskAssigned', task: id, worker });
