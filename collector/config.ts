@@ -47,7 +47,10 @@ export function loadConfig(options: LoadConfigOptions = {}): CollectConfig {
 
   const result = collectConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new ConfigError(describeIssue(result.error.issues[0], raw, sources));
+  // A value the user gave that is wrong says more than a key that is still missing: report it first.
+  const issues = result.error.issues;
+  const given = issues.find((issue) => issue.path.length > 0 && raw[String(issue.path[0])] !== undefined);
+  throw new ConfigError(describeIssue(given ?? issues[0], raw, sources));
 }
 
 const MISSING_HINT: Partial<Record<CollectConfigKey, string>> = {

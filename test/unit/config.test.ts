@@ -184,3 +184,8 @@ test('instance defaults to the host name', (t) => {
   t.is(loadConfig({ flags: base, hostname: 'node-7' }).instance, 'node-7');
   t.is(typeof loadConfig({ flags: base }).instance, 'string');
 });
+
+test('a wrong value given is reported before a key still missing', (t) => {
+  const err = t.throws(() => loadConfig({ flags: { http: 'nonsense' } }), { instanceOf: ConfigError });
+  t.is(err?.message, '--http: expected host:port, got "nonsense"');
+});

@@ -1,0 +1,104 @@
+/**
+ * The `zkpulse` command line. Each verb's work lives in its own file and is imported only when
+ * that verb runs, so `zkpulse collect --help` or a bad flag costs no more than commander itself.
+ * Flags are checked (loadConfig) before a verb's module is even loaded: a bad value starts nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
+import { UsageError, exitOnError } from './errors.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** commander collector for repeatable flags: `--cluster a=/a --cluster b=/b` → ['a=/a', 'b=/b'] */
+const repeat = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+// No commander defaults on collect's flags: an absent flag must not override the --config file.
+function addCollect(program: Command): void {
+  program
+    .command('collect')
+    .summary('watch ZooKeeper clusters, serve the API and write to InfluxDB')
+    .description(
+      'Watches one or more clusters coordinated by ZooKeeper (their master, election, workers, tasks and ' +
+        'progress znodes), serves the HTTP API and dashboard, writes InfluxDB measurements and sends alert webhooks.\n\n' +
+        'Every flag is also a key of the YAML --config file, in camelCase (--session-timeout is sessionTimeout, ' +
+        '--cluster is the map "clusters", --webhook the list "webhook"). Flags override the file; ' +
+        'ZKPULSE_<KEY> environment variables (e.g. ZKPULSE_API_TOKEN) sit in between.',
+    )
+    .option('--config <file>', 'YAML config file')
+    .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
+    .option('--zk-auth <user:password>', 'digest authentication for ZooKeeper')
+    .option('--session-timeout <ms>', `ZooKeeper session timeout, 1000..60000 (default: ${DEFAULTS.sessionTimeout})`)
+    .option('--cluster <name=root>', 'a cluster to monitor: its name and root znode (repeatable)', repeat)
+    .option('--influx <url>', 'InfluxDB 1.x, e.g. http://127.0.0.1:8086/zkpulse (database from the path)')
+    .option('--http <host:port>', `address of the HTTP API and dashboard (default: ${DEFAULT_HTTP})`)
+    .option('--webhook <url>', 'send alert notifications to this URL, Alertmanager format (repeatable)', repeat)
+    .option('--webhook-secret <secret>', 'sign webhook bodies: X-Zkpulse-Signature: sha256=<HMAC>')
+    .option('--api-token <token>', 'Bearer token required by the API write routes (silences)')
+    .option('--record <file.ndjson>', 'append every observed event to this file, for `zkpulse replay`')
+    .option('--instance <name>', 'this collector\'s name in the `collector` measurement (default: host name)')
+    .option('--probe-interval-ms <ms>', `how often the session is probed (default: ${DEFAULTS.probeIntervalMs})`)
+    .option('--probe-timeout-ms <ms>', `a probe slower than this counts as a disconnect (default: ${DEFAULTS.probeTimeoutMs})`)
+    .option('--max-data-bytes <n>', `larger znode data is not read, only counted (default: ${DEFAULTS.maxDataBytes})`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  zkpulse collect --zk 127.0.0.1:2181 --cluster crawler=/apps/crawler --influx http://127.0.0.1:8086/zkpulse\n' +
+        '  zkpulse collect --config zkpulse.yaml --http 0.0.0.0:7070\n' +
+        '\nA bad flag or config value prints one line naming it and exits with code 2.',
+    )
+    .action(async (flags: CollectFlags) => {
+      const config = loadConfig({ flags, env: process.env });
+      const { runCollect } = await import('./collect.ts');
+      await runCollect(config);
+    });
+}
+
+function addDemo(program: Command): void {
+  program
+    .command('demo')
+    .summary('run ZooKeeper, InfluxDB, the collector and a simulated cluster')
+    .description(
+      'Starts a private ZooKeeper and InfluxDB on free loopback ports (installing them from the OS packages ' +
+        'on Debian/Ubuntu when run as root), the collector, and a simulated cluster: 1 master, 2 standby ' +
+        'candidates and worker agents doing tasks, with a crash now and then. Prints the dashboard URL; ' +
+        'Ctrl-C stops everything and removes the temporary folders.',
+    )
+    .addOption(new Option('--http <host:port>', 'address of the dashboard').default(DEFAULT_HTTP))
+    .addOption(
+      new Option('--workers <n>', 'number of simulated workers').default(8).argParser((text) => {
+        if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1000) {
+          throw new UsageError(`--workers: expected a whole number 1..1000, got ${JSON.stringify(text)}`);
+        }
+        return Number(text);
+      }),
+    )
+    .action(async (opts: { http: string; workers: number }) => {
+      const http = parseHostPort(opts.http);
+      if (typeof http === 'string') throw new UsageError(`--http: ${http}`);
+      const { runDemo } = await import('./demo.ts');
+      await runDemo({ http, workers: opts.workers });
+    });
+}
+
+export function buildProgram(): Command {
+  const program = new Command('zkpulse')
+    .description('Monitoring and heartbeat service for systems coordinated by Apache ZooKeeper')
+    .version(pkg.version)
+    .showSuggestionAfterError(true);
+  addCollect(program);
+  addDemo(program);
+  // Errors are thrown (not printed and exited) everywhere, so exitOnError makes them one line + exit 2.
+  const quiet = (command: Command) => {
+    command.exitOverride().configureOutput({ outputError: () => {} });
+    command.commands.forEach(quiet);
+  };
+  quiet(program);
+  return program;
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  exitOnError(err);
+}
