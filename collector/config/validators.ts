@@ -56,6 +56,8 @@ export function checkZkConnect(text: string): string | null {
   const hosts = slash === -1 ? text : text.slice(0, slash);
   const chroot = slash === -1 ? null : text.slice(slash);
   for (const server of hosts.split(',')) {
+    // node-zookeeper-client splits each server on ":", so IPv6 literals cannot work
+    if (server.startsWith('[')) return `IPv6 addresses are not supported by the ZooKeeper client, use a host name (in ${JSON.stringify(text)})`;
     const parsed = parseHostPort(server);
     if (typeof parsed === 'string') return `${parsed} (in ${JSON.stringify(text)})`;
     if (parsed.port === 0) return `port 0 is not a ZooKeeper port (in ${JSON.stringify(text)})`;

@@ -73,6 +73,7 @@ const badFlags: Array<[string, CollectFlags, string]> = [
   ['zk without port', { ...base, zk: 'localhost' }, '--zk: expected host:port, got "localhost" (in "localhost")'],
   ['zk bad port', { ...base, zk: 'a:1,b:x' }, '--zk: expected host:port, port "x" is not a number (in "a:1,b:x")'],
   ['zk port too large', { ...base, zk: 'a:70000' }, '--zk: expected host:port, port 70000 is out of range (in "a:70000")'],
+  ['zk IPv6', { ...base, zk: '[::1]:2181' }, '--zk: IPv6 addresses are not supported by the ZooKeeper client, use a host name (in "[::1]:2181")'],
   ['zk chroot trailing slash', { ...base, zk: 'a:1/x/' }, '--zk: chroot must not end with "/"'],
   ['zk auth without colon', { ...base, zkAuth: 'user' }, '--zk-auth: expected user:password'],
   ['session timeout too small', { ...base, sessionTimeout: '999' }, '--session-timeout: must be between 1000 and 60000 ms'],
