@@ -1,0 +1,39 @@
+/**
+ * Folds the watch stream into one model per cluster with the pure reducer, and collects the
+ * domain events it derives. No I/O here: the collector wires the result to InfluxDB and HTTP.
+ */
+import type { WatchEvent } from './watch/events.ts';
+import type { DomainEvent } from './model/domain-events.ts';
+import type { ClusterModel } from './model/types.ts';
+import { emptyCluster, reduceCluster } from './model/reducer.ts';
+import type { ClusterRoot } from './watch/cluster-watch.ts';
+
+export class ClusterModels {
+  private readonly models = new Map<string, ClusterModel>();
+
+  constructor(clusters: ClusterRoot[]) {
+    for (const c of clusters) this.models.set(c.name, emptyCluster(c.name, c.root));
+  }
+
+  /** Apply one watch event (a connection event applies to every cluster); returns the domain events. */
+  apply(event: WatchEvent, now: number): DomainEvent[] {
+    const out: DomainEvent[] = [];
+    const names = event.kind === 'connection' ? [...this.models.keys()] : [event.cluster];
+    for (const name of names) {
+      const model = this.models.get(name);
+      if (!model) continue;
+      const step = reduceCluster(model, event, now);
+      this.models.set(name, step.model);
+      out.push(...step.events);
+    }
+    return out;
+  }
+
+  get(name: string): ClusterModel | undefined {
+    return this.models.get(name);
+  }
+
+  all(): ClusterModel[] {
+    return [...this.models.values()];
+  }
+}
