@@ -1,0 +1,180 @@
+/**
+ * The collector: ZooKeeper watch layer → cluster models → InfluxDB points, HTTP API and SSE.
+ * This file only wires the parts together; each decision lives in its own pure module.
+ */
+import { Subject, type Subscription } from 'rxjs';
+import { pino, type Logger } from 'pino';
+import type { CollectConfig } from './config.ts';
+import { ZkSession } from './zk/session.ts';
+import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
+import type { WatchEvent } from './watch/events.ts';
+import { ClusterModels } from './cluster-models.ts';
+import type { DomainEvent } from './model/domain-events.ts';
+import type { ClusterModel } from './model/types.ts';
+import { InfluxWriter } from './influx/writer.ts';
+import { collectorPoint, pointsForEvent, type CollectorStats } from './influx/points.ts';
+import { startGauges } from './influx/gauges.ts';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
+import { createHttpApp, startHttpServer, type RunningHttpServer } from './http/server.ts';
+import { Recorder } from './recorder.ts';
+
+export interface CollectorOptions {
+  config: CollectConfig;
+  now?: () => number;
+  logger?: Logger;
+  /** start the HTTP server (default true) */
+  http?: boolean;
+}
+
+export class Collector {
+  readonly config: CollectConfig;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  readonly session: ZkSession;
+  readonly watch: ClusterWatch;
+  readonly models: ClusterModels;
+  /** domain events derived from the watch stream, in order */
+  readonly events$ = new Subject<DomainEvent>();
+  /** the raw watch events (what `--record` writes) */
+  readonly watchEvents$ = new Subject<WatchEvent>();
+  readonly metrics: CollectorMetrics;
+  readonly writer: InfluxWriter | null;
+  private readonly recorder: Recorder | null;
+  private http: RunningHttpServer | null = null;
+  private readonly subs: Subscription[] = [];
+  private eventCount = 0;
+  private lastLagMs = 0;
+  private reportedWrites = { writeErrors: 0, droppedPoints: 0 };
+
+  constructor(options: CollectorOptions) {
+    this.config = options.config;
+    this.now = options.now ?? Date.now;
+    this.log = options.logger ?? pino({ level: 'info' });
+    const clusters: ClusterRoot[] = Object.entries(this.config.clusters).map(([name, root]) => ({ name, root }));
+    this.session = new ZkSession({
+      connectString: this.config.zk,
+      sessionTimeout: this.config.sessionTimeout,
+      auth: this.config.zkAuth,
+      probeIntervalMs: this.config.probeIntervalMs,
+      probeTimeoutMs: this.config.probeTimeoutMs,
+      now: this.now,
+      onWarning: (message) => this.log.warn(message),
+    });
+    this.watch = new ClusterWatch({
+      session: this.session,
+      clusters,
+      maxDataBytes: this.config.maxDataBytes,
+      now: this.now,
+      onError: (cluster, path, err) => this.log.warn({ cluster, path, err: String(err) }, 'zookeeper read failed'),
+      readTimeoutMs: Math.max(this.config.sessionTimeout, 10_000),
+    });
+    this.models = new ClusterModels(clusters);
+    this.metrics = createCollectorMetrics();
+    this.writer = this.config.influx ? new InfluxWriter({ url: this.config.influx, logger: this.log }) : null;
+    this.recorder = this.config.record ? new Recorder(this.config.record) : null;
+  }
+
+  /** Start watching, writing and serving. Resolves once the HTTP server listens (not waiting for ZooKeeper). */
+  async start(options: { http?: boolean } = {}): Promise<void> {
+    this.subs.push(this.watch.events$.subscribe((e) => this.onWatchEvent(e)));
+    if (this.writer) {
+      this.writer.start();
+      this.subs.push(
+        startGauges(
+          { models: () => this.models.all(), extra: (now) => [collectorPoint(this.config.instance, this.stats(), now)], onError: (err) => this.log.warn({ err: String(err) }, 'gauge tick failed') },
+          (points) => this.writer?.write(points),
+        ),
+      );
+    }
+    this.watch.start();
+    if (options.http !== false) {
+      const app = createHttpApp({
+        getModels: () => this.models.all(),
+        isConnected: () => (this.session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${this.session.connectionState}` }),
+        events$: this.events$,
+        registry: this.metrics.registry,
+        apiToken: this.config.apiToken,
+        now: this.now,
+        onScrape: () => this.refreshMetrics(),
+        log: this.log,
+      });
+      this.http = await startHttpServer(app, this.config.http);
+      this.log.info({ url: this.http.url }, 'zkpulse collector listening');
+    }
+  }
+
+  /** Base URL of the HTTP API, once started. */
+  get url(): string | null {
+    return this.http?.url ?? null;
+  }
+
+  /** Resolves when the sync started by the latest (re)connect has finished. */
+  whenSynced(): Promise<void> {
+    return this.watch.whenSynced();
+  }
+
+  model(name: string): ClusterModel | undefined {
+    return this.models.get(name);
+  }
+
+  stats(): CollectorStats {
+    const w = this.writer?.stats();
+    return {
+      zkConnected: this.session.connected,
+      events: this.eventCount,
+      eventLagMs: this.lastLagMs,
+      writeErrors: w?.writeErrors ?? 0,
+      droppedPoints: w?.droppedPoints ?? 0,
+    };
+  }
+
+  private onWatchEvent(event: WatchEvent): void {
+    // Nothing from ZooKeeper may stop the collector: a failure here is logged and the stream goes on.
+    try {
+      const now = this.now();
+      this.recorder?.record(event);
+      this.watchEvents$.next(event);
+      if (event.kind === 'connection') {
+        this.metrics.zkConnected.set(event.state === 'connected' || event.state === 'reconnected' ? 1 : 0);
+        this.log.info({ state: event.state, reason: event.reason, session: event.sessionId }, 'zookeeper session');
+      } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
+        this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
+        this.metrics.eventLagMs.set(this.lastLagMs);
+      }
+      const derived = this.models.apply(event, now);
+      this.eventCount += derived.length;
+      this.metrics.eventsTotal.inc(derived.length);
+      for (const d of derived) {
+        if (this.writer) {
+          const model = this.models.get(d.cluster);
+          if (model) this.writer.write(pointsForEvent(d, model, now));
+        }
+        this.events$.next(d);
+      }
+    } catch (err) {
+      this.log.error({ err: String(err), event: event.kind }, 'failed to process a watch event');
+    }
+  }
+
+  private refreshMetrics(): void {
+    this.metrics.updateFromModels(this.models.all());
+    const s = this.stats();
+    this.metrics.writeErrorsTotal.inc(Math.max(0, s.writeErrors - this.reportedWrites.writeErrors));
+    this.metrics.droppedPointsTotal.inc(Math.max(0, s.droppedPoints - this.reportedWrites.droppedPoints));
+    this.reportedWrites = { writeErrors: s.writeErrors, droppedPoints: s.droppedPoints };
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.subs) s.unsubscribe();
+    await this.http?.close();
+    await this.watch.stop();
+    // the last gauges and events reach InfluxDB before we go
+    if (this.writer) {
+      this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
+      await this.writer.close();
+    }
+    await this.recorder?.close();
+    this.events$.complete();
+    this.watchEvents$.complete();
+  }
+}
