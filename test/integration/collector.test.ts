@@ -108,7 +108,7 @@ test('workers of a plain client appear in the API and InfluxDB; a deleted one sh
   t.is(events.find((r) => r.kind === 'WorkerJoined')?.count, 7);
   const master = await until('master point', async () => rows(await queryInflux(influx, `SELECT "id", "epoch" FROM "master" WHERE "cluster" = 'app'`)), (r) => r.length === 1);
   t.is(master[0]?.id, 'm1');
-  t.is(String(master[0]?.epoch), detail.master?.epoch);
+  t.is(String(master[0]?.epoch), String(detail.master?.epoch));
   const progress = await until('progress point', async () => rows(await queryInflux(influx, `SELECT "done", "total", "ratio" FROM "progress" WHERE "task" = 't1'`)), (r) => r.length >= 1);
   t.like(progress[0], { done: 3, total: 10, ratio: 0.3 });
 
