@@ -7,3 +7,8 @@ export class ServicesMissingError extends Error {
 export class ServiceStartError extends Error {
   override name = 'ServiceStartError';
 }
+
+/** True when a start failed because another process took the port between freePort() and bind(). */
+export function isPortClash(error: unknown): boolean {
+  return error instanceof ServiceStartError && /address already in use|BindException/i.test(error.message);
+}

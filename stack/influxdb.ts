@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { binaries } from './binaries.ts';
 import { ensureServices } from './ensure.ts';
+import { isPortClash } from './errors.ts';
 import { influxdConfig } from './influxdb-config.ts';
 import { freePort } from './ports.ts';
 import { ServiceProcess } from './service-process.ts';
@@ -79,6 +80,20 @@ class InfluxServer implements RunningInfluxDB {
 /** Starts a private InfluxDB 1.x on free loopback ports, in its own temp dir. */
 export async function startInfluxDB(): Promise<RunningInfluxDB> {
   await ensureServices();
+  for (let attempt = 1; ; attempt++) {
+    const server = await createInfluxServer();
+    try {
+      await server.start();
+      return server;
+    } catch (error) {
+      await server.stop();
+      // Another process may have bound a port since freePort() probed it: take new ones.
+      if (!isPortClash(error) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function createInfluxServer(): Promise<InfluxServer> {
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const tempDir = await makeTempDir('influx');
   const configFile = path.join(tempDir, 'influxdb.conf');
@@ -92,12 +107,5 @@ export async function startInfluxDB(): Promise<RunningInfluxDB> {
       walDir: path.join(tempDir, 'wal'),
     }),
   );
-  const server = new InfluxServer(httpPort, tempDir, configFile);
-  try {
-    await server.start();
-  } catch (error) {
-    await server.stop();
-    throw error;
-  }
-  return server;
+  return new InfluxServer(httpPort, tempDir, configFile);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { binaries } from './binaries.ts';
 import { fourLetterWord, parseMode } from './four-letter.ts';
 import { ensureServices } from './ensure.ts';
+import { isPortClash } from './errors.ts';
 import { freePort } from './ports.ts';
 import { ServiceProcess } from './service-process.ts';
 import { acceptsSession } from './session-check.ts';
@@ -138,12 +139,15 @@ export class ZooKeeperServer implements RunningZooKeeper {
 
 /** Starts a standalone ZooKeeper on a free loopback port, in its own temp dir. */
 export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<RunningZooKeeper> {
-  const server = await ZooKeeperServer.create(opts);
-  try {
-    await server.start();
-  } catch (error) {
-    await server.stop();
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const server = await ZooKeeperServer.create(opts);
+    try {
+      await server.start();
+      return server;
+    } catch (error) {
+      await server.stop();
+      // Another process may have bound the port since freePort() probed it: take a new one.
+      if (!isPortClash(error) || attempt >= 3) throw error;
+    }
   }
-  return server;
 }
