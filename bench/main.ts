@@ -1,0 +1,42 @@
+/**
+ * `npm run bench -- <verb>`: sync (time to a complete model vs other clients) and lag (event lag
+ * under a write load). No verb runs both with small defaults. Prints figures, never asserts.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runLag } from './lag/run-lag.ts';
+import { runSync } from './sync/run-sync.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const program = new Command('bench').description('zkpulse benchmarks against a private ZooKeeper');
+
+program
+  .command('sync')
+  .description('time from start to a complete model of N workers, vs raw node client, Java client and kazoo TreeCache')
+  .option('--workers <n>', 'workers in the cluster', positiveInt, 10_000)
+  .option('--runs <n>', 'runs per tool (median reported)', positiveInt, 3)
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of each zkpulse run into <dir>')
+  .action(async (o: { workers: number; runs: number; cpuProf?: string }) => {
+    await runSync({ workers: o.workers, runs: o.runs, cpuProfDir: o.cpuProf });
+  });
+
+program
+  .command('lag')
+  .description('lag from an acknowledged setData to the model reflecting it, under a paced write load')
+  .option('--rate <n>', 'setData per second, spread over the workers', positiveInt, 2000)
+  .option('--seconds <n>', 'duration of the write load (per measured pipeline)', positiveInt, 10)
+  .option('--workers <n>', 'workers in the cluster', positiveInt, 1000)
+  .action(async (o: { rate: number; seconds: number; workers: number }) => {
+    await runLag(o);
+  });
+
+program.action(async () => {
+  await runSync({ workers: 2000, runs: 3 });
+  await runLag({ rate: 1000, seconds: 5, workers: 500 });
+});
+
+await program.parseAsync(process.argv);

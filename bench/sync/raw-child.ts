@@ -1,0 +1,41 @@
+/**
+ * Child process: the floor for node-zookeeper-client. After connect: getChildren(R/workers) with a
+ * watch, then getData with a watch of every child, all issued at once; done when all answered.
+ * argv: connectString root workers. Prints one JSON line {connectMs, afterConnectMs, children}.
+ */
+import zookeeper from 'node-zookeeper-client';
+import { hardenZooKeeperClient } from '../../collector/zk/harden.ts';
+
+const [connectString, root, workersArg] = process.argv.slice(2);
+if (!connectString || !root || !workersArg) throw new Error('usage: raw-child connectString root workers');
+const expected = Number(workersArg);
+const parent = `${root}/workers`;
+// Without this, a burst of 10,000 replies in one socket read overflows the library's recursive parser.
+hardenZooKeeperClient();
+
+const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000, retries: 0 });
+const noop = () => undefined;
+const startedAt = performance.now();
+
+const connectedAt = await new Promise<number>((resolve) => {
+  client.once('connected', () => resolve(performance.now()));
+  client.connect();
+});
+
+const doneAt = await new Promise<{ at: number; children: number }>((resolve, reject) => {
+  client.getChildren(parent, noop, (err, children) => {
+    if (err) return reject(err);
+    if (children.length < expected) return reject(new Error(`${children.length} children, expected ${expected}`));
+    let left = children.length;
+    for (const name of children) {
+      client.getData(`${parent}/${name}`, noop, (e) => {
+        if (e) return reject(e);
+        if (--left === 0) resolve({ at: performance.now(), children: children.length });
+      });
+    }
+  });
+});
+
+console.log(JSON.stringify({ connectMs: connectedAt - startedAt, afterConnectMs: doneAt.at - connectedAt, children: doneAt.children }));
+client.close();
+setTimeout(() => process.exit(0), 200).unref();

@@ -1,0 +1,138 @@
+/**
+ * `bench sync`: how long from a fresh start until a complete model of a cluster with N workers,
+ * for zkpulse and for three floors (raw node-zookeeper-client, the Java client, kazoo TreeCache),
+ * all against the same private ZooKeeper, each measured in a fresh process, runs interleaved.
+ * Every figure is taken after the session is connected (see bench/README.md).
+ */
+import { startZooKeeper, ensureServices } from '../../stack/index.ts';
+import { populateCluster } from '../support/cluster-data.ts';
+import { runJsonChild, tsxArgs } from '../support/child.ts';
+import { fmtMs, fmtRatio, median } from '../support/stats.ts';
+import { printTable } from '../support/table.ts';
+import { SYSTEM_PYTHON, compileJavaBaseline, kazooArgs, kazooMissing } from './baselines.ts';
+import type { ZkpulseChildResult } from './zkpulse-child.ts';
+
+export interface SyncOptions {
+  workers: number;
+  runs: number;
+  /** write a V8 CPU profile of each zkpulse run into this directory */
+  cpuProfDir?: string;
+}
+
+interface Sample {
+  connectMs: number;
+  afterConnectMs: number;
+}
+
+interface Tool {
+  name: string;
+  command: () => [string, string[]];
+  samples: Sample[];
+  failures: string[];
+  extra?: ZkpulseChildResult[];
+}
+
+const ROOT = '/bench/sync';
+
+export async function runSync(opts: SyncOptions): Promise<void> {
+  await ensureServices();
+  console.log(`sync: starting a private ZooKeeper, ${opts.workers} workers, ${opts.runs} runs per tool`);
+  const zk = await startZooKeeper();
+  const java = await compileJavaBaseline();
+  const onSignal = () => void zk.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  try {
+    const t0 = performance.now();
+    await populateCluster(zk.connectString, ROOT, opts.workers);
+    console.log(`populated ${opts.workers} workers + master, 3 candidates, 20 tasks in ${fmtMs(performance.now() - t0)}`);
+    const cs = zk.connectString;
+    const n = opts.workers;
+    const profFlags = (run: number) => (opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `zkpulse-sync-${run}.cpuprofile`] : []);
+    let run = 0;
+
+    const tools: Tool[] = [
+      { name: 'zkpulse (watch + model)', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n)], profFlags(run)), samples: [], failures: [], extra: [] },
+      { name: 'zkpulse watch layer only', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--watch-only']), samples: [], failures: [] },
+      { name: 'node-zookeeper-client raw', command: () => tsxArgs(new URL('./raw-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [] },
+    ];
+    const notes: string[] = [];
+    if (typeof java === 'string') notes.push(`java: ${java}`);
+    else tools.push({ name: 'ZooKeeper Java client', command: () => [java.command, java.args(cs, ROOT, n)], samples: [], failures: [] });
+    const kazoo = await kazooMissing();
+    if (kazoo) notes.push(kazoo);
+    else tools.push({ name: 'kazoo TreeCache', command: () => [SYSTEM_PYTHON, kazooArgs(cs, ROOT, n)], samples: [], failures: [] });
+    for (const note of notes) console.log(note);
+
+    for (run = 1; run <= opts.runs; run++) {
+      for (const tool of tools) {
+        const [cmd, args] = tool.command();
+        const res = await runJsonChild<Sample & Partial<ZkpulseChildResult>>(cmd, args, 300_000);
+        if (!res.ok) {
+          tool.failures.push(res.reason);
+          console.log(`  run ${run} ${tool.name}: FAILED ${res.reason}`);
+          continue;
+        }
+        tool.samples.push(res.value);
+        tool.extra?.push(res.value as ZkpulseChildResult);
+        console.log(`  run ${run} ${tool.name}: ${fmtMs(res.value.afterConnectMs)} after connect`);
+      }
+    }
+    report(tools, opts);
+  } finally {
+    process.off('SIGINT', onSignal);
+    if (typeof java !== 'string') await java.cleanup();
+    await zk.stop();
+  }
+}
+
+function med(tool: Tool | undefined): number | undefined {
+  return tool && tool.samples.length > 0 ? median(tool.samples.map((s) => s.afterConnectMs)) : undefined;
+}
+
+function report(tools: Tool[], opts: SyncOptions): void {
+  const runCols = Array.from({ length: opts.runs }, (_, i) => `run ${i + 1}`);
+  printTable(
+    `Sync of ${opts.workers} workers: session connected → complete view (median of ${opts.runs})`,
+    ['tool', ...runCols, 'median', 'connect (median)', 'failures'],
+    tools.map((t) => [
+      t.name,
+      ...runCols.map((_, i) => fmtMs(t.samples[i]?.afterConnectMs)),
+      fmtMs(med(t)),
+      fmtMs(t.samples.length ? median(t.samples.map((s) => s.connectMs)) : undefined),
+      String(t.failures.length),
+    ]),
+  );
+
+  const zkpulse = med(tools[0]);
+  const byName = (prefix: string) => med(tools.find((t) => t.name.startsWith(prefix)));
+  const targets: [string, number | undefined, number][] = [
+    ['zkpulse / Java client', byName('ZooKeeper Java'), 1.0],
+    ['zkpulse / kazoo TreeCache', byName('kazoo'), 0.3],
+    ['zkpulse / raw node client', byName('node-zookeeper-client'), Number.NaN],
+  ];
+  printTable(
+    'Ratios (zkpulse watch + model, median)',
+    ['ratio', 'value', 'target', 'met'],
+    targets.map(([name, base, target]) => {
+      const r = zkpulse !== undefined && base !== undefined ? zkpulse / base : undefined;
+      const hasTarget = Number.isFinite(target);
+      const met = r === undefined || !hasTarget ? '—' : r <= target ? 'yes' : 'NO';
+      return [name, fmtRatio(r), hasTarget ? `≤ ${target.toFixed(1)}×` : '(floor)', met];
+    }),
+  );
+
+  const extra = tools[0]?.extra ?? [];
+  if (extra.length > 0) {
+    const m = (f: (x: ZkpulseChildResult) => number) => fmtMs(median(extra.map(f)));
+    const watchOnly = byName('zkpulse watch');
+    printTable('Where zkpulse spends it (medians, from session connected)', ['phase', 'time'], [
+      ['first getData reply folded', m((x) => x.firstNodeMs)],
+      ['last node event before synced', m((x) => x.lastNodeMs)],
+      ['complete model', m((x) => x.afterConnectMs)],
+      ['  of which reducer (ClusterModels.apply, summed)', m((x) => x.reducerMs)],
+      ['  reducer refold of the same events, no I/O', m((x) => x.refoldMs)],
+      ['watch layer alone (no model), complete', fmtMs(watchOnly)],
+      ['watch events / domain events', `${extra[0]?.watchEvents} / ${extra[0]?.domainEvents}`],
+    ]);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Child process: zkpulse's watch layer + model from a fresh start until the model of the cluster is
+ * complete (the `synced` event folded by ClusterModels and N workers up).
+ * argv: connectString root workers [--watch-only]
+ * With --watch-only the model is not built: the time is the watch layer's alone (up to `synced`).
+ * Prints one JSON line (SyncChildResult).
+ */
+import { ClusterModels } from '../../collector/cluster-models.ts';
+import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
+import { ZkSession } from '../../collector/zk/session.ts';
+import type { WatchEvent } from '../../collector/watch/events.ts';
+
+export interface ZkpulseChildResult {
+  /** start() → session connected */
+  connectMs: number;
+  /** session connected → model complete (the figure compared with the baselines) */
+  afterConnectMs: number;
+  /** time spent inside ClusterModels.apply (the pure reducer), summed */
+  reducerMs: number;
+  /** connected → first node event (the first getData reply folded) */
+  firstNodeMs: number;
+  /** connected → last node event before `synced` */
+  lastNodeMs: number;
+  /** reducer fold of the same events again, in a tight loop, with no I/O */
+  refoldMs: number;
+  watchEvents: number;
+  domainEvents: number;
+  workersUp: number;
+}
+
+const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
+if (!connectString || !root || !workersArg) throw new Error('usage: zkpulse-child connectString root workers [--watch-only]');
+const expected = Number(workersArg);
+const watchOnly = flags.includes('--watch-only');
+
+const clusters = [{ name: 'bench', root }];
+const session = new ZkSession({ connectString, sessionTimeout: 10_000, probeIntervalMs: 5_000, probeTimeoutMs: 30_000, now: Date.now });
+const watch = new ClusterWatch({ session, clusters, maxDataBytes: 64 * 1024, now: Date.now, readTimeoutMs: 60_000 });
+const models = new ClusterModels(clusters);
+const seen: WatchEvent[] = [];
+
+let startedAt = 0;
+let connectedAt = 0;
+let firstNodeAt = 0;
+let lastNodeAt = 0;
+let reducerMs = 0;
+let domainEvents = 0;
+
+function upWorkers(): number {
+  let n = 0;
+  for (const w of models.get('bench')?.workers.values() ?? []) if (w.up) n++;
+  return n;
+}
+
+const done = new Promise<number>((resolve) => {
+  let synced = false;
+  watch.events$.subscribe((event) => {
+    const t = performance.now();
+    if (event.kind === 'connection' && event.state === 'connected' && connectedAt === 0) connectedAt = t;
+    if (event.kind === 'added' || event.kind === 'changed') {
+      if (firstNodeAt === 0) firstNodeAt = t;
+      if (!synced) lastNodeAt = t;
+    }
+    seen.push(event);
+    if (!watchOnly) {
+      const out = models.apply(event, Date.now());
+      domainEvents += out.length;
+      reducerMs += performance.now() - t;
+    }
+    if (event.kind === 'synced') synced = true;
+    if (synced && (watchOnly || upWorkers() >= expected)) resolve(performance.now());
+  });
+});
+
+startedAt = performance.now();
+watch.start();
+const completeAt = await done;
+
+// The pure fold again, without I/O: what the reducer costs for this tree on a warm JIT.
+const refold = new ClusterModels(clusters);
+const r0 = performance.now();
+for (const e of seen) refold.apply(e, 0);
+const refoldMs = watchOnly ? 0 : performance.now() - r0;
+
+const result: ZkpulseChildResult = {
+  connectMs: connectedAt - startedAt,
+  afterConnectMs: completeAt - connectedAt,
+  reducerMs,
+  firstNodeMs: firstNodeAt - connectedAt,
+  lastNodeMs: lastNodeAt - connectedAt,
+  refoldMs,
+  watchEvents: seen.length,
+  domainEvents,
+  workersUp: watchOnly ? seen.filter((e) => e.kind === 'added' && e.path.startsWith('workers/')).length : upWorkers(),
+};
+await watch.stop();
+console.log(JSON.stringify(result));
+process.exit(0);
