@@ -1,0 +1,52 @@
+/** Paths and node data of contract §2, as the simulated processes write them. */
+export const paths = (root: string) => ({
+  master: `${root}/master`,
+  election: `${root}/election`,
+  electionPrefix: `${root}/election/n_`,
+  workers: `${root}/workers`,
+  worker: (id: string) => `${root}/workers/${id}`,
+  tasks: `${root}/tasks`,
+  task: (t: string) => `${root}/tasks/${t}`,
+  assign: `${root}/assign`,
+  assignDir: (w: string) => `${root}/assign/${w}`,
+  assignment: (w: string, t: string) => `${root}/assign/${w}/${t}`,
+  status: `${root}/status`,
+  taskStatus: (t: string) => `${root}/status/${t}`,
+});
+export type Paths = ReturnType<typeof paths>;
+
+export type WorkerState = 'ready' | 'busy' | 'leaving';
+
+export interface WorkerData {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatMs: number;
+  state: WorkerState;
+  meta: Record<string, unknown>;
+}
+
+export interface StatusData {
+  worker: string;
+  done: number;
+  total: number;
+  state: 'running' | 'done' | 'failed';
+  message: string;
+  updatedAt: number;
+}
+
+export const masterData = (id: string, since: number): string => JSON.stringify({ id, since });
+export const candidateData = (id: string): string => JSON.stringify({ id });
+
+/** Sequence number of an election child `n_0000000012`, NaN if it is not one. */
+export function electionSeq(name: string): number {
+  const m = /^n_(\d+)$/.exec(name);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** Number of a generated task `task-12`, NaN otherwise. */
+export function taskNumber(name: string): number {
+  const m = /^task-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : Number.NaN;
+}

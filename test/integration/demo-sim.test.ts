@@ -1,0 +1,201 @@
+/**
+ * The simulated cluster of `zkpulse demo` against a real ZooKeeper: the tree it writes follows
+ * contract §2, tasks flow, crashes are replaced, the master fails over, and stop() leaves no ephemerals.
+ */
+import test, { type ExecutionContext } from 'ava';
+import { startSimulatedCluster, type SimulatedCluster, type SimulatedClusterOptions } from '../../demo/simulated-cluster.ts';
+import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
+import { PlainZk } from '../support/plain-zk.ts';
+
+/** A seeded PRNG (mulberry32), so the cluster's choices repeat from run to run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Polls `probe` every 100 ms until it yields a value, failing after `ms`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Resolves with the first log line that matches; rejects after `ms`. */
+function logWatcher() {
+  const lines: string[] = [];
+  const waiting: { re: RegExp; resolve: (m: RegExpExecArray) => void }[] = [];
+  const log = (line: string): void => {
+    lines.push(line);
+    for (const w of [...waiting]) {
+      const m = w.re.exec(line);
+      if (m) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  };
+  const next = (re: RegExp, ms = 20_000): Promise<RegExpExecArray> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no log line matching ${re} within ${ms} ms; last lines:\n${lines.slice(-15).join('\n')}`)), ms);
+      waiting.push({ re, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  return { log, next, lines };
+}
+
+const children = (zk: PlainZk, path: string): Promise<string[]> =>
+  new Promise((resolve) => zk.client.getChildren(path, (err, kids) => resolve(err ? [] : kids)));
+
+const readJson = (zk: PlainZk, path: string): Promise<Record<string, unknown> | undefined> =>
+  new Promise((resolve) =>
+    zk.client.getData(path, (err, data) => {
+      if (err || !data) return resolve(undefined);
+      try {
+        resolve(JSON.parse(data.toString('utf8')) as Record<string, unknown>);
+      } catch {
+        resolve(undefined);
+      }
+    }),
+  );
+
+const fast = { workers: 4, heartbeatMs: 300, taskEveryMs: 200, taskStepMs: 80, restartDelayMs: 400, sessionTimeoutMs: 4000 } satisfies Partial<SimulatedClusterOptions>;
+
+async function start(t: ExecutionContext, extra: Partial<SimulatedClusterOptions>) {
+  const connectString = await sharedZooKeeper();
+  const root = uniqueRoot(t);
+  const zk = await PlainZk.connect(connectString);
+  const logs = logWatcher();
+  const cluster = await startSimulatedCluster({ connectString, root, random: seeded(7), log: logs.log, ...fast, ...extra });
+  t.teardown(async () => {
+    await cluster.stop();
+    await zk.close();
+  });
+  return { zk, root, cluster, logs };
+}
+
+async function assertNoEphemerals(t: ExecutionContext, zk: PlainZk, root: string, cluster: SimulatedCluster): Promise<void> {
+  await cluster.stop();
+  t.is(await zk.exists(`${root}/master`), null, 'R/master is gone');
+  t.deepEqual(await children(zk, `${root}/election`), [], 'no election nodes');
+  t.deepEqual(await children(zk, `${root}/workers`), [], 'no worker nodes');
+  t.deepEqual(await children(zk, `${root}/status`), [], 'no status nodes');
+}
+
+test('runs a master, workers and tasks following the znode layout, and stop() leaves no ephemerals', async (t) => {
+  const { zk, root, cluster } = await start(t, { crashEveryMs: 0, masterCrashEveryMs: 0 });
+
+  const master = await until('R/master', () => readJson(zk, `${root}/master`));
+  t.is(master.id, 'candidate-1');
+  t.is(typeof master.since, 'number');
+  const election = await children(zk, `${root}/election`);
+  t.is(election.length, 3);
+  t.true(election.every((n) => /^n_\d{10}$/.test(n)));
+  t.deepEqual(await readJson(zk, `${root}/election/${election.sort()[0]}`), { id: 'candidate-1' });
+
+  const workers = await until('4 workers', async () => {
+    const kids = await children(zk, `${root}/workers`);
+    return kids.length === 4 && kids;
+  });
+  const data = await readJson(zk, `${root}/workers/${workers[0]}`);
+  t.like(data, { id: workers[0], heartbeatMs: 300 });
+  t.true(['ready', 'busy'].includes(String(data?.state)));
+  for (const key of ['host', 'pid', 'startedAt', 'meta']) t.true(data !== undefined && key in data, key);
+
+  // the heartbeat: the worker node's mtime moves
+  const path = `${root}/workers/${workers[0]}`;
+  const mtime0 = (await zk.exists(path))?.mtime.readBigInt64BE(0);
+  await until('a heartbeat', async () => (await zk.exists(path))?.mtime.readBigInt64BE(0) !== mtime0);
+
+  const assignment = await until('an assignment', async () => {
+    for (const w of await children(zk, `${root}/assign`)) {
+      const tasks = await children(zk, `${root}/assign/${w}`);
+      if (tasks[0] !== undefined) return { worker: w, task: tasks[0] };
+    }
+    return undefined;
+  });
+  t.true(workers.includes(assignment.worker), 'assigned to a live worker');
+  t.regex(assignment.task, /^task-\d+$/);
+
+  const status = await until('a running status', async () => {
+    for (const s of await children(zk, `${root}/status`)) {
+      const d = await readJson(zk, `${root}/status/${s}`);
+      if (d?.state === 'running' && Number(d.done) > 0) return { task: s, ...d };
+    }
+    return undefined;
+  });
+  t.true(workers.includes(String(status.worker)));
+  t.true(Number(status.total) >= Number(status.done));
+  t.is(typeof status.updatedAt, 'number');
+  t.is(typeof status.message, 'string');
+  t.truthy((await zk.exists(`${root}/status/${status.task}`))?.ephemeralOwner.some((b) => b !== 0), 'status is ephemeral');
+
+  // that task completes: its task and assignment nodes go, the status says done before it goes
+  await until(`${status.task} done`, async () => !(await zk.exists(`${root}/tasks/${status.task}`)), 30_000);
+  t.is(await zk.exists(`${root}/assign/${status.worker}/${status.task}`), null);
+
+  // the generator keeps fewer than ~2x workers pending
+  t.true((await children(zk, `${root}/tasks`)).length <= 2 * 4 + 1);
+
+  await assertNoEphemerals(t, zk, root, cluster);
+});
+
+test('a crashed worker is replaced and its tasks move to live workers', async (t) => {
+  const { zk, root, cluster, logs } = await start(t, { crashEveryMs: 1500, masterCrashEveryMs: 0 });
+  const before = await until('4 workers', async () => {
+    const kids = await children(zk, `${root}/workers`);
+    return kids.length === 4 && kids;
+  });
+
+  const crash = await logs.next(/^(\S+): CRASH \(/);
+  const crashed = crash[1] as string;
+  t.true(before.includes(crashed) || /^worker-\d+$/.test(crashed));
+  await until(`${crashed} gone`, async () => !(await children(zk, `${root}/workers`)).includes(crashed) || undefined);
+  // a replacement comes: back to 4 workers
+  await until('4 workers again', async () => (await children(zk, `${root}/workers`)).length === 4, 20_000);
+
+  const moved = await logs.next(/reassigned (task-\d+) from (\S+) \(gone\) to (\S+)/, 30_000);
+  const [, task, from, to] = moved as unknown as [string, string, string, string];
+  t.not(from, to);
+  // it now sits under the new worker (unless that one already finished it or crashed too)
+  const underNew = await zk.exists(`${root}/assign/${to}/${task}`);
+  const stillPending = await zk.exists(`${root}/tasks/${task}`);
+  t.true(underNew !== null || stillPending === null || !(await children(zk, `${root}/workers`)).includes(to));
+  t.is(await zk.exists(`${root}/assign/${from}/${task}`), null, 'the stale assignment is gone');
+
+  await assertNoEphemerals(t, zk, root, cluster);
+});
+
+test('when the master crashes a standby takes over', async (t) => {
+  const { zk, root, cluster, logs } = await start(t, { crashEveryMs: 0, masterCrashEveryMs: 1500 });
+  const first = await until('R/master', () => readJson(zk, `${root}/master`));
+  const second = await until('a different master', async () => {
+    const m = await readJson(zk, `${root}/master`);
+    return m && m.id !== first.id && m;
+  });
+  t.not(second.id, first.id);
+  t.true(logs.lines.some((l) => l.startsWith(`${String(first.id)}: CRASH of the master`)));
+  // the crashed candidate is replaced: three candidates again
+  await until('3 candidates again', async () => (await children(zk, `${root}/election`)).length === 3);
+
+  // the new master assigns tasks
+  await until('an assignment by the new master', async () => {
+    for (const w of await children(zk, `${root}/assign`)) {
+      for (const tk of await children(zk, `${root}/assign/${w}`)) {
+        const d = await readJson(zk, `${root}/assign/${w}/${tk}`);
+        if (d?.by !== undefined && d.by !== first.id) return true;
+      }
+    }
+    return undefined;
+  });
+
+  await assertNoEphemerals(t, zk, root, cluster);
+});
