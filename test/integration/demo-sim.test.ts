@@ -128,7 +128,7 @@ test('runs a master, workers and tasks following the znode layout, and stop() le
   const status = await until('a running status', async () => {
     for (const s of await children(zk, `${root}/status`)) {
       const d = await readJson(zk, `${root}/status/${s}`);
-      if (d?.state === 'running' && Number(d.done) > 0) return { task: s, ...d };
+      if (d?.state === 'running' && Number(d.done) > 0) return { ...d, task: s } as Record<string, unknown> & { task: string };
     }
     return undefined;
   });
