@@ -223,3 +223,36 @@ test.serial('session expiry: a new session, and a resync that emits exactly the 
   t.deepEqual(diff, ['added workers/d true', 'changed workers/a true', 'removed workers/b true']);
   t.deepEqual([...mirror(w.seen).keys()].sort(), ['workers/a', 'workers/c', 'workers/d']);
 });
+
+test.serial('ZooKeeper down longer than the session timeout: after recovery exactly the real differences', async (t) => {
+  const server = await privateZk(t);
+  const root = uniqueRoot(t);
+  const admin = await PlainZk.connect(server.connectString, 3000);
+  await admin.mkdirp(`${root}/workers`);
+  await admin.close();
+  // three worker "processes", each with its own session; c's times out after 3 s, a's and b's after 10 s
+  const workers = await Promise.all([10_000, 10_000, 3000].map((timeout) => PlainZk.connect(server.connectString, timeout)));
+  await Promise.all(workers.map((w, i) => w.create(`${root}/workers/${'abc'[i]}`, workerData('abc'[i]!), 'ephemeral')));
+  const w = await watchRoot(server.connectString, root, { sessionTimeout: 10_000, probeIntervalMs: 300, probeTimeoutMs: 800 });
+  t.teardown(() => Promise.all([w.watch.stop(), ...workers.slice(0, 2).map((z) => z.close())]).then(() => undefined));
+  t.is(w.seen.filter((e) => e.kind === 'added').length, 3);
+
+  await server.kill('SIGKILL');
+  await awaitEvent(w.events$, (e) => e.kind === 'connection' && e.state === 'disconnected', 10_000, 'disconnected');
+  const blindFrom = w.seen.length;
+  // worker c's process dies while ZooKeeper is down: its session cannot be renewed
+  const dead = workers[2]!;
+  dead.client.removeAllListeners();
+  (dead.client as unknown as { connectionManager: { connect(): void; socket?: { destroy(): void } } }).connectionManager.connect = () => undefined;
+  (dead.client as unknown as { connectionManager: { socket?: { destroy(): void } } }).connectionManager.socket?.destroy();
+  await new Promise((r) => setTimeout(r, 4000)); // the outage itself, longer than c's 3 s session timeout
+  await server.start();
+  // the restarted server gives restored sessions a fresh timeout: c's expires, the others reconnect
+  await awaitEvent(w.events$, (e) => e.kind === 'removed' && e.path === 'workers/c', 30_000, 'worker c removed');
+  const diff = w.seen
+    .slice(blindFrom)
+    .filter((e): e is NodeEvent => e.kind === 'added' || e.kind === 'changed' || e.kind === 'removed')
+    .map((e) => `${e.kind} ${e.path}`);
+  t.deepEqual(diff, ['removed workers/c']);
+  t.deepEqual([...mirror(w.seen).keys()].sort(), ['workers/a', 'workers/b']);
+});
