@@ -1,0 +1,40 @@
+/**
+ * The alert types shared by the rule engine (rules → state machine) and the notifier pipeline
+ * (inhibit → silence → group → dedupe → retry → deliver). Contract §5.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** The built-in rules; the `alertname` label. */
+export type AlertName =
+  | 'MasterMissing'
+  | 'MasterFlapping'
+  | 'WorkerLost'
+  | 'WorkersBelowMinimum'
+  | 'HeartbeatStale'
+  | 'ProgressStalled'
+  | 'TaskOrphaned'
+  | 'SplitBrain'
+  | 'CollectorDisconnected';
+
+/**
+ * One alert instance as the rule engine sees it, Prometheus style: `pending` while its condition
+ * holds for less than the rule's `for`, `firing` after, `resolved` once the condition stopped holding
+ * (resolved alerts are kept for a while and re-sent, so a lost notice is retried).
+ * Labels always hold alertname, cluster, severity, plus worker/task where one is concerned.
+ */
+export interface AlertInstance {
+  /** stable hash of the labels (hex), Alertmanager's fingerprint */
+  fingerprint: string;
+  labels: Labels;
+  annotations: Labels;
+  state: 'pending' | 'firing' | 'resolved';
+  /** when the condition was first seen true, ms */
+  activeAt: number;
+  /** when it started firing (activeAt + for); equals activeAt while pending, ms */
+  startsAt: number;
+  /** when it resolved, ms; null while pending/firing */
+  endsAt: number | null;
+}
