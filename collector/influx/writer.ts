@@ -54,14 +54,17 @@ export interface InfluxWriterStats {
 
 type Outcome = 'done' | 'retry' | 'no-database';
 
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+/** Node timers; they keep the process alive only while `keepAlive()` (during close()). */
+function nodeTimers(keepAlive: () => boolean): Timers {
+  return {
+    setTimeout: (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      if (!keepAlive()) t.unref();
+      return t;
+    },
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+}
 
 const silent: WriterLogger = { info: () => {}, warn: () => {} };
 
@@ -102,7 +105,7 @@ export class InfluxWriter {
     this.maxBackoffMs = positive('maxBackoffMs', options.maxBackoffMs ?? 10_000);
     this.requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs ?? 10_000);
     this.backoffMs = this.initialBackoffMs;
-    this.timers = options.timers ?? realTimers;
+    this.timers = options.timers ?? nodeTimers(() => this.closing);
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.log = options.logger ?? silent;
   }
