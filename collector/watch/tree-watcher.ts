@@ -66,8 +66,9 @@ export class TreeWatcher {
     // leaves under containers that a resync might not list again (e.g. a container gone) are
     // handled by the container diff; known leaves are re-read so that data changes are seen.
     if (afterBlind) for (const rel of [...this.known.keys()]) jobs.push(this.scheduleLeaf(rel));
+    // each container read awaits the reads of the children it found, so this covers the whole tree;
+    // reads that live watches start meanwhile need not finish (on a busy cluster they never all do)
     await Promise.all(jobs);
-    await this.settle();
     if (this.stopped) return;
     const event: SyncEvent = { kind: 'synced', cluster: this.opts.cluster, time: this.opts.now(), nodes: this.known.size };
     if (afterBlind) event.afterBlind = true;
@@ -77,11 +78,6 @@ export class TreeWatcher {
 
   stop(): void {
     this.stopped = true;
-  }
-
-  /** Wait until no read is in flight (reads started by watches during the sync included). */
-  private async settle(): Promise<void> {
-    while (this.runner.size > 0 && !this.stopped) await new Promise((r) => setImmediate(r));
   }
 
   private watcherFor(kind: 'c' | 'l', rel: string): (e: ZkEvent) => void {
