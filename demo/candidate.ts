@@ -20,7 +20,7 @@ export class SimCandidate {
     readonly id: string,
     private readonly session: SimSession,
   ) {
-    this.timers = new Timers((err) => this.fail(err));
+    this.timers = new Timers((err) => this.logError(err));
   }
 
   static async start(ctx: SimContext, id: string, onExpired: (c: SimCandidate) => void): Promise<SimCandidate> {
@@ -40,6 +40,11 @@ export class SimCandidate {
 
   get isMaster(): boolean {
     return this.role !== undefined;
+  }
+
+  /** Stops doing the master's work (assigning) but keeps holding R/master until leave(). */
+  stopActing(): void {
+    this.role?.stop();
   }
 
   /** The process dies: its election node and R/master (if it holds it) vanish with the session. */
@@ -67,7 +72,7 @@ export class SimCandidate {
   }
 
   private readonly onWatch = (): void => {
-    if (!this.stopped) this.check().catch((err) => this.fail(err));
+    if (!this.stopped) this.check().catch((err) => this.logError(err));
   };
 
   /** Lowest sequence leads; everyone else watches the one just below it. */
@@ -110,7 +115,7 @@ export class SimCandidate {
     this.role.start();
   }
 
-  private fail(err: unknown): void {
+  private logError(err: unknown): void {
     if (!this.stopped) this.ctx.log(`${this.id}: ${describeError(err)}`);
   }
 }

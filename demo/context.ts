@@ -9,6 +9,8 @@ export interface SimContext {
   heartbeatMs: number;
   /** Time between two progress writes of a running task. */
   taskStepMs: number;
+  /** Chance that a task fails somewhere on its way (0..1). */
+  failureRate: number;
   random: () => number;
   now: () => number;
   log: (line: string) => void;

@@ -37,6 +37,8 @@ export interface SimulatedClusterOptions {
   restartDelayMs?: number;
   /** Added: time between two progress writes of a running task (default 300). */
   taskStepMs?: number;
+  /** Added: chance that a task fails half-way and is handed back (default 0.03; 0 = never). */
+  taskFailureRate?: number;
   /** Added: clock for the times written into znodes (default Date.now). */
   now?: () => number;
 }
@@ -59,6 +61,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     paths: paths(opts.root.replace(/\/+$/, '')),
     heartbeatMs: opts.heartbeatMs ?? 1000,
     taskStepMs: opts.taskStepMs ?? 300,
+    failureRate: opts.taskFailureRate ?? 0.03,
     random: opts.random ?? Math.random,
     now: opts.now ?? Date.now,
     log,
@@ -188,6 +191,8 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     timers.clear();
     await Promise.allSettled([...starting]);
     await generator.stop();
+    // no more assigning while the workers leave
+    for (const c of candidates.values()) c.stopActing();
     await Promise.allSettled([...workers.values()].map((w) => w.leave()));
     workers.clear();
     // standbys first, so leaving does not set off one failover after another

@@ -24,7 +24,7 @@ export class SimWorker {
     readonly id: string,
     private readonly session: SimSession,
   ) {
-    this.timers = new Timers((err) => this.fail(err));
+    this.timers = new Timers((err) => this.logError(err));
     this.startedAt = ctx.now();
     this.host = `sim-host-${randomInt(ctx.random, 1, 4)}`;
     this.pid = randomInt(ctx.random, 2000, 60_000);
@@ -116,7 +116,7 @@ export class SimWorker {
   }
 
   private readonly onAssignChange = (): void => {
-    if (!this.stopped) this.watchAssignments().catch((err) => this.fail(err));
+    if (!this.stopped) this.watchAssignments().catch((err) => this.logError(err));
   };
 
   private async watchAssignments(): Promise<void> {
@@ -133,13 +133,13 @@ export class SimWorker {
     if (task === undefined) {
       if (this.state !== 'ready') {
         this.state = 'ready';
-        this.beat().catch((err) => this.fail(err));
+        this.beat().catch((err) => this.logError(err));
       }
       return;
     }
     this.running = task;
     this.runTask(task).catch((err) => {
-      this.fail(err);
+      this.logError(err);
       this.retryLater(task);
     });
   }
@@ -154,7 +154,7 @@ export class SimWorker {
     }
     this.state = 'busy';
     await this.beat();
-    const total = randomInt(this.ctx.random, 8, 20);
+    const total = randomInt(this.ctx.random, 10, 30);
     this.ctx.log(`${this.id}: running ${task} (${total} steps)`);
     await this.writeStatus(task, { done: 0, total, state: 'running', message: 'started' }, true);
     this.timers.after(this.ctx.taskStepMs, () => this.step(task, 1, total));
@@ -162,14 +162,18 @@ export class SimWorker {
 
   private async step(task: string, done: number, total: number): Promise<void> {
     if (this.stopped) return;
+    if (done < total && this.ctx.random() < this.ctx.failureRate / total) {
+      await this.failTask(task, done, total);
+      return;
+    }
     if (done < total) {
       // a lost write is only a missed progress report: keep going
-      await this.writeStatus(task, { done, total, state: 'running', message: `processed chunk ${done} of ${total}` }).catch((err) => this.fail(err));
+      await this.writeStatus(task, { done, total, state: 'running', message: `processed chunk ${done} of ${total}` }).catch((err) => this.logError(err));
       this.timers.after(jitter(this.ctx.random, this.ctx.taskStepMs), () => this.step(task, done + 1, total));
       return;
     }
     await this.finish(task, total).catch((err) => {
-      this.fail(err);
+      this.logError(err);
       this.retryLater(task);
     });
   }
@@ -190,11 +194,7 @@ export class SimWorker {
     }
     this.tasksDone += 1;
     this.ctx.log(`${this.id}: finished ${task}`);
-    this.timers.after(1500, async () => {
-      if (this.stopped) return;
-      this.ownStatus.delete(task);
-      await this.session.remove(p.taskStatus(task));
-    });
+    this.removeStatusSoon(task);
     this.finishedWith(task);
   }
 
@@ -202,6 +202,32 @@ export class SimWorker {
   private retryLater(task: string): void {
     if (this.running === task) this.running = undefined;
     this.timers.after(1000, () => this.watchAssignments());
+  }
+
+  /**
+   * The task fails half-way: status "failed", and the worker hands the task back by deleting its
+   * assignment, so the master gives it out again.
+   */
+  private async failTask(task: string, done: number, total: number): Promise<void> {
+    const p = this.ctx.paths;
+    this.ctx.log(`${this.id}: ${task} FAILED at ${done}/${total}`);
+    try {
+      await this.writeStatus(task, { done, total, state: 'failed', message: `error: chunk ${done} could not be processed` });
+      await this.session.remove(p.assignment(this.id, task));
+    } catch (err) {
+      this.logError(err);
+    }
+    this.removeStatusSoon(task);
+    this.finishedWith(task);
+  }
+
+  /** The final status stays readable for a moment, then goes (unless the task runs here again). */
+  private removeStatusSoon(task: string): void {
+    this.timers.after(1500, async () => {
+      if (this.stopped || this.running === task) return;
+      this.ownStatus.delete(task);
+      await this.session.remove(this.ctx.paths.taskStatus(task));
+    });
   }
 
   private finishedWith(task: string): void {
@@ -231,7 +257,7 @@ export class SimWorker {
     }
   }
 
-  private fail(err: unknown): void {
+  private logError(err: unknown): void {
     if (!this.stopped) this.ctx.log(`${this.id}: ${describeError(err)}`);
   }
 }
