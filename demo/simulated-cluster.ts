@@ -74,6 +74,13 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
   const workers = new Map<string, SimWorker>();
   const candidates = new Map<string, SimCandidate>();
   const starting = new Set<Promise<unknown>>();
+  const dying = new Set<Promise<unknown>>();
+  /** Crashes a process; stop() waits for sessions still closing. */
+  const kill = (proc: { crash(): Promise<void> }): Promise<void> => {
+    const closing = proc.crash();
+    dying.add(closing);
+    return closing.finally(() => dying.delete(closing));
+  };
   let workerSerial = 0;
   let candidateSerial = 0;
 
@@ -128,14 +135,14 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     if (stopping || workers.get(w.id) !== w) return;
     workers.delete(w.id);
     log(`${w.id}: session expired`);
-    void w.crash().then(() => replaceWorker(w.id));
+    void kill(w).then(() => replaceWorker(w.id));
   }
 
   function onCandidateExpired(c: SimCandidate): void {
     if (stopping || candidates.get(c.id) !== c) return;
     candidates.delete(c.id);
     log(`${c.id}: session expired`);
-    void c.crash().then(replaceCandidate);
+    void kill(c).then(replaceCandidate);
   }
 
   const crashAWorker = async (): Promise<void> => {
@@ -145,7 +152,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     const w = workers.get(id) as SimWorker;
     workers.delete(id);
     log(`${id}: CRASH (session closed without leaving${w.isBusy ? ', task in flight' : ''})`);
-    await w.crash();
+    await kill(w);
     replaceWorker(id);
   };
 
@@ -154,7 +161,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     if (!master) return; // between masters right now
     candidates.delete(master.id);
     log(`${master.id}: CRASH of the master (standby takes over)`);
-    await master.crash();
+    await kill(master);
     replaceCandidate();
   };
 
@@ -189,7 +196,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
   const stop = async (): Promise<void> => {
     stopping = true;
     timers.clear();
-    await Promise.allSettled([...starting]);
+    await Promise.allSettled([...starting, ...dying]);
     await generator.stop();
     // no more assigning while the workers leave
     for (const c of candidates.values()) c.stopActing();
