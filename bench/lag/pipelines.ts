@@ -8,14 +8,16 @@ import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
 import { ZkSession } from '../../collector/zk/session.ts';
 import { hardenZooKeeperClient } from '../../collector/zk/harden.ts';
 import { workerId } from '../support/cluster-data.ts';
-import type { Reflections } from './reflections.ts';
 
 export interface Observer {
   stop(): Promise<void>;
 }
 
+/** Called when the observer reflects `version` of worker index `worker`. */
+export type Record = (worker: number, version: number) => void;
+
 /** Resolves once the model is synced with every worker up; then each new version the model folds is recorded. */
-export async function startZkpulse(connectString: string, root: string, workers: number, refl: Reflections): Promise<Observer> {
+export async function startZkpulse(connectString: string, root: string, workers: number, record: Record): Promise<Observer> {
   const clusters = [{ name: 'bench', root }];
   const session = new ZkSession({ connectString, sessionTimeout: 10_000, probeIntervalMs: 2_000, probeTimeoutMs: 10_000, now: Date.now });
   const watch = new ClusterWatch({ session, clusters, maxDataBytes: 64 * 1024, now: Date.now });
@@ -29,7 +31,7 @@ export async function startZkpulse(connectString: string, root: string, workers:
       // reflected = the reducer has folded it and the model holds this beat
       const id = event.path.slice('workers/'.length);
       const beat = out.some((d) => d.type === 'HeartbeatSeen' && d.worker === id);
-      if (beat || models.get('bench')?.workers.get(id)?.lastBeat === event.stat.mtime) refl.record(Number(id.slice(1)), event.stat.version);
+      if (beat || models.get('bench')?.workers.get(id)?.lastBeat === event.stat.mtime) record(Number(id.slice(1)), event.stat.version);
     }
   });
   watch.start();
@@ -40,7 +42,7 @@ export async function startZkpulse(connectString: string, root: string, workers:
 }
 
 /** A bare client: getData with a watch on every worker; each trigger re-reads and re-arms. */
-export async function startRawFloor(connectString: string, root: string, workers: number, refl: Reflections): Promise<Observer> {
+export async function startRawFloor(connectString: string, root: string, workers: number, record: Record): Promise<Observer> {
   hardenZooKeeperClient();
   const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000 });
   await new Promise<void>((resolve) => {
@@ -56,7 +58,7 @@ export async function startRawFloor(connectString: string, root: string, workers
         if (!stopped) read(i);
       },
       (err, _data, stat) => {
-        if (!err) refl.record(i, stat.version);
+        if (!err) record(i, stat.version);
         done?.();
       },
     );

@@ -32,8 +32,10 @@ export class Reflections {
     return true;
   }
 
-  lags(writes: WriterResult): { fromAck: number[]; fromSend: number[]; unseen: number } {
+  lags(writes: WriterResult): { fromAck: number[]; fromSend: number[]; unseen: number; bySecond: number[][] } {
     const fromAck: number[] = [];
+    const bySecond: number[][] = [];
+    const t0 = writes.sentAt[0] ?? 0;
     const fromSend: number[] = [];
     let unseen = 0;
     for (let i = 0; i < writes.version.length; i++) {
@@ -45,8 +47,9 @@ export class Reflections {
         continue;
       }
       fromAck.push(hit.at - writes.ackAt[i]!);
+      (bySecond[Math.floor((writes.sentAt[i]! - t0) / 1000)] ??= []).push(hit.at - writes.ackAt[i]!);
       fromSend.push(hit.at - writes.sentAt[i]!);
     }
-    return { fromAck, fromSend, unseen };
+    return { fromAck, fromSend, unseen, bySecond };
   }
 }

@@ -1,13 +1,14 @@
 /**
  * `bench lag`: a writer thread rewrites worker nodes at a paced rate; for each acknowledged setData
  * we record when the observer reflected that version. zkpulse (watch + model) first, then the raw
- * client floor, each under the same load against the same private ZooKeeper.
+ * client floor, each under the same load against the same private ZooKeeper, each after a short
+ * unrecorded warm-up load.
  */
 import { ensureServices, startZooKeeper } from '../../stack/index.ts';
 import { populateCluster } from '../support/cluster-data.ts';
 import { fmtMs, max, percentile } from '../support/stats.ts';
 import { printTable } from '../support/table.ts';
-import { startRawFloor, startZkpulse, type Observer } from './pipelines.ts';
+import { startRawFloor, startZkpulse, type Observer, type Record } from './pipelines.ts';
 import { Reflections } from './reflections.ts';
 import { runWriter } from './writer.ts';
 import type { WriterResult } from './writer-thread.ts';
@@ -20,6 +21,8 @@ export interface LagOptions {
 
 const ROOT = '/bench/lag';
 const DRAIN_MS = 5_000;
+/** an unrecorded load before each measurement, so that neither observer pays JIT warm-up in its figures */
+const WARMUP_SECONDS = 1;
 
 interface Measured {
   name: string;
@@ -27,20 +30,28 @@ interface Measured {
   fromAck: number[];
   fromSend: number[];
   unseen: number;
+  /** lag from ack, by the second of the load in which the write was sent */
+  bySecond: number[][];
 }
 
 async function measure(
   name: string,
   opts: LagOptions,
   connectString: string,
-  start: (refl: Reflections) => Promise<Observer>,
+  start: (record: Record) => Promise<Observer>,
 ): Promise<Measured> {
-  const refl = new Reflections(opts.workers);
-  const observer = await start(refl);
-  try {
-    const writes = await runWriter({ connectString, root: ROOT, workers: opts.workers, rate: opts.rate, seconds: opts.seconds });
+  let refl = new Reflections(opts.workers);
+  const observer = await start((worker, version) => refl.record(worker, version));
+  const load = async (seconds: number) => {
+    const writes = await runWriter({ connectString, root: ROOT, workers: opts.workers, rate: opts.rate, seconds });
     const deadline = performance.now() + DRAIN_MS;
     while (!refl.caughtUp(writes) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return writes;
+  };
+  try {
+    await load(WARMUP_SECONDS);
+    refl = new Reflections(opts.workers);
+    const writes = await load(opts.seconds);
     const lags = refl.lags(writes);
     console.log(`  ${name}: ${writes.version.length} writes, ${lags.unseen} not reflected within ${DRAIN_MS} ms after the load`);
     return { name, writes, ...lags };
@@ -91,6 +102,11 @@ function report(results: Measured[], opts: LagOptions): void {
         fmtMs(percentile(ackLat, 50)),
       ];
     }),
+  );
+  printTable(
+    'Lag from ack by second of the load: p99 (max)',
+    ['observer', ...(results[0]?.bySecond ?? []).map((_, i) => `${i}s`)],
+    results.map((m) => [m.name, ...m.bySecond.map((b) => `${fmtMs(percentile(b ?? [], 99))} (${fmtMs(max(b ?? []))})`)]),
   );
   const [z, f] = results;
   if (z && f) {

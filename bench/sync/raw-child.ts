@@ -1,12 +1,16 @@
 /**
  * Child process: the floor for node-zookeeper-client. After connect: getChildren(R/workers) with a
  * watch, then getData with a watch of every child, all issued at once; done when all answered.
- * argv: connectString root workers. Prints one JSON line {connectMs, afterConnectMs, children}.
+ * argv: connectString root workers [--profile file]. Prints one JSON line {connectMs, afterConnectMs, children, profile?}.
  */
+import fs from 'node:fs';
 import zookeeper from 'node-zookeeper-client';
+import { WindowProfiler, summarize } from '../support/cpu-profile.ts';
 import { hardenZooKeeperClient } from '../../collector/zk/harden.ts';
 
-const [connectString, root, workersArg] = process.argv.slice(2);
+const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
+const profileFile = flags.includes('--profile') ? flags[flags.indexOf('--profile') + 1] : undefined;
+const profiler = profileFile ? new WindowProfiler() : null;
 if (!connectString || !root || !workersArg) throw new Error('usage: raw-child connectString root workers');
 const expected = Number(workersArg);
 const parent = `${root}/workers`;
@@ -15,6 +19,7 @@ hardenZooKeeperClient();
 
 const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000, retries: 0 });
 const noop = () => undefined;
+profiler?.start();
 const startedAt = performance.now();
 
 const connectedAt = await new Promise<number>((resolve) => {
@@ -36,6 +41,9 @@ const doneAt = await new Promise<{ at: number; children: number }>((resolve, rej
   });
 });
 
-console.log(JSON.stringify({ connectMs: connectedAt - startedAt, afterConnectMs: doneAt.at - connectedAt, children: doneAt.children }));
+const profile = await profiler?.stop();
+if (profile && profileFile) await fs.promises.writeFile(profileFile, JSON.stringify(profile));
+const result = { connectMs: connectedAt - startedAt, afterConnectMs: doneAt.at - connectedAt, children: doneAt.children, profile: profile ? summarize(profile) : undefined };
+console.log(JSON.stringify(result));
 client.close();
 setTimeout(() => process.exit(0), 200).unref();

@@ -4,6 +4,8 @@
  * all against the same private ZooKeeper, each measured in a fresh process, runs interleaved.
  * Every figure is taken after the session is connected (see bench/README.md).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { startZooKeeper, ensureServices } from '../../stack/index.ts';
 import { populateCluster } from '../support/cluster-data.ts';
 import { runJsonChild, tsxArgs } from '../support/child.ts';
@@ -11,11 +13,14 @@ import { fmtMs, fmtRatio, median } from '../support/stats.ts';
 import { printTable } from '../support/table.ts';
 import { SYSTEM_PYTHON, compileJavaBaseline, kazooArgs, kazooMissing } from './baselines.ts';
 import type { ZkpulseChildResult } from './zkpulse-child.ts';
+import type { summarize } from '../support/cpu-profile.ts';
+
+type ProfileSummary = ReturnType<typeof summarize>;
 
 export interface SyncOptions {
   workers: number;
   runs: number;
-  /** write a V8 CPU profile of each zkpulse run into this directory */
+  /** after the measured runs, one extra CPU-profiled zkpulse run; its .cpuprofile goes into this directory */
   cpuProfDir?: string;
 }
 
@@ -47,11 +52,9 @@ export async function runSync(opts: SyncOptions): Promise<void> {
     console.log(`populated ${opts.workers} workers + master, 3 candidates, 20 tasks in ${fmtMs(performance.now() - t0)}`);
     const cs = zk.connectString;
     const n = opts.workers;
-    const profFlags = (run: number) => (opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, '--cpu-prof-name', `zkpulse-sync-${run}.cpuprofile`] : []);
-    let run = 0;
 
     const tools: Tool[] = [
-      { name: 'zkpulse (watch + model)', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n)], profFlags(run)), samples: [], failures: [], extra: [] },
+      { name: 'zkpulse (watch + model)', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [], extra: [] },
       { name: 'zkpulse watch layer only', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--watch-only']), samples: [], failures: [] },
       { name: 'node-zookeeper-client raw', command: () => tsxArgs(new URL('./raw-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [] },
     ];
@@ -63,7 +66,7 @@ export async function runSync(opts: SyncOptions): Promise<void> {
     else tools.push({ name: 'kazoo TreeCache', command: () => [SYSTEM_PYTHON, kazooArgs(cs, ROOT, n)], samples: [], failures: [] });
     for (const note of notes) console.log(note);
 
-    for (run = 1; run <= opts.runs; run++) {
+    for (let run = 1; run <= opts.runs; run++) {
       for (const tool of tools) {
         const [cmd, args] = tool.command();
         const res = await runJsonChild<Sample & Partial<ZkpulseChildResult>>(cmd, args, 300_000);
@@ -78,6 +81,7 @@ export async function runSync(opts: SyncOptions): Promise<void> {
       }
     }
     report(tools, opts);
+    if (opts.cpuProfDir) await profiledRun(cs, n, opts.cpuProfDir);
   } finally {
     process.off('SIGINT', onSignal);
     if (typeof java !== 'string') await java.cleanup();
@@ -135,4 +139,36 @@ function report(tools: Tool[], opts: SyncOptions): void {
       ['watch events / domain events', `${extra[0]?.watchEvents} / ${extra[0]?.domainEvents}`],
     ]);
   }
+}
+
+/**
+ * One more zkpulse run and one more raw-client run under the profiler (not counted: profiling slows
+ * them down), summarised by layer side by side, then zkpulse's top functions.
+ */
+async function profiledRun(cs: string, n: number, dir: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const runs: { name: string; file: string; profile?: ProfileSummary; ms?: number }[] = [
+    { name: 'zkpulse', file: path.resolve(dir, `zkpulse-sync-${n}.cpuprofile`) },
+    { name: 'raw client', file: path.resolve(dir, `raw-sync-${n}.cpuprofile`) },
+  ];
+  for (const r of runs) {
+    const script = new URL(r.name === 'zkpulse' ? './zkpulse-child.ts' : './raw-child.ts', import.meta.url);
+    const [cmd, args] = tsxArgs(script, [cs, ROOT, String(n), '--profile', r.file]);
+    const res = await runJsonChild<{ afterConnectMs: number; profile?: ProfileSummary }>(cmd, args, 300_000);
+    if (!res.ok || !res.value.profile) {
+      console.log(`profiled ${r.name} run failed: ${res.ok ? 'no profile' : res.reason}`);
+      return;
+    }
+    r.profile = res.value.profile;
+    r.ms = res.value.afterConnectMs;
+  }
+  const layers = [...new Set(runs.flatMap((r) => Object.keys(r.profile?.layers ?? {})))];
+  const self = (r: (typeof runs)[number], layer: string) => r.profile?.layers[layer] ?? 0;
+  layers.sort((a, b) => self(runs[0]!, b) - self(runs[0]!, a));
+  printTable(
+    `CPU self time by layer, one extra profiled run each (zkpulse ${fmtMs(runs[0]?.ms)}, raw ${fmtMs(runs[1]?.ms)} under the profiler; profiles in ${dir})`,
+    ['layer', ...runs.map((r) => `${r.name} ms`)],
+    [...layers.map((l) => [l, ...runs.map((r) => self(r, l).toFixed(0))]), ['total', ...runs.map((r) => Object.values(r.profile?.layers ?? {}).reduce((a, b) => a + b, 0).toFixed(0))]],
+  );
+  printTable('zkpulse: top functions by self time', ['function', 'ms'], (runs[0]?.profile?.top ?? []).map(([k, v]) => [k, v.toFixed(1)]));
 }

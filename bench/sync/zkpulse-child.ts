@@ -1,14 +1,18 @@
 /**
  * Child process: zkpulse's watch layer + model from a fresh start until the model of the cluster is
  * complete (the `synced` event folded by ClusterModels and N workers up).
- * argv: connectString root workers [--watch-only]
+ * argv: connectString root workers [--watch-only] [--profile file.cpuprofile]
  * With --watch-only the model is not built: the time is the watch layer's alone (up to `synced`).
+ * With --profile the run is CPU-profiled from start() to the complete model (which slows it down).
  * Prints one JSON line (SyncChildResult).
  */
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
 import { ZkSession } from '../../collector/zk/session.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { WindowProfiler, summarize } from '../support/cpu-profile.ts';
 
 export interface ZkpulseChildResult {
   /** start() → session connected */
@@ -26,12 +30,17 @@ export interface ZkpulseChildResult {
   watchEvents: number;
   domainEvents: number;
   workersUp: number;
+  /** with --profile: self time in ms per layer, and the top functions */
+  profile?: ReturnType<typeof summarize>;
 }
 
 const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
 if (!connectString || !root || !workersArg) throw new Error('usage: zkpulse-child connectString root workers [--watch-only]');
 const expected = Number(workersArg);
 const watchOnly = flags.includes('--watch-only');
+const profileAt = flags.indexOf('--profile');
+const profileFile = profileAt >= 0 ? flags[profileAt + 1] : undefined;
+const profiler = profileFile ? new WindowProfiler() : null;
 
 const clusters = [{ name: 'bench', root }];
 const session = new ZkSession({ connectString, sessionTimeout: 10_000, probeIntervalMs: 5_000, probeTimeoutMs: 30_000, now: Date.now });
@@ -72,9 +81,15 @@ const done = new Promise<number>((resolve) => {
   });
 });
 
+profiler?.start();
 startedAt = performance.now();
 watch.start();
 const completeAt = await done;
+const profile = await profiler?.stop();
+if (profile && profileFile) {
+  await fs.promises.mkdir(path.dirname(profileFile), { recursive: true });
+  await fs.promises.writeFile(profileFile, JSON.stringify(profile));
+}
 
 // The pure fold again, without I/O: what the reducer costs for this tree on a warm JIT.
 const refold = new ClusterModels(clusters);
@@ -91,6 +106,7 @@ const result: ZkpulseChildResult = {
   refoldMs,
   watchEvents: seen.length,
   domainEvents,
+  profile: profile ? summarize(profile) : undefined,
   workersUp: watchOnly ? seen.filter((e) => e.kind === 'added' && e.path.startsWith('workers/')).length : upWorkers(),
 };
 await watch.stop();
