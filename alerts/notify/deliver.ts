@@ -1,0 +1,28 @@
+/** Delivery with retries: the same request (same delivery id) until done, given up, or too old. */
+import type { RetryPolicy } from './config.ts';
+import type { HttpPost } from './http-post.ts';
+import type { NotificationRequest } from './request.ts';
+import { retryDecision, type AttemptOutcome } from './retry.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface DeliveryResult {
+  ok: boolean;
+  attempts: number;
+  reason: string;
+  last: AttemptOutcome;
+}
+
+export async function deliverWithRetry(
+  req: NotificationRequest,
+  deps: { post: HttpPost; scheduler: Scheduler; policy: RetryPolicy; random: () => number; timeoutMs: number },
+): Promise<DeliveryResult> {
+  const first = deps.scheduler.now();
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await deps.post(req.url, req.body, req.headers, deps.timeoutMs);
+    const decision = retryDecision(outcome, attempt, first, deps.scheduler.now(), deps.policy, deps.random());
+    if (decision.action !== 'retry') {
+      return { ok: decision.action === 'done', attempts: attempt, reason: decision.reason, last: outcome };
+    }
+    await new Promise<void>((resolve) => deps.scheduler.setTimer(decision.delayMs, resolve));
+  }
+}
