@@ -1,0 +1,83 @@
+/**
+ * The `alerts:` section of the collect YAML (the collect config passes it through untouched):
+ *
+ *   alerts:
+ *     evalInterval: 1s
+ *     resolvedRetention: 15m
+ *     defaults:                 # every cluster
+ *       HeartbeatStale: { factor: 4 }
+ *     clusters:
+ *       crawler:                # one cluster, over the defaults
+ *         WorkersBelowMinimum: { min: 6 }
+ *         ProgressStalled: { after: 10m, severity: info }
+ *
+ * A bad value is a ConfigError of one line naming the key, e.g.
+ * `alerts.clusters.crawler.HeartbeatStale.factor: expected a number > 1`.
+ */
+import type { z } from 'zod';
+import { ConfigError } from '../collector/config/errors.ts';
+import type { AlertName } from './types.ts';
+import { DEFAULT_ALERTS_CONFIG, DEFAULT_RULES, RULE_NAMES, type AlertsConfig, type RuleConfigs } from './config/defaults.ts';
+import { alertsSectionSchema, type RuleOverrides } from './config/schema.ts';
+
+export * from './config/defaults.ts';
+export { parseDuration } from './config/duration.ts';
+
+/**
+ * Validate the raw `alerts` value (undefined/null = all defaults). `clusters`, when given, are the
+ * configured cluster names: settings for any other cluster are an error (most likely a typo).
+ */
+export function parseAlertsConfig(raw: unknown, clusters?: readonly string[]): AlertsConfig {
+  if (raw === undefined || raw === null) return DEFAULT_ALERTS_CONFIG;
+  const result = alertsSectionSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]));
+  const section = result.data;
+  const defaults = applyOverrides(DEFAULT_RULES, section.defaults);
+  const perCluster: Record<string, RuleConfigs> = {};
+  for (const [name, overrides] of Object.entries(section.clusters ?? {})) {
+    if (clusters !== undefined && !clusters.includes(name)) {
+      throw new ConfigError(`alerts.clusters.${name}: not a configured cluster (clusters: ${clusters.join(', ')})`);
+    }
+    Object.defineProperty(perCluster, name, { value: applyOverrides(defaults, overrides), enumerable: true });
+  }
+  return {
+    evalInterval: section.evalInterval ?? DEFAULT_ALERTS_CONFIG.evalInterval,
+    resolvedRetention: section.resolvedRetention ?? DEFAULT_ALERTS_CONFIG.resolvedRetention,
+    defaults,
+    clusters: perCluster,
+  };
+}
+
+/** The settings of one rule for one cluster. */
+export function ruleConfig<N extends AlertName>(config: AlertsConfig, cluster: string, name: N): RuleConfigs[N] {
+  const own = Object.hasOwn(config.clusters, cluster) ? config.clusters[cluster] : undefined;
+  return (own ?? config.defaults)[name];
+}
+
+function applyOverrides(base: RuleConfigs, overrides: RuleOverrides | undefined): RuleConfigs {
+  if (overrides === undefined) return base;
+  const out = { ...base } as Record<AlertName, object>;
+  for (const name of RULE_NAMES) {
+    const o = overrides[name];
+    if (o === undefined) continue;
+    const defined = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+    out[name] = { ...base[name], ...defined };
+  }
+  return out as unknown as RuleConfigs;
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (issue === undefined) return 'alerts: invalid';
+  const where = ['alerts', ...issue.path.map(String)].join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '?';
+    const isRule =
+      (issue.path.length === 1 && issue.path[0] === 'defaults') || (issue.path.length === 2 && issue.path[0] === 'clusters');
+    return isRule
+      ? `${where}: unknown rule "${key}" (rules: ${RULE_NAMES.join(', ')})`
+      : `${where}: unknown key "${key}"`;
+  }
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, defaults, clusters)';
+  if (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.expected === 'record')) return `${where}: expected a map`;
+  return `${where}: ${issue.message}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The built-in rules' settings and their defaults. Durations are milliseconds here (the YAML may
+ * write them as `10s`, `5m`, ...). Every rule has `enabled`, `for`, `keepFiringFor` and `severity`;
+ * the rest are the rule's thresholds.
+ */
+import type { AlertName, Severity } from '../types.ts';
+
+export interface CommonRuleConfig {
+  enabled: boolean;
+  /** how long the condition must hold before the alert fires (pending until then), ms */
+  for: number;
+  /** how long a firing alert keeps firing after its condition stopped holding, ms */
+  keepFiringFor: number;
+  severity: Severity;
+}
+
+export interface RuleConfigs {
+  MasterMissing: CommonRuleConfig;
+  MasterFlapping: CommonRuleConfig & { changes: number; window: number };
+  WorkerLost: CommonRuleConfig & { resolveAfter: number };
+  WorkersBelowMinimum: CommonRuleConfig & { min: number };
+  HeartbeatStale: CommonRuleConfig & {
+    /** stale when the beat age exceeds factor × the worker's heartbeat period */
+    factor: number;
+    /** the period assumed for workers that do not advertise heartbeatMs, ms */
+    defaultHeartbeat: number;
+    /** 'age': the factor test; 'phi': phi-accrual suspicion over the observed inter-beat intervals */
+    mode: 'age' | 'phi';
+    phiThreshold: number;
+    /** fewer observed intervals than this: the age test decides, even in phi mode */
+    phiMinSamples: number;
+  };
+  ProgressStalled: CommonRuleConfig & { after: number };
+  TaskOrphaned: CommonRuleConfig;
+  SplitBrain: CommonRuleConfig;
+  CollectorDisconnected: CommonRuleConfig;
+}
+
+export interface AlertsConfig {
+  /** how often the rules are evaluated, ms */
+  evalInterval: number;
+  /** how long a resolved alert is kept (and re-sent by the notifier), ms */
+  resolvedRetention: number;
+  /** the rules' settings for every cluster (built-in defaults + `alerts.defaults`) */
+  defaults: RuleConfigs;
+  /** the settings of the clusters named in `alerts.clusters`, fully resolved */
+  clusters: Readonly<Record<string, RuleConfigs>>;
+}
+
+const common = (severity: Severity, forMs: number): CommonRuleConfig => ({
+  enabled: true,
+  for: forMs,
+  keepFiringFor: 0,
+  severity,
+});
+
+export const DEFAULT_RULES: RuleConfigs = {
+  MasterMissing: common('critical', 10_000),
+  MasterFlapping: { ...common('warning', 0), changes: 3, window: 5 * 60_000 },
+  WorkerLost: { ...common('critical', 0), resolveAfter: 5 * 60_000 },
+  WorkersBelowMinimum: { ...common('warning', 0), min: 0 },
+  HeartbeatStale: {
+    ...common('warning', 0),
+    factor: 3,
+    defaultHeartbeat: 5_000,
+    mode: 'age',
+    phiThreshold: 8,
+    phiMinSamples: 5,
+  },
+  ProgressStalled: { ...common('warning', 0), after: 5 * 60_000 },
+  TaskOrphaned: common('warning', 60_000),
+  SplitBrain: common('critical', 15_000),
+  CollectorDisconnected: common('critical', 10_000),
+};
+
+export const DEFAULT_ALERTS_CONFIG: AlertsConfig = {
+  evalInterval: 1_000,
+  resolvedRetention: 15 * 60_000,
+  defaults: DEFAULT_RULES,
+  clusters: {},
+};
+
+export const RULE_NAMES = Object.keys(DEFAULT_RULES) as AlertName[];

@@ -1,0 +1,60 @@
+/**
+ * The zod schema of the `alerts:` section of the collect YAML. Every rule setting is optional here
+ * (an override); config.ts lays the overrides over the defaults. Durations come out as ms.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+const duration = z.unknown().transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (typeof ms === 'string') {
+    ctx.addIssue({ code: 'custom', message: ms });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const positiveDuration = duration.refine((ms) => ms > 0, 'expected a duration > 0');
+
+const common = {
+  enabled: z.boolean({ error: 'expected true or false' }).optional(),
+  for: duration.optional(),
+  keepFiringFor: duration.optional(),
+  severity: z.enum(['critical', 'warning', 'info'], { error: 'expected critical, warning or info' }).optional(),
+};
+
+function wholeAtLeast(min: number) {
+  const message = `expected a whole number >= ${min}`;
+  return z.number({ error: message }).int(message).min(min, message);
+}
+
+const rule = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...common, ...shape }).optional();
+
+export const ruleOverridesSchema = z.strictObject({
+  MasterMissing: rule({}),
+  MasterFlapping: rule({ changes: wholeAtLeast(2).optional(), window: positiveDuration.optional() }),
+  WorkerLost: rule({ resolveAfter: positiveDuration.optional() }),
+  WorkersBelowMinimum: rule({ min: wholeAtLeast(0).optional() }),
+  HeartbeatStale: rule({
+    factor: z.number({ error: 'expected a number > 1' }).gt(1, 'expected a number > 1').optional(),
+    defaultHeartbeat: positiveDuration.optional(),
+    mode: z.enum(['age', 'phi'], { error: 'expected age or phi' }).optional(),
+    phiThreshold: z.number({ error: 'expected a number > 0' }).gt(0, 'expected a number > 0').optional(),
+    phiMinSamples: wholeAtLeast(2).optional(),
+  }),
+  ProgressStalled: rule({ after: positiveDuration.optional() }),
+  TaskOrphaned: rule({}),
+  SplitBrain: rule({}),
+  CollectorDisconnected: rule({}),
+});
+
+export type RuleOverrides = z.output<typeof ruleOverridesSchema>;
+
+export const alertsSectionSchema = z.strictObject({
+  evalInterval: positiveDuration.optional(),
+  resolvedRetention: duration.optional(),
+  defaults: ruleOverridesSchema.optional(),
+  clusters: z.record(z.string(), ruleOverridesSchema).optional(),
+});
+
+export type AlertsSection = z.output<typeof alertsSectionSchema>;

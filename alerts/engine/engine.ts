@@ -1,0 +1,105 @@
+/**
+ * The alert engine's driver: domain events feed the rules' memory, watch events the connection
+ * state, and every `evalInterval` (on the injected scheduler) the state machine judges the current
+ * models. Time comes only from `scheduler.now()`; models come from `getModels()` (the collector's
+ * own, not rebuilt here).
+ */
+import { asyncScheduler, defer, filter, interval, map, merge, Observable, scan, share, type SchedulerLike } from 'rxjs';
+import type { DomainEvent } from '../../collector/model/domain-events.ts';
+import type { ClusterModel } from '../../collector/model/types.ts';
+import type { WatchEvent } from '../../collector/watch/events.ts';
+import type { AlertsConfig } from '../config/defaults.ts';
+import type { AlertInstance } from '../types.ts';
+import { evaluate, observe, type Evaluation, type Transition } from './state-machine.ts';
+import { emptyEngineState, type EngineState } from './state.ts';
+
+export interface AlertEngineOptions {
+  domainEvents$: Observable<DomainEvent>;
+  watchEvents$: Observable<WatchEvent>;
+  getModels: () => readonly ClusterModel[];
+  config: AlertsConfig;
+  /** default asyncScheduler; a TestScheduler in tests, a virtual one in replay */
+  scheduler?: SchedulerLike;
+  /** a restored state (restoreEngineState) */
+  initialState?: EngineState;
+  /** whether the session is connected when the engine starts (default false: it waits for a connection event) */
+  initiallyConnected?: boolean;
+}
+
+export interface AlertEngine {
+  /** the full current set (pending, firing, resolved within retention) after each evaluation */
+  alerts$: Observable<AlertInstance[]>;
+  /** each state change of an instance, in order */
+  transitions$: Observable<Transition>;
+  /** each evaluation whole, with the state to persist */
+  evaluations$: Observable<Evaluation>;
+}
+
+type Input = { kind: 'domain'; event: DomainEvent } | { kind: 'watch'; event: WatchEvent } | { kind: 'tick' };
+
+interface Acc {
+  state: EngineState;
+  connected: boolean;
+  disconnectedSince: number | null;
+  /** set after a tick, null after an event */
+  evaluation: Evaluation | null;
+}
+
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const { config } = options;
+
+  const evaluations$ = defer(() => {
+    const connected = options.initiallyConnected ?? false;
+    const seed: Acc = {
+      state: options.initialState ?? emptyEngineState(),
+      connected,
+      disconnectedSince: connected ? null : scheduler.now(),
+      evaluation: null,
+    };
+    const inputs$ = merge(
+      options.domainEvents$.pipe(map((event): Input => ({ kind: 'domain', event }))),
+      options.watchEvents$.pipe(map((event): Input => ({ kind: 'watch', event }))),
+      interval(config.evalInterval, scheduler).pipe(map((): Input => ({ kind: 'tick' }))),
+    );
+    return inputs$.pipe(
+      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config), seed),
+      map((acc) => acc.evaluation),
+      filter((e): e is Evaluation => e !== null),
+    );
+  }).pipe(share());
+
+  return {
+    evaluations$,
+    alerts$: evaluations$.pipe(map((e) => e.alerts)),
+    transitions$: new Observable<Transition>((subscriber) =>
+      evaluations$.subscribe({
+        next: (e) => e.transitions.forEach((t) => subscriber.next(t)),
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    ),
+  };
+}
+
+function step(acc: Acc, input: Input, now: number, getModels: () => readonly ClusterModel[], config: AlertsConfig): Acc {
+  switch (input.kind) {
+    case 'domain':
+      return { ...acc, state: observe(acc.state, input.event, now), evaluation: null };
+    case 'watch': {
+      const e = input.event;
+      if (e.kind !== 'connection') return { ...acc, evaluation: null };
+      const up = e.state === 'connected' || e.state === 'reconnected';
+      if (up) return { ...acc, connected: true, disconnectedSince: null, evaluation: null };
+      return { ...acc, connected: false, disconnectedSince: acc.disconnectedSince ?? now, evaluation: null };
+    }
+    case 'tick': {
+      const evaluation = evaluate(
+        acc.state,
+        { models: getModels(), connected: acc.connected, disconnectedSince: acc.disconnectedSince, now },
+        config,
+      );
+      return { ...acc, state: evaluation.state, evaluation };
+    }
+  }
+}

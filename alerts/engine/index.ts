@@ -1,0 +1,14 @@
+/** The alert engine: pure state machine + rule memory, and the RxJS driver around them. */
+export { createAlertEngine, type AlertEngine, type AlertEngineOptions } from './engine.ts';
+export { evaluate, observe, isBlind, listAlerts, type Evaluation, type EvaluationInput, type Transition } from './state-machine.ts';
+export {
+  ENGINE_STATE_VERSION,
+  emptyEngineState,
+  restoreEngineState,
+  serializeEngineState,
+  type AlertPhase,
+  type EngineState,
+  type StoredAlert,
+} from './state.ts';
+export { emptyMemory, observeEvent, type ClusterMemory } from './memory.ts';
+export { INHIBIT_RULES, inhibitedBy, inhibitingAlert, type InhibitRule } from './inhibit.ts';

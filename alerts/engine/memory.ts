@@ -1,0 +1,107 @@
+/**
+ * What the rules remember between evaluations, per cluster: master changes (MasterFlapping),
+ * inter-beat intervals (HeartbeatStale's phi mode), when each task's `done` last moved
+ * (ProgressStalled) and which workers crashed (WorkerLost, so that a restart of the collector does
+ * not forget them). Updated by `observe`, a pure function of (memory, event, now) called for every
+ * domain event; times come from the events (observation time), never from a clock.
+ */
+import { Map as IMap } from 'immutable';
+import type { DomainEvent } from '../../collector/model/domain-events.ts';
+import type { ClusterModel } from '../../collector/model/types.ts';
+
+/** inter-beat intervals kept per worker for the phi detector */
+export const MAX_INTERVALS = 32;
+/** master change times kept per cluster (far more than any sensible `changes` threshold) */
+export const MAX_MASTER_CHANGES = 64;
+
+export interface BeatMemory {
+  /** the last beat time (the worker znode's mtime) */
+  last: number;
+  /** the most recent intervals between consecutive beats, ms, oldest first */
+  intervals: readonly number[];
+}
+
+export interface ProgressMemory {
+  done: number;
+  /** when `done` was last seen to change, observation time */
+  since: number;
+}
+
+export interface ClusterMemory {
+  /** the epoch of the last master seen, kept across MasterLost; null before the first one */
+  lastEpoch: string | null;
+  /** times of MasterElected with a new epoch (not counting the first master ever seen) */
+  masterChanges: readonly number[];
+  beats: IMap<string, BeatMemory>;
+  progress: IMap<string, ProgressMemory>;
+  /** crashed workers (WorkerLeft reason crash) → when they left; cleared when they join again */
+  lost: IMap<string, number>;
+}
+
+export function emptyMemory(): ClusterMemory {
+  return { lastEpoch: null, masterChanges: [], beats: IMap(), progress: IMap(), lost: IMap() };
+}
+
+/** Fold one domain event into its cluster's memory. */
+export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number): ClusterMemory {
+  const time = Number.isFinite(event.time) ? event.time : now;
+  switch (event.type) {
+    case 'MasterElected': {
+      if (memory.lastEpoch === event.epoch) return memory;
+      const changes =
+        memory.lastEpoch === null ? memory.masterChanges : [...memory.masterChanges, time].slice(-MAX_MASTER_CHANGES);
+      return { ...memory, lastEpoch: event.epoch, masterChanges: changes };
+    }
+    case 'WorkerJoined':
+      return { ...memory, beats: memory.beats.delete(event.worker), lost: memory.lost.delete(event.worker) };
+    case 'WorkerLeft':
+      return {
+        ...memory,
+        beats: memory.beats.delete(event.worker),
+        lost: event.reason === 'crash' ? memory.lost.set(event.worker, time) : memory.lost.delete(event.worker),
+      };
+    case 'HeartbeatSeen': {
+      const previous = memory.beats.get(event.worker);
+      let intervals = previous?.intervals ?? [];
+      // A beat found by a resync may follow beats we never saw: that gap is not an interval.
+      if (previous !== undefined && event.afterBlind !== true && event.beat > previous.last) {
+        intervals = [...intervals, event.beat - previous.last].slice(-MAX_INTERVALS);
+      }
+      return { ...memory, beats: memory.beats.set(event.worker, { last: event.beat, intervals }) };
+    }
+    case 'ProgressUpdated': {
+      const previous = memory.progress.get(event.task);
+      if (previous !== undefined && previous.done === event.done) return memory;
+      return { ...memory, progress: memory.progress.set(event.task, { done: event.done, since: time }) };
+    }
+    case 'TaskFinished':
+      return { ...memory, progress: memory.progress.delete(event.task) };
+    default:
+      return memory;
+  }
+}
+
+export interface ReconcileLimits {
+  /** MasterFlapping's window, ms */
+  flappingWindow: number;
+  /** WorkerLost's resolveAfter, ms */
+  resolveAfter: number;
+}
+
+/**
+ * Bring a cluster's memory in line with its (synced, not blind) model before the rules read it:
+ * running tasks the memory never saw move start their stall clock now, entries of tasks that no
+ * longer run and of workers that are back are dropped, and old master changes and crashes expire.
+ */
+export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limits: ReconcileLimits, now: number): ClusterMemory {
+  let progress = memory.progress;
+  for (const [id, task] of model.tasks) {
+    const running = task.state === 'running' && task.progress !== null;
+    if (running && !progress.has(id)) progress = progress.set(id, { done: task.progress?.done ?? 0, since: now });
+  }
+  progress = progress.filter((_, id) => model.tasks.get(id)?.state === 'running');
+  const lost = memory.lost.filter((leftAt, id) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true);
+  const masterChanges = memory.masterChanges.filter((t) => now - t < limits.flappingWindow);
+  const same = progress === memory.progress && lost.size === memory.lost.size && masterChanges.length === memory.masterChanges.length;
+  return same ? memory : { ...memory, progress, lost, masterChanges };
+}

@@ -1,0 +1,192 @@
+/**
+ * The alert state machine, Prometheus style (rules/alerting.go): per instance
+ * inactive → pending (condition true, for not yet elapsed) → firing → resolved (kept for
+ * resolvedRetention, then dropped). A pending instance whose condition stops goes back to inactive
+ * without a notice; a firing one whose condition stops keeps firing for `keepFiringFor`; a resolved
+ * one whose condition comes back starts over at pending.
+ *
+ * Blindness: while the collector is not connected, or a cluster's model is blind or not yet synced,
+ * the rules that read that cluster's ZooKeeper state are FROZEN: they are not evaluated and their
+ * instances keep their state (no timer moves them to firing or resolved). Only the retention of
+ * resolved instances keeps running. After the resync the real differences are judged once.
+ *
+ * Both functions are pure; time comes in as `now`.
+ */
+import type { DomainEvent } from '../../collector/model/domain-events.ts';
+import type { ClusterModel } from '../../collector/model/types.ts';
+import type { WatchEvent } from '../../collector/watch/events.ts';
+import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
+import { fingerprint } from '../fingerprint.ts';
+import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
+import type { AlertInstance, AlertName } from '../types.ts';
+import { observeEvent, reconcileMemory } from './memory.ts';
+import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
+
+export interface EvaluationInput {
+  models: readonly ClusterModel[];
+  /** the collector's ZooKeeper session is connected */
+  connected: boolean;
+  /** when the current disconnection started; null while connected */
+  disconnectedSince: number | null;
+  now: number;
+}
+
+export interface Transition {
+  fingerprint: string;
+  labels: StoredAlert['labels'];
+  from: AlertPhase;
+  to: AlertPhase;
+  at: number;
+}
+
+export interface Evaluation {
+  state: EngineState;
+  /** every instance kept: pending, firing and resolved (within retention), in a stable order */
+  alerts: AlertInstance[];
+  transitions: Transition[];
+}
+
+/** Fold one event into the rules' memory. Watch events carry nothing the memory needs (the connection state is an input of `evaluate`). */
+export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number): EngineState {
+  if (!('type' in event)) return state;
+  const before = memoryOf(state, event.cluster);
+  const after = observeEvent(before, event, now);
+  return after === before && state.memory.has(event.cluster) ? state : { ...state, memory: state.memory.set(event.cluster, after) };
+}
+
+/** true when the rules reading this cluster's ZooKeeper state must not judge now */
+export function isBlind(model: ClusterModel, connected: boolean): boolean {
+  return !connected || model.blind || !model.synced;
+}
+
+const groupKey = (cluster: string, rule: string): string => `${cluster}\u0000${rule}`;
+
+export function evaluate(prev: EngineState, input: EvaluationInput, config: AlertsConfig): Evaluation {
+  const { now } = input;
+  let memory = prev.memory;
+  /** (cluster, rule) pairs judged this round; the instances of the others are frozen */
+  const judged = new Set<string>();
+  const conditions = new Map<string, Condition>();
+  const add = (list: Condition[]) => {
+    for (const c of list) {
+      const fp = fingerprint(c.labels);
+      if (!conditions.has(fp)) conditions.set(fp, c);
+    }
+  };
+
+  for (const model of input.models) {
+    const cluster = model.name;
+    judged.add(groupKey(cluster, 'CollectorDisconnected'));
+    const cd = ruleConfig(config, cluster, 'CollectorDisconnected');
+    if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now }));
+    if (isBlind(model, input.connected)) continue;
+
+    const limits = {
+      flappingWindow: ruleConfig(config, cluster, 'MasterFlapping').window,
+      resolveAfter: ruleConfig(config, cluster, 'WorkerLost').resolveAfter,
+    };
+    const mem = reconcileMemory(memoryOf(prev, cluster), model, limits, now);
+    memory = memory.set(cluster, mem);
+    for (const name of ZK_RULE_NAMES) {
+      judged.add(groupKey(cluster, name));
+      add(runRule(name, model, config, mem, now));
+    }
+  }
+
+  const known = new Set(input.models.map((m) => m.name));
+  const isJudged = (a: StoredAlert) => {
+    const cluster = a.labels.cluster ?? '';
+    // An alert of a cluster that is no longer configured has nothing left to hold it.
+    return !known.has(cluster) || judged.has(groupKey(cluster, a.labels.alertname ?? ''));
+  };
+
+  const transitions: Transition[] = [];
+  const move = (a: StoredAlert, from: AlertPhase, to: AlertPhase) =>
+    transitions.push({ fingerprint: a.fingerprint, labels: a.labels, from, to, at: now });
+  let alerts = prev.alerts;
+
+  for (const [fp, c] of conditions) {
+    const rc = configOf(config, c.labels);
+    const old = prev.alerts.get(fp);
+    let a: StoredAlert;
+    if (old !== undefined && old.state !== 'resolved') {
+      a = { ...old, annotations: c.annotations, keepFiringSince: null };
+    } else {
+      const activeAt = Math.min(now, c.activeSince ?? now);
+      a = { fingerprint: fp, labels: c.labels, annotations: c.annotations, state: 'pending', activeAt, firedAt: null, resolvedAt: null, keepFiringSince: null };
+      move(a, old === undefined ? 'inactive' : 'resolved', 'pending');
+    }
+    if (a.state === 'pending' && now - a.activeAt >= rc.for) {
+      a = { ...a, state: 'firing', firedAt: now };
+      move(a, 'pending', 'firing');
+    }
+    alerts = alerts.set(fp, a);
+  }
+
+  for (const [fp, old] of prev.alerts) {
+    if (conditions.has(fp)) continue;
+    if (old.state === 'resolved') {
+      if (now - (old.resolvedAt ?? now) >= config.resolvedRetention) {
+        alerts = alerts.delete(fp);
+        move(old, 'resolved', 'inactive');
+      }
+      continue;
+    }
+    if (!isJudged(old)) continue; // frozen: the collector cannot see whether it still holds
+    if (old.state === 'pending') {
+      alerts = alerts.delete(fp);
+      move(old, 'pending', 'inactive');
+      continue;
+    }
+    const keep = configOf(config, old.labels).keepFiringFor;
+    const since = old.keepFiringSince ?? now;
+    if (keep > 0 && now - since < keep) {
+      alerts = alerts.set(fp, { ...old, keepFiringSince: since });
+      continue;
+    }
+    alerts = alerts.set(fp, { ...old, state: 'resolved', resolvedAt: now, keepFiringSince: null });
+    move(old, 'firing', 'resolved');
+  }
+
+  const state: EngineState = { ...prev, alerts, memory };
+  return { state, alerts: listAlerts(state), transitions };
+}
+
+/** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. */
+export function listAlerts(state: EngineState): AlertInstance[] {
+  return [...state.alerts.values()]
+    .map(toInstance)
+    .sort((x, y) => compare(x.labels.alertname, y.labels.alertname) || compare(x.labels.cluster, y.labels.cluster) || compare(x.fingerprint, y.fingerprint));
+}
+
+function toInstance(a: StoredAlert): AlertInstance {
+  return {
+    fingerprint: a.fingerprint,
+    labels: a.labels,
+    annotations: a.annotations,
+    state: a.state,
+    activeAt: a.activeAt,
+    startsAt: a.firedAt ?? a.activeAt,
+    endsAt: a.state === 'resolved' ? a.resolvedAt : null,
+  };
+}
+
+function compare(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function runRule(name: ZkRuleName, model: ClusterModel, config: AlertsConfig, mem: ReturnType<typeof memoryOf>, now: number): Condition[] {
+  // Each rule gets its own settings; the cast only joins the name to its settings' type.
+  const rc = ruleConfig(config, model.name, name);
+  if (!rc.enabled) return [];
+  const rule = ZK_RULES[name] as (input: { model: ClusterModel; config: typeof rc; memory: typeof mem; now: number }) => Condition[];
+  return rule({ model, config: rc, memory: mem, now });
+}
+
+function configOf(config: AlertsConfig, labels: StoredAlert['labels']) {
+  // An unknown alertname (a state written by another version) is judged with some rule's timers rather than crash.
+  const name = RULE_NAMES.find((n) => n === labels.alertname) ?? ('MasterMissing' as AlertName);
+  return ruleConfig(config, labels.cluster ?? '', name);
+}

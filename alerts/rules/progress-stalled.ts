@@ -1,0 +1,27 @@
+/**
+ * ProgressStalled: a running task's `done` has not changed for `after` while its worker is up.
+ * The memory keeps when `done` last moved (observation time); a worker that is down is WorkerLost's
+ * business, not a stall.
+ */
+import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
+
+export const progressStalled: ZkRule<'ProgressStalled'> = ({ model, config, memory, now }) => {
+  const out: Condition[] = [];
+  for (const task of model.tasks.values()) {
+    if (task.state !== 'running' || task.progress === null) continue;
+    const worker = task.progress.worker ?? task.worker;
+    if (worker === null || model.workers.get(worker)?.up !== true) continue;
+    const seen = memory.progress.get(task.id);
+    if (seen === undefined || now - seen.since < config.after) continue;
+    out.push(
+      condition('ProgressStalled', model.name, config.severity, { worker, task: task.id }, {
+        summary: `Task ${task.id} of ${model.name} makes no progress`,
+        description: `Task ${task.id} on worker ${worker} has stayed at ${seen.done}/${task.progress.total} since ${iso(seen.since)} (more than ${human(config.after)}).`,
+        done: String(seen.done),
+        total: String(task.progress.total),
+        since: iso(seen.since),
+      }),
+    );
+  }
+  return out;
+};
