@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
 import { UsageError, exitOnError } from './errors.ts';
+import type { AgentFlags } from './agent.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -81,6 +82,37 @@ function addDemo(program: Command): void {
     });
 }
 
+function addAgent(program: Command): void {
+  program
+    .command('agent')
+    .summary('register a worker (and run for master), optionally around a command')
+    .description(
+      'Registers R/workers/<id> and rewrites it every heartbeat; with --candidate also runs for master ' +
+        '(R/election, the leader holds R/master). With a command (after --) it runs it as a child: stdout is ' +
+        'passed through line by line and each line "PROGRESS <task> <done>/<total>" becomes R/status/<task>; ' +
+        'SIGINT/SIGTERM/SIGHUP are forwarded; it exits with the command\'s exit code (128+signal when killed) ' +
+        'after leaving on purpose. Without a command it runs until SIGINT/SIGTERM.',
+    )
+    .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
+    .option('--root <path>', 'the cluster root R, e.g. /apps/crawler')
+    .option('--id <id>', 'this worker\'s id (the name of R/workers/<id>)')
+    .option('--heartbeat <ms>', 'heartbeat period (default: 1000)')
+    .option('--session-timeout <ms>', 'ZooKeeper session timeout (default: 10000)')
+    .option('--candidate', 'also run for master')
+    .option('--zk-auth <user:password>', 'digest auth; our nodes become creator-all + world-read')
+    .argument('[command...]', 'the command to run, after --')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id w1 -- ./crawl.sh\n' +
+        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id m1 --candidate\n',
+    )
+    .action(async (command: string[], flags: AgentFlags) => {
+      const { parseAgentFlags, runAgent } = await import('./agent.ts');
+      await runAgent(parseAgentFlags(flags, command));
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('zkpulse')
     .description('Monitoring and heartbeat service for systems coordinated by Apache ZooKeeper')
@@ -88,6 +120,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   addCollect(program);
   addDemo(program);
+  addAgent(program);
   // Errors are thrown (not printed and exited) everywhere, so exitOnError makes them one line + exit 2.
   const quiet = (command: Command) => {
     command.exitOverride().configureOutput({ outputError: () => {} });

@@ -1,0 +1,287 @@
+/**
+ * The agent: what a monitored Node program uses to appear in a zkpulse-watched cluster (contract §2).
+ * It registers R/workers/<id> and beats on it, reports task progress in R/status/<task>, optionally runs
+ * for master, keeps all of that alive across reconnects and session expiry, and leaves on purpose.
+ *
+ * Nothing here throws out of a timer: background failures go to `errors$` (and `onError`). Bad
+ * arguments throw synchronously, before anything is written.
+ */
+import { Subject, type Observable } from 'rxjs';
+import { ZkSession } from '../collector/zk/session.ts';
+import type { ConnectionEvent } from '../collector/watch/events.ts';
+import { aclsFor } from './acl.ts';
+import { Coalescer } from './coalescer.ts';
+import { AgentConnection } from './connection.ts';
+import { Election, type Leadership } from './election.ts';
+import { EphemeralNodes } from './ephemeral-nodes.ts';
+import { AgentArgumentError, AgentClosedError } from './errors.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { agentPaths, encode, type AgentPaths, type StatusData, type WorkerData, type WorkerState } from './layout.ts';
+import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
+import { checkMessage, checkName, checkProgress } from './validate.ts';
+import { ZkOps } from './zk-ops.ts';
+
+export interface AgentDiagnostics {
+  sessionId: string | null;
+  connected: boolean;
+  /** our candidate node's name under R/election, when running for master */
+  electionNode: string | null;
+  /** how often a predecessor's watch woke this candidate */
+  predecessorWakeups: number;
+  /** status nodes we keep, by task */
+  tasks: string[];
+}
+
+const ignore = () => undefined;
+
+export class Agent {
+  readonly id: string;
+  readonly root: string;
+  readonly paths: AgentPaths;
+  /** errors of background work (heartbeats, re-registration, the election); never thrown from a timer */
+  readonly errors$: Observable<Error>;
+  /** leadership changes once running for master: leader (with epoch), follower, suspended, lost */
+  readonly leadership$: Observable<Leadership>;
+  /** ZooKeeper connection events: connected, disconnected, reconnected, expired */
+  readonly connection$: Observable<ConnectionEvent>;
+
+  private readonly o: ResolvedAgentOptions;
+  private readonly errors = new Subject<Error>();
+  private readonly connectionEvents = new Subject<ConnectionEvent>();
+  private readonly session: ZkSession;
+  private readonly conn: AgentConnection;
+  private readonly nodes: EphemeralNodes;
+  private readonly election: Election;
+  private readonly heartbeat: Heartbeat;
+  private readonly coalescer: Coalescer<StatusData>;
+  private readonly tasks = new Map<string, StatusData>();
+  private readonly startedAt: number;
+  private workerState: WorkerState = 'ready';
+  private started = false;
+  private registered = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: AgentOptions) {
+    this.o = resolveAgentOptions(options);
+    this.id = this.o.id;
+    this.root = this.o.root;
+    this.paths = agentPaths(this.root);
+    this.errors$ = this.errors.asObservable();
+    this.connection$ = this.connectionEvents.asObservable();
+    const now = () => this.o.scheduler.now();
+    this.startedAt = now();
+    this.session = new ZkSession({
+      connectString: this.o.connectString,
+      sessionTimeout: this.o.sessionTimeoutMs,
+      auth: this.o.auth,
+      probeIntervalMs: this.o.probeIntervalMs,
+      probeTimeoutMs: this.o.requestTimeoutMs,
+      now,
+      onWarning: (message) => this.report(new Error(message)),
+    });
+    this.conn = new AgentConnection(this.session);
+    const ops = new ZkOps(this.session, this.o.requestTimeoutMs);
+    const acls = aclsFor(this.o.auth);
+    const report = (err: Error) => this.report(err);
+    this.nodes = new EphemeralNodes(ops, this.conn, acls, report);
+    this.election = new Election({
+      ops,
+      conn: this.conn,
+      paths: this.paths,
+      id: this.id,
+      acls,
+      now,
+      report,
+      later: (ms, fn) => void this.o.scheduler.schedule(() => this.safely(fn), ms),
+    });
+    this.leadership$ = this.election.leadership$;
+    this.heartbeat = new Heartbeat(this.o.scheduler, this.o.heartbeatMs, this.o.jitter, this.o.random, () => this.safely(() => this.writeWorker()));
+    this.coalescer = new Coalescer<StatusData>(this.o.scheduler, this.o.progressIntervalMs, (task, data) =>
+      this.safely(() => void this.nodes.set(this.paths.statusOf(task), encode(data), true).catch(ignore)),
+    );
+    this.conn.events$.subscribe((e) => {
+      if (e.kind !== 'connection') return;
+      this.safely(() => {
+        this.nodes.onConnection(e.state);
+        this.election.onConnection(e.state);
+        this.connectionEvents.next(e);
+      });
+    });
+  }
+
+  /**
+   * Create R/workers/<id> (parents as needed) and start the heartbeat. Resolves once the node is written;
+   * after a session loss it is re-created on the new session by itself.
+   */
+  register(): Promise<void> {
+    this.refuseWhenClosed('register');
+    this.start();
+    this.registered = true;
+    this.heartbeat.start();
+    return this.writeWorker();
+  }
+
+  /** 'busy' or 'ready', written to the worker node at once. */
+  setState(state: 'ready' | 'busy'): void {
+    if (state !== 'ready' && state !== 'busy') throw new AgentArgumentError(`state: expected "ready" or "busy", got ${JSON.stringify(state)}`);
+    this.refuseWhenClosed('setState');
+    this.workerState = state;
+    if (this.registered) void this.writeWorker();
+  }
+
+  /**
+   * Report progress of `task` in R/status/<task> (state "running"). Cheap to call in a tight loop: at most
+   * one write per task every progressIntervalMs, the last value always written.
+   */
+  progress(task: string, done: number, total: number, message?: string): void {
+    checkName('task', task);
+    const counts = checkProgress(done, total);
+    const text = checkMessage(message);
+    this.refuseWhenClosed('progress');
+    this.start();
+    const data: StatusData = { worker: this.id, ...counts, state: 'running', message: text, updatedAt: this.o.scheduler.now() };
+    this.tasks.set(task, data);
+    this.coalescer.push(task, data);
+  }
+
+  /** Write the final state of `task` now (a pending progress value is superseded). Resolves once written. */
+  finish(task: string, state: 'done' | 'failed' = 'done', message?: string): Promise<void> {
+    checkName('task', task);
+    if (state !== 'done' && state !== 'failed') throw new AgentArgumentError(`finish state: expected "done" or "failed", got ${JSON.stringify(state)}`);
+    const text = checkMessage(message);
+    this.refuseWhenClosed('finish');
+    this.start();
+    this.coalescer.cancel(task);
+    const last = this.tasks.get(task);
+    const data: StatusData = {
+      worker: this.id,
+      done: last?.done ?? 0,
+      total: last?.total ?? 0,
+      state,
+      message: text ?? last?.message ?? null,
+      updatedAt: this.o.scheduler.now(),
+    };
+    this.tasks.set(task, data);
+    // a finished task's status is not re-created after a session expiry
+    return this.nodes.set(this.paths.statusOf(task), encode(data), false);
+  }
+
+  /** Join the election under R/election; follow `leadership$`. */
+  runForMaster(): Observable<Leadership> {
+    this.refuseWhenClosed('runForMaster');
+    this.start();
+    this.election.start();
+    return this.leadership$;
+  }
+
+  /** The fencing token while leader (R/master's czxid, decimal), else null. Pass it along with writes. */
+  fencingToken(): string | null {
+    const l = this.election.current;
+    return l?.state === 'leader' ? (l.epoch ?? null) : null;
+  }
+
+  get isLeader(): boolean {
+    return this.election.current?.state === 'leader';
+  }
+
+  get leadership(): Leadership | null {
+    return this.election.current;
+  }
+
+  diagnostics(): AgentDiagnostics {
+    return {
+      sessionId: this.session.sessionId,
+      connected: this.conn.connected,
+      electionNode: this.election.node,
+      predecessorWakeups: this.election.predecessorWakeups,
+      tasks: [...this.tasks.keys()],
+    };
+  }
+
+  /**
+   * Leave on purpose: the worker node says "leaving" first, then our status, candidate, master and worker
+   * nodes are deleted, then the session is closed. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.leave();
+    return this.closing;
+  }
+
+  private async leave(): Promise<void> {
+    this.heartbeat.stop();
+    this.coalescer.dispose();
+    const deadline = this.o.requestTimeoutMs * 3;
+    try {
+      if (this.conn.connected && this.registered) {
+        this.workerState = 'leaving';
+        await withDeadline(this.writeWorker(), deadline, 'writing "leaving"');
+      }
+      for (const task of this.tasks.keys()) await withDeadline(this.nodes.remove(this.paths.statusOf(task)), deadline, `deleting status of ${task}`);
+      await withDeadline(this.election.leave(), deadline, 'leaving the election');
+      await withDeadline(this.nodes.remove(this.paths.worker(this.id)), deadline, 'deleting the worker node');
+    } catch (err) {
+      this.report(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.nodes.rejectAll(new AgentClosedError('write'));
+      this.conn.close();
+      if (this.started) await this.session.close();
+      this.errors.complete();
+      this.connectionEvents.complete();
+    }
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.session.start();
+  }
+
+  private writeWorker(): Promise<void> {
+    const data: WorkerData = {
+      id: this.id,
+      host: this.o.host,
+      pid: this.o.pid,
+      startedAt: this.startedAt,
+      heartbeatMs: this.o.heartbeatMs,
+      state: this.workerState,
+      meta: this.o.meta,
+    };
+    const written = this.nodes.set(this.paths.worker(this.id), encode(data), true);
+    written.catch(ignore); // callers that do not wait must not see an unhandled rejection
+    return written;
+  }
+
+  private refuseWhenClosed(what: string): void {
+    if (this.closing) throw new AgentClosedError(what);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.report(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private report(err: Error): void {
+    if (this.errors.closed) return;
+    this.errors.next(err);
+    try {
+      this.o.onError?.(err);
+    } catch {
+      // an error handler that throws must not take the agent down
+    }
+  }
+}
+
+export function createAgent(options: AgentOptions): Agent {
+  return new Agent(options);
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`close: ${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
