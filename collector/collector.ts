@@ -17,6 +17,7 @@ import { startGauges } from './influx/gauges.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from './http/server.ts';
 import { Recorder } from './recorder.ts';
+import { livePageRouter } from './http/live-page/router.ts';
 
 export interface CollectorOptions {
   config: CollectConfig;
@@ -96,6 +97,7 @@ export class Collector {
         apiToken: this.config.apiToken,
         now: this.now,
         onScrape: () => this.refreshMetrics(),
+        routers: [livePageRouter()],
         log: this.log,
       });
       this.http = await startHttpServer(app, this.config.http);
