@@ -1,13 +1,13 @@
 import test from 'ava';
 import { DEFAULT_RULES, type RuleConfigs } from '../../alerts/config.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
-import { collectorDisconnected, phi, ZK_RULES, type ZkRuleName } from '../../alerts/rules/index.ts';
+import { collectorDisconnected, phi, ZK_RULES, type ZkRule, type ZkRuleName } from '../../alerts/rules/index.ts';
 import { healthyCluster, TestCluster } from '../support/alerts-fixtures.ts';
 
 const T0 = 1_000_000;
 
 function run<N extends ZkRuleName>(name: N, c: TestCluster, now: number, overrides: Partial<RuleConfigs[N]> = {}) {
-  const rule = ZK_RULES[name] as (i: { model: TestCluster['model']; config: RuleConfigs[N]; memory: TestCluster['memory']; now: number }) => ReturnType<(typeof ZK_RULES)[N]>;
+  const rule = ZK_RULES[name] as unknown as ZkRule<N>;
   return rule({ model: c.model, config: { ...DEFAULT_RULES[name], ...overrides }, memory: c.memory, now });
 }
 
