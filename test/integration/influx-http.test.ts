@@ -51,10 +51,13 @@ async function fakeInflux(answer: (seen: Seen, n: number) => number): Promise<{ 
 test('5xx answers are retried with exponential backoff, one request at a time, with Basic auth', async (t) => {
   let failures = 3;
   const influx = await fakeInflux((s) => (s.path.startsWith('/write') && failures-- > 0 ? 503 : s.path.startsWith('/write') ? 204 : 200));
+  t.teardown(influx.close);
   const delays: number[] = [];
   const timers: Timers = {
     setTimeout: (fn, ms) => {
-      if (ms !== 10_000) delays.push(ms); // 10 s is the request timeout, not a wait
+      // backoff waits are shortened; the request timeout (10 s) and close deadline (5 s) are not
+      if (ms >= 5000) return setTimeout(fn, ms);
+      delays.push(ms);
       return setTimeout(fn, Math.min(ms, 20));
     },
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -77,14 +80,14 @@ test('5xx answers are retried with exponential backoff, one request at a time, w
   t.deepEqual(delays.filter((ms) => ms !== 1000), [200, 400, 800], 'backoff doubles from 200 ms');
   t.is(influx.maxConcurrent(), 1);
   t.like(writer.stats(), { written: 2, writeErrors: 3, droppedPoints: 0, buffered: 0 });
-  await influx.close();
 });
 
 test('start() keeps creating the database until InfluxDB answers', async (t) => {
   let failures = 2;
   const influx = await fakeInflux(() => (failures-- > 0 ? 500 : 200));
+  t.teardown(influx.close);
   const timers: Timers = {
-    setTimeout: (fn, ms) => setTimeout(fn, Math.min(ms, 20)),
+    setTimeout: (fn, ms) => setTimeout(fn, ms >= 5000 ? ms : Math.min(ms, 20)),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   };
   const writer = new InfluxWriter({ url: influx.url, timers });
@@ -92,5 +95,4 @@ test('start() keeps creating the database until InfluxDB answers', async (t) => 
   t.is(influx.seen.length, 3);
   t.true(influx.seen.every((s) => s.path.startsWith('/query') && s.path.includes('db=zkpulse')));
   await writer.close();
-  await influx.close();
 });
