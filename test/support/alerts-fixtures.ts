@@ -196,9 +196,9 @@ export class Harness {
   }
 }
 
-/** "alertname/state[/worker|task]" per alert, for compact expectations. */
+/** "alertname/state[/task|worker]" per alert, for compact expectations. */
 export function brief(alerts: readonly AlertInstance[]): string[] {
-  return alerts.map((a) => [a.labels.alertname, a.state, a.labels.worker ?? a.labels.task].filter((x) => x !== undefined).join('/'));
+  return alerts.map((a) => [a.labels.alertname, a.state, a.labels.task ?? a.labels.worker].filter((x) => x !== undefined).join('/'));
 }
 
 export function only(alerts: readonly AlertInstance[], alertname: string): AlertInstance[] {
