@@ -140,6 +140,11 @@ export class Notifier {
     return this.nflog.snapshot();
   }
 
+  /** Takes in another copy of the log (e.g. ZkStateStore onMerged after another collector wrote). */
+  mergeNflog(snapshot: NflogSnapshot): void {
+    this.nflog.merge(snapshot);
+  }
+
   /** Resolves when no flush is running (deliveries included). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
