@@ -118,7 +118,7 @@ export class InfluxWriter {
   start(): Promise<void> {
     if (this.readyPromise === null) {
       this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
-      this.loop = this.run();
+      this.loop = this.run().finally(() => this.resolveReady());
     }
     return this.readyPromise;
   }
