@@ -234,7 +234,8 @@ export class Election {
         this.mayHoldMaster = true;
         return czxidOf(got.stat);
       }
-      if (this.subject.value?.state === 'leader') this.set({ state: 'follower' });
+      // the lowest candidate, but not the master while another session holds R/master
+      this.set({ state: 'follower' });
       const owner = ownerOf(got.stat);
       if (warned !== owner) {
         warned = owner;
