@@ -1,60 +1,91 @@
 /**
- * Guards around node-zookeeper-client 1.1.3's socket handler.
+ * Guards and speed-ups around node-zookeeper-client 1.1.3's socket handling.
  *
- * The library parses responses inside the socket's 'data' handler and recurses once per packet
- * in a buffer (a large burst of replies can overflow the stack), and a parse error or a throwing
- * callback there escapes as an uncaught exception (its issues #23, #39, #89). We turn the recursion
- * into a loop and any throw into a dropped connection: the library then reconnects on its own, and
- * the watch layer resyncs. Nothing thrown there may take the process down.
+ * - Incoming: the library parses replies inside the socket's 'data' handler, copies the rest of the
+ *   chunk for every packet and recurses once per packet (a burst of 10,000 replies can overflow the
+ *   stack), and a parse error or a throwing callback there escapes as an uncaught exception (its
+ *   issues #23, #39, #89). We split chunks into whole packets ourselves (zero-copy views) and hand
+ *   the library one packet at a time; any throw drops the connection instead of the process: the
+ *   library reconnects on its own, and the watch layer resyncs.
+ * - Outgoing: the library writes each request to the socket separately; we cork the socket for the
+ *   rest of the tick so that a burst of pipelined reads leaves in a few large writes.
  */
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+/** Larger than any reply ZooKeeper sends (jute.maxbuffer is 1 MiB by default): a corrupt stream. */
+const MAX_PACKET_BYTES = 64 * 1024 * 1024;
+
+interface SocketLike {
+  destroy(): void;
+  cork?(): void;
+  uncork?(): void;
+}
+
 interface ConnectionManagerLike {
   onSocketData(this: ConnectionManagerLike, buffer: Buffer): void;
+  onPacketQueueReadable(this: ConnectionManagerLike): void;
   pendingBuffer: Buffer | null;
-  socket?: { destroy(): void };
-  __zkpulseInData?: boolean;
-  __zkpulseMore?: boolean;
+  socket?: SocketLike;
+  __zkpulseTail?: Buffer | null;
+  __zkpulseTailSocket?: SocketLike;
+  __zkpulseCorked?: SocketLike | null;
   __zkpulseOnError?: (err: unknown) => void;
 }
 
 let installed = false;
 
-/** Install the guard once per process. `onError` hooks are per connection manager. */
+/** Install the guards once per process. Error hooks are per connection manager (see onClientSocketError). */
 export function hardenZooKeeperClient(): void {
   if (installed) return;
   installed = true;
   const ConnectionManager = require('node-zookeeper-client/lib/ConnectionManager.js') as {
     prototype: ConnectionManagerLike;
   };
-  const original = ConnectionManager.prototype.onSocketData;
-  ConnectionManager.prototype.onSocketData = function guarded(this: ConnectionManagerLike, buffer: Buffer) {
-    if (this.__zkpulseInData) {
-      // the library's own recursive call for the next packet: let the loop below take it
-      this.__zkpulseMore = true;
-      return;
-    }
-    this.__zkpulseInData = true;
+  const onData = ConnectionManager.prototype.onSocketData;
+  ConnectionManager.prototype.onSocketData = function packetwise(this: ConnectionManagerLike, chunk: Buffer) {
+    const socket = this.socket;
     try {
-      original.call(this, buffer);
-      while (this.__zkpulseMore) {
-        this.__zkpulseMore = false;
-        original.call(this, Buffer.alloc(0));
+      // a tail left by an earlier socket belongs to a dead stream
+      const tail = this.__zkpulseTailSocket === socket ? this.__zkpulseTail : null;
+      const buf = tail && tail.length > 0 ? Buffer.concat([tail, chunk]) : chunk;
+      let off = 0;
+      while (buf.length - off >= 4) {
+        const size = buf.readInt32BE(off);
+        if (size < 0 || size > MAX_PACKET_BYTES) throw new Error(`corrupt ZooKeeper stream: packet size ${size}`);
+        if (buf.length - off < size + 4) break;
+        this.pendingBuffer = null;
+        onData.call(this, buf.subarray(off, off + size + 4));
+        off += size + 4;
+        if (this.socket !== socket) return; // the handler dropped this connection
       }
+      this.__zkpulseTail = off < buf.length ? buf.subarray(off) : null;
+      this.__zkpulseTailSocket = socket;
     } catch (err) {
-      this.__zkpulseMore = false;
+      this.__zkpulseTail = null;
       this.pendingBuffer = null;
       try {
         this.__zkpulseOnError?.(err);
       } catch {
         // a reporting hook must not throw either
       }
-      this.socket?.destroy();
-    } finally {
-      this.__zkpulseInData = false;
+      socket?.destroy();
     }
+  };
+
+  const onReadable = ConnectionManager.prototype.onPacketQueueReadable;
+  ConnectionManager.prototype.onPacketQueueReadable = function corked(this: ConnectionManagerLike) {
+    const socket = this.socket;
+    if (socket?.cork && socket.uncork && this.__zkpulseCorked !== socket) {
+      this.__zkpulseCorked = socket;
+      socket.cork();
+      process.nextTick(() => {
+        this.__zkpulseCorked = null;
+        socket.uncork?.();
+      });
+    }
+    onReadable.call(this);
   };
 }
 

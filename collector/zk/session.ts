@@ -43,6 +43,14 @@ export class RequestTimeoutError extends Error {
 
 type Watcher = (event: zookeeper.Event) => void;
 
+interface PendingRequest {
+  deadline: number;
+  expire(): void;
+}
+
+/** how often request deadlines are checked; a timeout is noticed at most this late */
+const SWEEP_MS = 50;
+
 interface DiscardableManager {
   state: number;
   socket?: { destroy(): void };
@@ -61,6 +69,8 @@ export class ZkSession {
   private session: { id: Buffer; password: Buffer } | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
+  private readonly pending = new Set<PendingRequest>();
+  private sweepTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly opts: ZkSessionOptions) {
@@ -95,6 +105,7 @@ export class ZkSession {
   async close(): Promise<void> {
     this.closed = true;
     if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     const client = this.current;
     this.current = null;
     if (!client) return;
@@ -194,28 +205,49 @@ export class ZkSession {
     }
   }
 
+  /**
+   * Runs one request with a deadline. ZooKeeper answers in order, so deadlines are checked by one
+   * sweep timer rather than a timer per request (a sync pipelines thousands of reads).
+   */
   private timed<T>(op: string, path: string, run: (client: Client, done: (err: unknown, value?: T) => void) => void, timeoutMs = this.opts.probeTimeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const client = this.current;
       if (!client) return reject(new Error('ZkSession closed'));
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(new RequestTimeoutError(op, path, timeoutMs));
-      }, timeoutMs);
+      const entry: PendingRequest = {
+        deadline: performance.now() + timeoutMs,
+        expire: () => reject(new RequestTimeoutError(op, path, timeoutMs)),
+      };
+      this.pending.add(entry);
+      this.ensureSweep();
       try {
         run(client, (err, value) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          if (!this.pending.delete(entry)) return; // already timed out
           if (err) reject(err);
           else resolve(value as T);
         });
       } catch (err) {
-        clearTimeout(timer);
+        this.pending.delete(entry);
         reject(err);
       }
     });
+  }
+
+  private ensureSweep(): void {
+    if (this.sweepTimer) return;
+    this.sweepTimer = setInterval(() => {
+      const now = performance.now();
+      for (const entry of this.pending) {
+        if (entry.deadline <= now) {
+          this.pending.delete(entry);
+          entry.expire();
+        }
+      }
+      if (this.pending.size === 0 && this.sweepTimer) {
+        clearInterval(this.sweepTimer);
+        this.sweepTimer = null;
+      }
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
   }
 
   /** stat, or null when the node does not exist. A watcher is set either way (existence or data). */
