@@ -26,5 +26,25 @@ export { createHttpApp, startHttpServer, requireToken, type HttpDeps } from './c
 export { clusterSummaryView, clusterDetailView } from './collector/http/views.ts';
 export { createCollectorMetrics, type CollectorMetrics } from './collector/metrics.ts';
 
+// agent: the client library monitored Node programs use (and `zkpulse agent` runs)
+export {
+  Agent,
+  createAgent,
+  AgentArgumentError,
+  AgentClosedError,
+  parseProgressLine,
+  digestId,
+  type AgentOptions,
+  type AgentDiagnostics,
+  type Leadership,
+  type LeadershipState,
+  type WorkerData,
+  type StatusData,
+  type MasterData,
+  type WorkerState,
+  type TaskState,
+  type ProgressLine,
+} from './agent/index.ts';
+
 // real services for tests, benchmarks and the demo
 export { startZooKeeper, startEnsemble, startInfluxDB, ensureServices, ServicesMissingError, type RunningZooKeeper, type RunningEnsemble, type RunningInfluxDB } from './stack/index.ts';

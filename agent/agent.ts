@@ -224,7 +224,8 @@ export class Agent {
     } finally {
       this.nodes.rejectAll(new AgentClosedError('write'));
       this.conn.close();
-      if (this.started) await this.session.close();
+      // ZkSession.close waits on an unref'd timer: our ref'd deadline keeps the process alive until it is done
+      if (this.started) await withDeadline(this.session.close(), 2000, 'closing the session').catch(ignore);
       this.errors.complete();
       this.connectionEvents.complete();
     }
