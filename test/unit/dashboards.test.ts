@@ -1,0 +1,78 @@
+/**
+ * Dashboards as code: the committed JSON in dashboards/generated/ is exactly what the TypeScript
+ * generates (run `zkpulse dashboards` after changing dashboards/*.ts), every target is a raw InfluxQL
+ * query on the provisioned datasource, and Grafana's macro expansion used by the integration test
+ * escapes variable values the way Grafana does.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { parse } from 'yaml';
+import { DEFAULT_DASHBOARDS_DIR, runDashboards, staleDashboards } from '../../cli/dashboards.ts';
+import { buildDashboards, dashboardQueries, renderDashboards } from '../../dashboards/index.ts';
+import { expandGrafanaQuery } from '../../dashboards/grafana-macros.ts';
+
+test('the committed dashboards equal what the code generates', (t) => {
+  for (const [file, text] of Object.entries(renderDashboards())) {
+    const committed = readFileSync(join(DEFAULT_DASHBOARDS_DIR, file), 'utf8');
+    t.is(committed, text, `dashboards/generated/${file} is stale: run \`npx zkpulse dashboards\``);
+  }
+  t.deepEqual(staleDashboards(DEFAULT_DASHBOARDS_DIR), []);
+});
+
+test('--check notices a changed file; writing puts it back', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'zkpulse-dash-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const lines: string[] = [];
+  t.is(runDashboards({ out: dir, check: false }, (l) => lines.push(l)), 0);
+  t.is(runDashboards({ out: dir, check: true }, (l) => lines.push(l)), 0);
+  writeFileSync(join(dir, 'tasks.json'), '{}\n');
+  t.is(runDashboards({ out: dir, check: true }, (l) => lines.push(l)), 1);
+  t.true(lines.some((l) => /out of date: .*tasks\.json/.test(l)));
+});
+
+test('every target is raw InfluxQL on the provisioned InfluxDB; per-cluster queries use $cluster and $timeFilter', (t) => {
+  const datasource = parse(readFileSync('dashboards/provisioning/datasources/influxdb.yaml', 'utf8')) as { datasources: { uid: string; type: string; url: string; jsonData: { dbName: string; version: string } }[] };
+  const ds = datasource.datasources[0]!;
+  t.like(ds, { type: 'influxdb', url: 'http://influxdb:8086', jsonData: { dbName: 'zkpulse', version: 'InfluxQL' } });
+  const dashboards = buildDashboards();
+  t.deepEqual(Object.values(dashboards).map((d) => d.title), ['zkpulse / Cluster overview', 'zkpulse / Tasks', 'zkpulse / Collector health']);
+  let targets = 0;
+  for (const [file, d] of Object.entries(dashboards)) {
+    for (const panel of d.panels ?? []) {
+      if (!('targets' in panel)) continue;
+      for (const target of panel.targets ?? []) {
+        targets++;
+        t.like(target as object, { rawQuery: true, datasource: { type: 'influxdb', uid: ds.uid } }, `${file}: ${panel.title}`);
+      }
+    }
+    for (const q of dashboardQueries(file, d)) {
+      if (q.where.startsWith('variable')) continue;
+      if (/FROM "(worker|cluster|master|progress|event|alert)"/.test(q.query)) t.regex(q.query, /"cluster" =~ \/\^\$cluster\$\//, `${file}: ${q.where}`);
+    }
+  }
+  t.true(targets >= 20);
+  const overview = dashboards['cluster-overview.json']!;
+  t.is(overview.templating?.list?.[0]?.query, 'SHOW TAG VALUES FROM "cluster" WITH KEY = "cluster"');
+  t.deepEqual(overview.annotations?.list?.map((a) => a.name), ['Alerts', 'Membership events']);
+  const types = new Set(Object.values(dashboards).flatMap((d) => (d.panels ?? []).map((p) => p.type)));
+  for (const type of ['stat', 'timeseries', 'state-timeline', 'bargauge', 'table']) t.true(types.has(type), type);
+});
+
+test('the dashboard provider points at the folder the compose file mounts the generated JSON into', (t) => {
+  const provider = parse(readFileSync('dashboards/provisioning/dashboards/zkpulse.yaml', 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+  t.is(provider.providers[0]?.type, 'file');
+  const compose = readFileSync('docker-compose.yml', 'utf8');
+  t.true(compose.includes(`./dashboards/generated:${provider.providers[0]?.options.path}`));
+});
+
+test('Grafana macros and variables expand like Grafana does', (t) => {
+  const ctx = { range: '1h', interval: '10s', variables: { cluster: 'a.b/c' } };
+  t.is(
+    expandGrafanaQuery(`SELECT last("up") FROM "worker" WHERE "cluster" =~ /^$cluster$/ AND $timeFilter GROUP BY time($__interval)`, ctx),
+    `SELECT last("up") FROM "worker" WHERE "cluster" =~ /^a\\.b\\/c$/ AND time >= now() - 1h and time <= now() GROUP BY time(10s)`,
+  );
+  t.is(expandGrafanaQuery(`WHERE "cluster" = '$cluster'`, { ...ctx, variables: { cluster: "it's" } }), `WHERE "cluster" = 'it\\'s'`);
+  t.is(expandGrafanaQuery('$unknown stays', ctx), '$unknown stays');
+});
