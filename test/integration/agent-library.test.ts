@@ -12,7 +12,7 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
 
-const hex = (b: Buffer) => b.toString('hex').padStart(16, '0');
+const hex = (b: Buffer): string | null => b.toString('hex').padStart(16, '0');
 const czxid = (s: zookeeper.Stat) => s.czxid.readBigInt64BE(0).toString();
 
 function agentOn(t: ExecutionContext, opts: AgentOptions): Agent {
@@ -30,7 +30,7 @@ async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
 function readJson(zk: PlainZk, path: string): Promise<Record<string, unknown> | null> {
   return new Promise((resolve, reject) =>
     zk.client.getData(path, (err, data) => {
-      if (err && err.getCode?.() === zookeeper.Exception.NO_NODE) resolve(null);
+      if (err && (err as { getCode?: () => number }).getCode?.() === zookeeper.Exception.NO_NODE) resolve(null);
       else if (err) reject(err);
       else resolve(JSON.parse(data.toString()) as Record<string, unknown>);
     }),
@@ -163,12 +163,12 @@ test('five candidates: one master at a time; deleting the leader\'s election nod
   const agents = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => agentOn(t, { connectString: zkAddr, root, id }));
   const track = trackLeaders(agents);
   // a plain-client observer of R/master: every master it sees must be one an agent announced
-  const observed: { id: unknown; czxid: string }[] = [];
+  const observed: { id: string; czxid: string }[] = [];
   let observing = true;
   const observe = () => {
     if (!observing) return;
     zk.client.getData(`${root}/master`, () => observe(), (err, data, stat) => {
-      if (!err) observed.push({ id: JSON.parse(data.toString()).id, czxid: czxid(stat) });
+      if (!err) observed.push({ id: String(JSON.parse(data.toString()).id), czxid: czxid(stat) });
       else zk.client.exists(`${root}/master`, () => observe(), () => undefined);
     });
   };
