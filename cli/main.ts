@@ -130,23 +130,6 @@ function addDashboards(program: Command): void {
     });
 }
 
-function addDashboards(program: Command): void {
-  program
-    .command('dashboards')
-    .summary('write the Grafana dashboards as JSON')
-    .description(
-      'Generates the Grafana dashboards (cluster overview, tasks, collector health; InfluxDB with raw InfluxQL ' +
-        'and a $cluster variable) from their TypeScript sources into --out, where Grafana\'s file provisioning ' +
-        '(dashboards/provisioning/) picks them up. --check writes nothing and exits 1 when the files differ.',
-    )
-    .option('--out <dir>', 'output folder (default: dashboards/generated/ of the package)')
-    .option('--check', 'only compare the files in --out with what would be generated')
-    .action(async (opts: { out?: string; check?: boolean }) => {
-      const { DEFAULT_DASHBOARDS_DIR, runDashboards } = await import('./dashboards.ts');
-      process.exitCode = runDashboards({ out: opts.out ?? DEFAULT_DASHBOARDS_DIR, check: opts.check === true });
-    });
-}
-
 export function buildProgram(): Command {
   const program = new Command('zkpulse')
     .description('Monitoring and heartbeat service for systems coordinated by Apache ZooKeeper')
@@ -154,7 +137,6 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true);
   addCollect(program);
   addDemo(program);
-  addDashboards(program);
   addDashboards(program);
   addAgent(program);
   // Errors are thrown (not printed and exited) everywhere, so exitOnError makes them one line + exit 2.
