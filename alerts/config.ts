@@ -45,6 +45,13 @@ export function parseAlertsConfig(raw: unknown, clusters?: readonly string[]): A
     resolvedRetention: section.resolvedRetention ?? DEFAULT_ALERTS_CONFIG.resolvedRetention,
     defaults,
     clusters: perCluster,
+    route: {
+      groupBy: section.route?.groupBy ?? DEFAULT_ALERTS_CONFIG.route.groupBy,
+      groupWaitMs: section.route?.groupWait ?? DEFAULT_ALERTS_CONFIG.route.groupWaitMs,
+      groupIntervalMs: section.route?.groupInterval ?? DEFAULT_ALERTS_CONFIG.route.groupIntervalMs,
+      repeatIntervalMs: section.route?.repeatInterval ?? DEFAULT_ALERTS_CONFIG.route.repeatIntervalMs,
+    },
+    statePath: section.statePath ?? DEFAULT_ALERTS_CONFIG.statePath,
   };
 }
 
@@ -77,7 +84,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
       ? `${where}: unknown rule "${key}" (rules: ${RULE_NAMES.join(', ')})`
       : `${where}: unknown key "${key}"`;
   }
-  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, defaults, clusters)';
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, route, statePath, defaults, clusters)';
   if (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.expected === 'record')) return `${where}: expected a map`;
   return `${where}: ${issue.message}`;
 }

@@ -34,6 +34,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         influx: `${influx.url}/zkpulse`,
         http: opts.http,
         webhook: [],
+        alertmanager: [],
         instance: 'demo',
         probeIntervalMs: DEFAULTS.probeIntervalMs,
         probeTimeoutMs: DEFAULTS.probeTimeoutMs,

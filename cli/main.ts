@@ -35,6 +35,7 @@ function addCollect(program: Command): void {
     .option('--http <host:port>', `address of the HTTP API and dashboard (default: ${DEFAULT_HTTP})`)
     .option('--webhook <url>', 'send alert notifications to this URL, Alertmanager format (repeatable)', repeat)
     .option('--webhook-secret <secret>', 'sign webhook bodies: X-Zkpulse-Signature: sha256=<HMAC>')
+    .option('--alertmanager <url>', 'also post alerts to this Alertmanager (base URL; repeatable)', repeat)
     .option('--api-token <token>', 'Bearer token required by the API write routes (silences)')
     .option('--record <file.ndjson>', 'append every observed event to this file, for `zkpulse replay`')
     .option('--instance <name>', 'this collector\'s name in the `collector` measurement (default: host name)')

@@ -18,6 +18,9 @@ import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from './http/server.ts';
 import { Recorder } from './recorder.ts';
 import { livePageRouter } from './http/live-page/router.ts';
+import { Alerting } from '../alerts/service.ts';
+import { parseAlertsConfig } from '../alerts/config.ts';
+import type { ReceiverConfig } from '../alerts/notify/config.ts';
 
 export interface CollectorOptions {
   config: CollectConfig;
@@ -41,6 +44,7 @@ export class Collector {
   readonly metrics: CollectorMetrics;
   readonly writer: InfluxWriter | null;
   private readonly recorder: Recorder | null;
+  readonly alerting: Alerting;
   private http: RunningHttpServer | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
@@ -73,6 +77,20 @@ export class Collector {
     this.metrics = createCollectorMetrics();
     this.writer = this.config.influx ? new InfluxWriter({ url: this.config.influx, logger: this.log }) : null;
     this.recorder = this.config.record ? new Recorder(this.config.record) : null;
+    // validated here, before anything starts: a bad `alerts` section is a one-line ConfigError
+    const alerts = parseAlertsConfig(this.config.alerts, clusters.map((c) => c.name));
+    this.alerting = new Alerting({
+      config: alerts,
+      receivers: receiversOf(this.config, alerts.route),
+      domainEvents$: this.events$,
+      watchEvents$: this.watchEvents$,
+      getModels: () => this.models.all(),
+      zkClient: () => this.session.client,
+      apiToken: this.config.apiToken,
+      externalURL: `http://${this.config.http.host}:${this.config.http.port}`,
+      writePoints: (points) => this.writer?.write(points),
+      log: this.log,
+    });
   }
 
   /** Start watching, writing and serving. Resolves once the HTTP server listens (not waiting for ZooKeeper). */
@@ -88,6 +106,8 @@ export class Collector {
       );
     }
     this.watch.start();
+    // restoring alert state waits for ZooKeeper; the API must not wait for it
+    void this.alerting.start().catch((err: unknown) => this.log.error({ err: String(err) }, 'alerting failed to start'));
     if (options.http !== false) {
       const app = createHttpApp({
         getModels: () => this.models.all(),
@@ -97,7 +117,7 @@ export class Collector {
         apiToken: this.config.apiToken,
         now: this.now,
         onScrape: () => this.refreshMetrics(),
-        routers: [livePageRouter()],
+        routers: [...this.alerting.routers(), livePageRouter()],
         log: this.log,
       });
       this.http = await startHttpServer(app, this.config.http);
@@ -169,6 +189,7 @@ export class Collector {
   async stop(): Promise<void> {
     for (const s of this.subs) s.unsubscribe();
     await this.http?.close();
+    await this.alerting.stop();
     await this.watch.stop();
     // the last gauges and events reach InfluxDB before we go
     if (this.writer) {
@@ -179,4 +200,11 @@ export class Collector {
     this.events$.complete();
     this.watchEvents$.complete();
   }
+}
+
+/** One webhook receiver per --webhook URL (signed with --webhook-secret), one per --alertmanager URL. */
+function receiversOf(config: CollectConfig, route: ReceiverConfig['route']): ReceiverConfig[] {
+  const webhooks = config.webhook.map((url, i): ReceiverConfig => ({ kind: 'webhook', name: `webhook-${i + 1}`, url, secret: config.webhookSecret, route }));
+  const managers = config.alertmanager.map((url, i): ReceiverConfig => ({ kind: 'alertmanager', name: `alertmanager-${i + 1}`, url, route }));
+  return [...webhooks, ...managers];
 }

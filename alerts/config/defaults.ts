@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTE, type RouteTiming } from '../notify/config.ts';
 /**
  * The built-in rules' settings and their defaults. Durations are milliseconds here (the YAML may
  * write them as `10s`, `5m`, ...). Every rule has `enabled`, `for`, `keepFiringFor` and `severity`;
@@ -45,6 +46,10 @@ export interface AlertsConfig {
   defaults: RuleConfigs;
   /** the settings of the clusters named in `alerts.clusters`, fully resolved */
   clusters: Readonly<Record<string, RuleConfigs>>;
+  /** how notifications are grouped and timed (Alertmanager's route settings) */
+  route: RouteTiming;
+  /** where the notification log, silences and engine state are kept in ZooKeeper */
+  statePath: string;
 }
 
 const common = (severity: Severity, forMs: number): CommonRuleConfig => ({
@@ -78,6 +83,8 @@ export const DEFAULT_ALERTS_CONFIG: AlertsConfig = {
   resolvedRetention: 15 * 60_000,
   defaults: DEFAULT_RULES,
   clusters: {},
+  route: DEFAULT_ROUTE,
+  statePath: '/zkpulse/state/default',
 };
 
 export const RULE_NAMES = Object.keys(DEFAULT_RULES) as AlertName[];

@@ -50,8 +50,20 @@ export const ruleOverridesSchema = z.strictObject({
 
 export type RuleOverrides = z.output<typeof ruleOverridesSchema>;
 
+export const routeSchema = z.strictObject({
+  groupBy: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected label names'), { error: 'expected a list of label names' }).optional(),
+  groupWait: duration.optional(),
+  groupInterval: positiveDuration.optional(),
+  repeatInterval: positiveDuration.optional(),
+});
+
 export const alertsSectionSchema = z.strictObject({
   evalInterval: positiveDuration.optional(),
+  route: routeSchema.optional(),
+  statePath: z
+    .string({ error: 'expected a ZooKeeper path' })
+    .regex(/^(\/[^/\0]+)+$/, 'expected an absolute ZooKeeper path without a trailing slash')
+    .optional(),
   resolvedRetention: duration.optional(),
   defaults: ruleOverridesSchema.optional(),
   clusters: z.record(z.string(), ruleOverridesSchema).optional(),

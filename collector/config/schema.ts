@@ -64,6 +64,10 @@ export const collectConfigSchema = z
       .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(url, { error: 'expected a URL or a list of URLs' }))
       .default([]),
     webhookSecret: nonEmpty.optional(),
+    /** base URLs of Alertmanagers that also receive the alerts (POST /api/v2/alerts) */
+    alertmanager: z
+      .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(url, { error: 'expected a URL or a list of URLs' }))
+      .default([]),
     apiToken: nonEmpty.optional(),
     record: nonEmpty.optional(),
     instance: nonEmpty.refine((v) => !/[\r\n]/.test(v), 'must be a single line'),

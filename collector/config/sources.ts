@@ -20,6 +20,8 @@ export interface CollectFlags {
   /** repeated `--webhook url` */
   webhook?: string[];
   webhookSecret?: string;
+  /** repeated `--alertmanager url` */
+  alertmanager?: string[];
   apiToken?: string;
   record?: string;
   instance?: string;

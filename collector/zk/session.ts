@@ -110,8 +110,8 @@ export class ZkSession {
     this.current = null;
     if (!client) return;
     await new Promise<void>((resolve) => {
+      // not unref'd: a process with nothing else to do must still finish closing
       const done = setTimeout(resolve, 1000);
-      done.unref();
       client.once('disconnected', () => {
         clearTimeout(done);
         resolve();

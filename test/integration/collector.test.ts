@@ -30,6 +30,7 @@ async function startCollector(root: string, database: string) {
       influx: `${await sharedInfluxDB()}/${database}`,
       http: { host: '127.0.0.1', port: 0 },
       webhook: [],
+      alertmanager: [],
       instance: 'test',
       probeIntervalMs: DEFAULTS.probeIntervalMs,
       probeTimeoutMs: DEFAULTS.probeTimeoutMs,

@@ -36,6 +36,7 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
       influx,
       http: { host: '127.0.0.1', port: 0 },
       webhook: [],
+      alertmanager: [],
       instance: 'dash-test',
       probeIntervalMs: DEFAULTS.probeIntervalMs,
       probeTimeoutMs: DEFAULTS.probeTimeoutMs,

@@ -24,6 +24,7 @@ async function startCollector(root: string): Promise<Collector> {
       clusters: { app: root },
       http: { host: '127.0.0.1', port: 0 },
       webhook: [],
+      alertmanager: [],
       instance: 'test',
       probeIntervalMs: DEFAULTS.probeIntervalMs,
       probeTimeoutMs: DEFAULTS.probeTimeoutMs,

@@ -1,0 +1,184 @@
+/**
+ * Alerting inside the collector: the rule engine judges the models on a clock tick, the notifier
+ * turns its alerts into grouped, deduplicated, retried notifications, and the state that must
+ * survive a restart (engine state, notification log, silences) is kept in ZooKeeper.
+ * Wiring only: the decisions live in alerts/engine, alerts/notify and alerts/silences.
+ */
+import type { Router } from 'express';
+import type { Client } from 'node-zookeeper-client';
+import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import type { DomainEvent } from '../collector/model/domain-events.ts';
+import type { ClusterModel } from '../collector/model/types.ts';
+import type { WatchEvent } from '../collector/watch/events.ts';
+import type { Point } from '../collector/influx/line-protocol.ts';
+import type { AlertsConfig } from './config.ts';
+import { createAlertEngine, restoreEngineState, serializeEngineState, type EngineState } from './engine/index.ts';
+import { Notifier, type NotificationRecord } from './notify/notifier.ts';
+import type { ReceiverConfig } from './notify/config.ts';
+import type { HttpPost } from './notify/http-post.ts';
+import type { NflogSnapshot } from './notify/nflog.ts';
+import type { Scheduler } from './notify/scheduler.ts';
+import { Silences } from './silences/silences.ts';
+import type { Silence } from './silences/types.ts';
+import { ZkStateStore } from './store/zk-state-store.ts';
+import { ENGINE_KEY, NFLOG_KEY, NOTIFIER_MERGES, SILENCES_KEY } from './store/merges.ts';
+import { alertsRouter } from './http/alerts-router.ts';
+import { silencesRouter } from './http/silences-router.ts';
+import type { AlertInstance } from './types.ts';
+
+export interface AlertingLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface AlertingOptions {
+  config: AlertsConfig;
+  receivers: readonly ReceiverConfig[];
+  domainEvents$: Observable<DomainEvent>;
+  watchEvents$: Observable<WatchEvent>;
+  getModels: () => readonly ClusterModel[];
+  /** the one clock of rules and notifier: asyncScheduler live, a virtual-time scheduler in replay */
+  scheduler?: SchedulerLike;
+  /** where state is persisted; none (replay, tests) keeps it in memory only */
+  zkClient?: () => Client;
+  apiToken?: string;
+  externalURL?: string;
+  /** `alert` measurement points */
+  writePoints?: (points: Point[]) => void;
+  onNotification?: (n: NotificationRecord) => void;
+  post?: HttpPost;
+  /** jitter source for retries (replay makes it deterministic) */
+  random?: () => number;
+  newDeliveryId?: () => string;
+  /** whether the session is connected when alerting starts */
+  initiallyConnected?: boolean;
+  log?: AlertingLog;
+}
+
+/** The notifier's timer interface on top of an RxJS scheduler, so both share one clock. */
+export function notifierScheduler(scheduler: SchedulerLike): Scheduler {
+  return {
+    now: () => scheduler.now(),
+    setTimer(ms, fn) {
+      const sub = scheduler.schedule(fn, Math.max(0, ms));
+      return () => sub.unsubscribe();
+    },
+  };
+}
+
+/** A client that always forwards to the session's current one (the session rebuilds clients). */
+function forwardingClient(current: () => Client): Client {
+  return new Proxy({} as Client, {
+    get(_target, prop) {
+      const client = current() as unknown as Record<PropertyKey, unknown>;
+      const value = client[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
+    },
+  });
+}
+
+export class Alerting {
+  private current: readonly AlertInstance[] = [];
+  readonly silences: Silences;
+  private notifier: Notifier | null = null;
+  private store: ZkStateStore | null = null;
+  private sub: Subscription | null = null;
+  private readonly scheduler: SchedulerLike;
+
+  constructor(private readonly opts: AlertingOptions) {
+    this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.silences = new Silences({ onChange: (snapshot) => this.persist(SILENCES_KEY, snapshot, true) });
+  }
+
+  /** The current alert instances (pending, firing, resolved within retention). */
+  alerts(): readonly AlertInstance[] {
+    return this.current;
+  }
+
+  /** Restore persisted state (when a store is configured), then start judging and notifying. */
+  async start(): Promise<void> {
+    let initialState: EngineState | undefined;
+    let nflog: NflogSnapshot | undefined;
+    if (this.opts.zkClient) {
+      this.store = new ZkStateStore({
+        client: forwardingClient(this.opts.zkClient),
+        path: this.opts.config.statePath,
+        merge: NOTIFIER_MERGES,
+        onMerged: (key, merged) => {
+          if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
+          if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
+        },
+        onError: (err) => this.opts.log?.warn({ err: err.message }, 'alert state store write failed'),
+      });
+      const stored = await this.store.load();
+      const engine = stored.get(ENGINE_KEY);
+      if (typeof engine === 'string') {
+        try {
+          initialState = restoreEngineState(engine);
+        } catch (err) {
+          this.opts.log?.warn({ err: String(err) }, 'stored alert engine state unreadable; starting fresh');
+        }
+      }
+      if (Array.isArray(stored.get(NFLOG_KEY))) nflog = stored.get(NFLOG_KEY) as NflogSnapshot;
+      const silences = stored.get(SILENCES_KEY);
+      if (Array.isArray(silences)) this.silences.merge(silences as Silence[]);
+    }
+    this.notifier = new Notifier({
+      receivers: this.opts.receivers,
+      silences: () => this.silences.list(),
+      scheduler: notifierScheduler(this.scheduler),
+      externalURL: this.opts.externalURL,
+      nflog,
+      onNflogChange: (snapshot) => this.persist(NFLOG_KEY, snapshot, true),
+      onPoints: this.opts.writePoints,
+      onNotification: this.opts.onNotification,
+      post: this.opts.post,
+      random: this.opts.random,
+      newDeliveryId: this.opts.newDeliveryId,
+      log: this.opts.log ? (level, message, fields) => this.opts.log?.[level === 'debug' ? 'info' : level](fields ?? {}, message) : undefined,
+    });
+    const engine = createAlertEngine({
+      domainEvents$: this.opts.domainEvents$,
+      watchEvents$: this.opts.watchEvents$,
+      getModels: this.opts.getModels,
+      config: this.opts.config,
+      scheduler: this.scheduler,
+      initialState,
+      initiallyConnected: this.opts.initiallyConnected,
+    });
+    this.sub = engine.evaluations$.subscribe((evaluation) => {
+      this.current = evaluation.alerts;
+      this.notifier?.update(evaluation.alerts);
+      if (evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), false);
+    });
+  }
+
+  /** `GET /api/alerts` and the silences API, for the collector's HTTP app. */
+  routers(): Router[] {
+    return [
+      alertsRouter({ getAlerts: () => this.current }),
+      silencesRouter({ silences: this.silences, apiToken: this.opts.apiToken, now: () => this.scheduler.now() }),
+    ];
+  }
+
+  /** Resolves when no notification is in flight or waiting for a retry. */
+  idle(): Promise<void> {
+    return this.notifier?.idle() ?? Promise.resolve();
+  }
+
+  /**
+   * Sent notices must never be re-sent after a restart: the notification log and silences are
+   * written at once; the engine state follows its transitions (debounced by the store).
+   */
+  private persist(key: string, value: unknown, now: boolean): void {
+    if (!this.store) return;
+    this.store.save(key, value);
+    if (now) void this.store.flush().catch((err: unknown) => this.opts.log?.warn({ err: String(err) }, 'alert state store write failed'));
+  }
+
+  async stop(): Promise<void> {
+    this.sub?.unsubscribe();
+    this.notifier?.stop();
+    await this.store?.close().catch(() => undefined);
+  }
+}
