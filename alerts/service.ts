@@ -50,8 +50,11 @@ export interface AlertingOptions {
   /** jitter source for retries (replay makes it deterministic) */
   random?: () => number;
   newDeliveryId?: () => string;
-  /** whether the session is connected when alerting starts */
-  initiallyConnected?: boolean;
+  /**
+   * whether the collector's session is connected right now: read when the engine starts (after the
+   * state is restored), since the connection event may have passed by then
+   */
+  isConnected?: () => boolean;
   log?: AlertingLog;
 }
 
@@ -144,7 +147,7 @@ export class Alerting {
       config: this.opts.config,
       scheduler: this.scheduler,
       initialState,
-      initiallyConnected: this.opts.initiallyConnected,
+      initiallyConnected: this.opts.isConnected?.() ?? false,
     });
     this.sub = engine.evaluations$.subscribe((evaluation) => {
       this.current = evaluation.alerts;

@@ -86,6 +86,7 @@ export class Collector {
       watchEvents$: this.watchEvents$,
       getModels: () => this.models.all(),
       zkClient: () => this.session.client,
+      isConnected: () => this.session.connected,
       apiToken: this.config.apiToken,
       externalURL: `http://${this.config.http.host}:${this.config.http.port}`,
       writePoints: (points) => this.writer?.write(points),
