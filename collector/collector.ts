@@ -76,7 +76,13 @@ export class Collector {
     this.models = new ClusterModels(clusters);
     this.metrics = createCollectorMetrics();
     this.writer = this.config.influx ? new InfluxWriter({ url: this.config.influx, logger: this.log }) : null;
-    this.recorder = this.config.record ? new Recorder(this.config.record) : null;
+    this.recorder = this.config.record
+      ? new Recorder(this.config.record, {
+          maxBytes: this.config.recordMaxBytes,
+          keep: this.config.recordKeep,
+          onError: (err) => this.log.error({ err: err.message, file: this.config.record }, 'recording stopped'),
+        })
+      : null;
     // validated here, before anything starts: a bad `alerts` section is a one-line ConfigError
     const alerts = parseAlertsConfig(this.config.alerts, clusters.map((c) => c.name));
     this.alerting = new Alerting({

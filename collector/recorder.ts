@@ -1,22 +1,62 @@
 /**
  * `collect --record f.ndjson`: appends every watch event (node changes, syncs, connection states)
  * as one JSON object a line, in the order observed. Schema version 1: the WatchEvent of
- * collector/watch/events.ts plus `"v":1`. Writes are buffered by the stream; close() flushes.
+ * collector/watch/events.ts plus `"v":1` (docs/replay.md).
+ *
+ * Writes are buffered (flushed at 64 KiB, after `flushMs`, and at close). When the file would
+ * grow past `maxBytes` it is rotated like logrotate: f.ndjson → f.1.ndjson → f.2.ndjson ...,
+ * keeping `keep` old files. A recording error never reaches the collector: it is reported once
+ * through `onError` and recording stops.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { WatchEvent } from './watch/events.ts';
+import { recordLine, RECORD_SCHEMA_VERSION } from '../replay/record-schema.ts';
 
-export const RECORD_SCHEMA_VERSION = 1;
+export { RECORD_SCHEMA_VERSION };
+
+export const DEFAULT_RECORD_MAX_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_RECORD_KEEP = 5;
+
+export interface RecorderOptions {
+  /** rotate when the file would grow past this (default 100 MiB) */
+  maxBytes?: number;
+  /** rotated files kept besides the current one (default 5); older ones are deleted */
+  keep?: number;
+  /** the longest a line waits in the buffer, ms (default 1000) */
+  flushMs?: number;
+  /** called once with the error that stopped recording */
+  onError?: (err: Error) => void;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/** `f.ndjson` → `f.3.ndjson`; `f` → `f.3`. */
+export function rotatedPath(path: string, n: number): string {
+  const m = /^(.*?)(\.[^./\\]*)?$/.exec(path);
+  const base = m?.[1] ?? path;
+  const ext = m?.[2] ?? '';
+  return `${base}.${n}${ext}`;
+}
 
 export class Recorder {
-  private readonly out: WriteStream;
+  private fd: number | null = null;
+  private size = 0;
+  private chunks: string[] = [];
+  private buffered = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private failed: Error | null = null;
+  private readonly maxBytes: number;
+  private readonly keep: number;
+  private readonly flushMs: number;
 
-  constructor(path: string) {
-    this.out = createWriteStream(path, { flags: 'a' });
-    this.out.on('error', (err) => {
-      this.failed = err;
-    });
+  constructor(
+    readonly path: string,
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.maxBytes = Math.max(1, options.maxBytes ?? DEFAULT_RECORD_MAX_BYTES);
+    this.keep = Math.max(0, options.keep ?? DEFAULT_RECORD_KEEP);
+    this.flushMs = options.flushMs ?? 1000;
+    this.guard(() => this.open());
   }
 
   /** the error that stopped recording, if any (the collector goes on without it) */
@@ -26,10 +66,97 @@ export class Recorder {
 
   record(event: WatchEvent): void {
     if (this.failed) return;
-    this.out.write(JSON.stringify({ v: RECORD_SCHEMA_VERSION, ...event }) + '\n');
+    const line = recordLine(event);
+    this.chunks.push(line);
+    this.buffered += Buffer.byteLength(line);
+    if (this.buffered >= FLUSH_BYTES) this.flush();
+    else if (this.timer === null) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes what is buffered now (rotating first when needed). */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.failed || this.chunks.length === 0) return;
+    const text = this.chunks.join('');
+    this.chunks = [];
+    this.buffered = 0;
+    this.guard(() => this.write(text));
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.out.end(() => resolve()));
+    this.flush();
+    if (this.fd !== null) this.guard(() => closeSync(this.fd as number));
+    this.fd = null;
+    return Promise.resolve();
+  }
+
+  private open(): void {
+    this.fd = openSync(this.path, 'a');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  private write(text: string): void {
+    // line by line only when the buffer straddles the limit: rotation happens between whole lines
+    if (this.size + Buffer.byteLength(text) > this.maxBytes && this.size > 0) {
+      let start = 0;
+      while (start < text.length) {
+        const nl = text.indexOf('\n', start);
+        const line = text.slice(start, nl + 1);
+        start = nl + 1;
+        const bytes = Buffer.byteLength(line);
+        if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
+        this.append(line);
+      }
+      return;
+    }
+    this.append(text);
+  }
+
+  private append(text: string): void {
+    const buf = Buffer.from(text);
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd as number, buf, off);
+    this.size += buf.length;
+  }
+
+  private rotate(): void {
+    closeSync(this.fd as number);
+    this.fd = null;
+    if (this.keep === 0) {
+      rmSync(this.path, { force: true });
+    } else {
+      rmSync(rotatedPath(this.path, this.keep), { force: true });
+      for (let n = this.keep - 1; n >= 1; n--) {
+        const from = rotatedPath(this.path, n);
+        if (existsSync(from)) renameSync(from, rotatedPath(this.path, n + 1));
+      }
+      renameSync(this.path, rotatedPath(this.path, 1));
+    }
+    this.open();
+  }
+
+  private guard(fn: () => void): void {
+    if (this.failed) return;
+    try {
+      fn();
+    } catch (err) {
+      this.failed = err instanceof Error ? err : new Error(String(err));
+      this.chunks = [];
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      if (this.fd !== null) {
+        try {
+          closeSync(this.fd);
+        } catch {
+          // already failing; the first error is the one reported
+        }
+        this.fd = null;
+      }
+      this.options.onError?.(this.failed);
+    }
   }
 }

@@ -70,6 +70,10 @@ export const collectConfigSchema = z
       .default([]),
     apiToken: nonEmpty.optional(),
     record: nonEmpty.optional(),
+    /** rotate the --record file when it would grow past this many bytes (default 100 MiB) */
+    recordMaxBytes: integer(1024, 1_000_000_000_000, 'bytes').optional(),
+    /** rotated recordings kept besides the current file (default 5) */
+    recordKeep: integer(0, 1000, 'files').optional(),
     instance: nonEmpty.refine((v) => !/[\r\n]/.test(v), 'must be a single line'),
     probeIntervalMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeIntervalMs),
     probeTimeoutMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeTimeoutMs),

@@ -1,0 +1,173 @@
+/**
+ * Replays recordings through the collector's own pipeline (ClusterModels → Alerting: rule engine
+ * and notifier) in virtual time, and returns the notifications that would have been sent.
+ *
+ * Time: a ReplayScheduler starts at the first event's time; before each event the scheduler runs
+ * every action due by then (engine ticks, group timers, gauge ticks), one at a time, letting the
+ * notifier's deliveries settle after each. No wall clock anywhere: the same input gives the same
+ * output bytes on any machine.
+ */
+import { Subject } from 'rxjs';
+import type { Subscription } from 'rxjs';
+import { ClusterModels } from '../collector/cluster-models.ts';
+import type { DomainEvent } from '../collector/model/domain-events.ts';
+import type { WatchEvent } from '../collector/watch/events.ts';
+import type { Point } from '../collector/influx/line-protocol.ts';
+import { pointsForEvent } from '../collector/influx/points.ts';
+import { gaugeTicks } from '../collector/influx/gauges.ts';
+import { Alerting } from '../alerts/service.ts';
+import type { HttpPost } from '../alerts/notify/http-post.ts';
+import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
+import type { ReplayConfig } from './config.ts';
+import { readLines } from './lines.ts';
+import { notificationLine, type NotificationLine } from './notification-line.ts';
+import { parseRecordLine } from './record-schema.ts';
+import { seededRandom } from './seeded-random.ts';
+import { ReplayScheduler } from './virtual-clock.ts';
+
+/** A line of a recording that is not a valid event: `file:line: problem`. */
+export class BadRecordError extends Error {
+  override readonly name = 'BadRecordError';
+}
+
+/** Where the backfill goes (an InfluxWriter), with back-pressure: replay outruns any database. */
+export interface PointSink {
+  write(points: Point[]): void;
+  /** resolves when the sink can take more (called every few thousand events) */
+  drain?(): Promise<void>;
+}
+
+export const DEFAULT_TAIL_MS = 10 * 60_000;
+
+export interface ReplayOptions {
+  /** recordings, oldest first (a rotated set: f.2.ndjson, f.1.ndjson, f.ndjson) */
+  files: readonly string[];
+  config: ReplayConfig;
+  /** virtual time to run on after the last event (default 10 min) */
+  tailMs?: number;
+  /** report bad lines through onBadLine and go on, instead of throwing BadRecordError */
+  skipBad?: boolean;
+  onBadLine?: (message: string) => void;
+  /** each notification, as soon as it is decided (also returned at the end) */
+  onNotification?: (line: NotificationLine) => void;
+  /** InfluxDB backfill at the original times */
+  points?: PointSink;
+  /** gauge cadence of the backfill, ms (default 10 s, as live) */
+  gaugePeriodMs?: number;
+}
+
+export interface ReplayResult {
+  notifications: NotificationLine[];
+  events: number;
+  badLines: number;
+  /** virtual time of the first and last event, and where the replay stopped; null without events */
+  firstTime: number | null;
+  lastTime: number | null;
+  endTime: number | null;
+}
+
+interface Entry {
+  event: WatchEvent;
+}
+
+/** The events of all files, validated line by line. */
+function* events(options: ReplayOptions, counters: { bad: number }): Generator<Entry> {
+  for (const file of options.files) {
+    for (const line of readLines(file)) {
+      if (line.text.trim() === '') continue;
+      const parsed = parseRecordLine(line.text);
+      if (parsed.ok) {
+        yield { event: parsed.event };
+        continue;
+      }
+      const problem = line.unterminated && parsed.problem.startsWith('not JSON') ? `truncated line: ${parsed.problem}` : parsed.problem;
+      const message = `${file}:${line.number}: ${problem}`;
+      if (!options.skipBad) throw new BadRecordError(message);
+      counters.bad++;
+      options.onBadLine?.(message);
+    }
+  }
+}
+
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  const counters = { bad: 0 };
+  const source = events(options, counters);
+  const first = source.next();
+  const result: ReplayResult = { notifications: [], events: 0, badLines: 0, firstTime: null, lastTime: null, endTime: null };
+  if (first.done) {
+    result.badLines = counters.bad;
+    return result;
+  }
+
+  const { config } = options;
+  const scheduler = new ReplayScheduler(first.value.event.time);
+  const clusters = Object.entries(config.collect.clusters).map(([name, root]) => ({ name, root }));
+  const models = new ClusterModels(clusters);
+  const domainEvents$ = new Subject<DomainEvent>();
+  const watchEvents$ = new Subject<WatchEvent>();
+  const sink = options.points;
+
+  // the receivers' fake endpoint: records the v4 body at the virtual instant it is posted, answers 200
+  const post: HttpPost = (_url, body) => {
+    const line = notificationLine(JSON.parse(body) as WebhookBody, scheduler.now());
+    result.notifications.push(line);
+    options.onNotification?.(line);
+    return Promise.resolve({ kind: 'http', status: 200 });
+  };
+  let deliveries = 0;
+  const alerting = new Alerting({
+    config: config.alerts,
+    receivers: config.receivers,
+    domainEvents$,
+    watchEvents$,
+    getModels: () => models.all(),
+    scheduler,
+    externalURL: config.externalURL,
+    writePoints: sink ? (points) => sink.write(points) : undefined,
+    post,
+    random: seededRandom(1),
+    newDeliveryId: () => `replay-${++deliveries}`,
+  });
+  await alerting.start();
+  const subs: Subscription[] = [];
+  if (sink) subs.push(gaugeTicks({ models: () => models.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
+
+  // after each scheduled action: let any delivery it started finish before virtual time moves on
+  const settle = () => alerting.idle();
+  const apply = (event: WatchEvent) => {
+    const now = scheduler.now();
+    watchEvents$.next(event);
+    const derived = models.apply(event, now);
+    for (const d of derived) {
+      if (sink) {
+        const model = models.get(d.cluster);
+        if (model) sink.write(pointsForEvent(d, model, now));
+      }
+      domainEvents$.next(d);
+    }
+  };
+
+  try {
+    let entry: Entry | undefined = first.value;
+    while (entry) {
+      // the recorder's clock may step back a little (NTP): virtual time never does
+      await scheduler.advanceTo(entry.event.time, settle);
+      apply(entry.event);
+      result.events++;
+      if (sink?.drain && result.events % 4096 === 0) await sink.drain();
+      const next = source.next();
+      entry = next.done ? undefined : next.value;
+    }
+    result.firstTime = first.value.event.time;
+    result.lastTime = scheduler.now();
+    await scheduler.advanceTo(result.lastTime + (options.tailMs ?? DEFAULT_TAIL_MS), settle);
+    result.endTime = scheduler.now();
+  } finally {
+    for (const s of subs) s.unsubscribe();
+    await alerting.stop();
+    domainEvents$.complete();
+    watchEvents$.complete();
+  }
+  result.badLines = counters.bad;
+  return result;
+}

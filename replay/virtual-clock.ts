@@ -1,0 +1,45 @@
+/**
+ * Virtual time for replay: an RxJS VirtualTimeScheduler whose `now()` is epoch milliseconds
+ * (it starts at the first recorded event's time), driven step by step instead of flushed at once.
+ *
+ * Why step by step: the notifier delivers through promises. After each scheduled action the
+ * driver lets the microtasks it started settle (`settle`) before the next action runs, so a
+ * delivery finishes at the virtual instant it started, whatever the machine's speed.
+ */
+import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+
+/** Runs due actions of `scheduler` one by one, up to and including virtual time `until`, then sets the clock to `until`. */
+export async function advanceTo(
+  scheduler: VirtualTimeScheduler,
+  until: number,
+  settle?: () => Promise<void> | void,
+): Promise<number> {
+  const { actions } = scheduler;
+  let ran = 0;
+  for (let action = actions[0] as VirtualAction<unknown> | undefined; action && action.delay <= until; action = actions[0] as VirtualAction<unknown> | undefined) {
+    actions.shift();
+    scheduler.frame = action.delay;
+    const error = action.execute(action.state, action.delay);
+    if (error) {
+      // like VirtualTimeScheduler.flush: a failing action stops the clock
+      while ((action = actions.shift() as VirtualAction<unknown> | undefined)) action.unsubscribe();
+      throw error;
+    }
+    ran++;
+    if (settle) await settle();
+  }
+  if (until > scheduler.frame) scheduler.frame = until;
+  return ran;
+}
+
+export class ReplayScheduler extends VirtualTimeScheduler {
+  constructor(startMs: number) {
+    super(VirtualAction, Infinity);
+    this.frame = startMs;
+  }
+
+  /** See advanceTo. Time never goes backwards: an `until` in the past runs nothing. */
+  advanceTo(until: number, settle?: () => Promise<void> | void): Promise<number> {
+    return advanceTo(this, Math.max(until, this.frame), settle);
+  }
+}
