@@ -42,6 +42,8 @@ function addCollect(program: Command): void {
     .option('--probe-interval-ms <ms>', `how often the session is probed (default: ${DEFAULTS.probeIntervalMs})`)
     .option('--probe-timeout-ms <ms>', `a probe slower than this counts as a disconnect (default: ${DEFAULTS.probeTimeoutMs})`)
     .option('--max-data-bytes <n>', `larger znode data is not read, only counted (default: ${DEFAULTS.maxDataBytes})`)
+    .option('--ha', 'high availability: collectors with the same --ha-path elect one active; the others stand by (docs/ha.md)')
+    .option('--ha-path <path>', `znode path of the HA group (default: ${DEFAULT_HA_PATH})`)
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -131,6 +133,29 @@ function addDashboards(program: Command): void {
     });
 }
 
+function addReplay(program: Command): void {
+  program
+    .command('replay')
+    .summary('run a recording through the alert rules in virtual time')
+    .description(
+      'Feeds a recording made with `collect --record` through the same models, rules and notifier as ' +
+        '`collect`, in virtual time (as fast as the CPU allows), and prints each notification that would have ' +
+        'been sent as one JSON line: receiver, groupKey, status, alerts, at. The same input gives the same bytes. ' +
+        'Several files are replayed in the order given (oldest first: f.2.ndjson f.1.ndjson f.ndjson). ' +
+        'A bad line stops the replay with its file and line number and exit code 2, unless --skip-bad.',
+    )
+    .argument('<files...>', 'recordings (NDJSON, schema v1)')
+    .option('--config <file>', 'the collect YAML: clusters, alerts, webhook receivers (default: clusters of the recording, default rules)')
+    .option('--influx <url>', 'also write the measurements to this InfluxDB at their original times (backfill)')
+    .option('--skip-bad', 'report bad lines on stderr and go on')
+    .option('--tail <duration>', 'virtual time to run on after the last event, e.g. 30s, 10m (default: 10m)')
+    .addHelpText('after', '\nExample:\n  zkpulse replay incident.ndjson --config zkpulse.yaml > notifications.ndjson\n')
+    .action(async (files: string[], flags: { config?: string; influx?: string; skipBad?: boolean; tail?: string }) => {
+      const { runReplay } = await import('./replay.ts');
+      await runReplay({ files, flags });
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('zkpulse')
     .description('Monitoring and heartbeat service for systems coordinated by Apache ZooKeeper')
@@ -140,6 +165,7 @@ export function buildProgram(): Command {
   addDemo(program);
   addDashboards(program);
   addAgent(program);
+  addReplay(program);
   // Errors are thrown (not printed and exited) everywhere, so exitOnError makes them one line + exit 2.
   const quiet = (command: Command) => {
     command.exitOverride().configureOutput({ outputError: () => {} });
