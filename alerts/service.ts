@@ -87,6 +87,7 @@ export class Alerting {
   private store: ZkStateStore | null = null;
   private sub: Subscription | null = null;
   private readonly scheduler: SchedulerLike;
+  private lastState: EngineState | null = null;
 
   constructor(private readonly opts: AlertingOptions) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
@@ -98,22 +99,19 @@ export class Alerting {
     return this.current;
   }
 
-  /** Restore persisted state (when a store is configured), then start judging and notifying. */
-  async start(): Promise<void> {
+  /**
+   * Restore persisted state (when a store is configured), then start judging and notifying.
+   * With `notify: false` (an HA standby) the engine judges on its own models, but nothing is sent and
+   * nothing is written until activate(): the standby's rule memory stays warm, so a takeover knows
+   * every incident the active knew, even one whose state the active had no time to write.
+   */
+  async start(options: { notify?: boolean } = {}): Promise<void> {
+    const notify = options.notify ?? true;
     let initialState: EngineState | undefined;
     let nflog: NflogSnapshot | undefined;
     if (this.opts.zkClient) {
-      this.store = new ZkStateStore({
-        client: forwardingClient(this.opts.zkClient),
-        path: this.opts.config.statePath,
-        merge: NOTIFIER_MERGES,
-        onMerged: (key, merged) => {
-          if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
-          if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
-        },
-        onError: (err) => this.opts.log?.warn({ err: err.message }, 'alert state store write failed'),
-      });
-      const stored = await this.store.load();
+      const store = this.createStore();
+      const stored = await store.load();
       const engine = stored.get(ENGINE_KEY);
       if (typeof engine === 'string') {
         try {
@@ -122,11 +120,83 @@ export class Alerting {
           this.opts.log?.warn({ err: String(err) }, 'stored alert engine state unreadable; starting fresh');
         }
       }
-      if (Array.isArray(stored.get(NFLOG_KEY))) nflog = stored.get(NFLOG_KEY) as NflogSnapshot;
-      const silences = stored.get(SILENCES_KEY);
-      if (Array.isArray(silences)) this.silences.merge(silences as Silence[]);
+      nflog = this.absorb(stored);
+      if (notify) this.store = store;
     }
-    this.notifier = new Notifier({
+    if (notify) this.notifier = this.createNotifier(nflog);
+    const engine = createAlertEngine({
+      domainEvents$: this.opts.domainEvents$,
+      watchEvents$: this.opts.watchEvents$,
+      getModels: this.opts.getModels,
+      config: this.opts.config,
+      scheduler: this.scheduler,
+      initialState,
+      initiallyConnected: this.opts.isConnected?.() ?? false,
+    });
+    this.sub = engine.evaluations$.subscribe((evaluation) => {
+      this.current = evaluation.alerts;
+      this.lastState = evaluation.state;
+      this.notifier?.update(evaluation.alerts);
+      // a transition to or from firing is written at once: a restart must find it, or it would
+      // never send the resolve of an alert it does not know was firing
+      const urgent = evaluation.transitions.some((t) => t.to === 'firing' || t.from === 'firing');
+      if (evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), urgent);
+    });
+  }
+
+  /** whether this instance sends notifications (and writes state) */
+  get notifying(): boolean {
+    return this.notifier !== null;
+  }
+
+  /**
+   * Start notifying (an HA standby became active): load the notification log and silences the previous
+   * active wrote, then hand the current alerts to a new notifier, which skips what was already sent.
+   */
+  async activate(): Promise<void> {
+    if (this.notifier) return;
+    let nflog: NflogSnapshot | undefined;
+    if (this.opts.zkClient) {
+      const store = this.createStore();
+      nflog = this.absorb(await store.load());
+      this.store = store;
+    }
+    this.notifier = this.createNotifier(nflog);
+    this.notifier.update(this.current);
+    if (this.lastState) this.persist(ENGINE_KEY, serializeEngineState(this.lastState), true);
+  }
+
+  /** Stop notifying and writing state (HA: no longer active); the engine keeps judging. */
+  async deactivate(): Promise<void> {
+    this.notifier?.stop();
+    this.notifier = null;
+    const store = this.store;
+    this.store = null;
+    await store?.close().catch(() => undefined);
+  }
+
+  private createStore(): ZkStateStore {
+    return new ZkStateStore({
+      client: forwardingClient(this.opts.zkClient!),
+      path: this.opts.config.statePath,
+      merge: NOTIFIER_MERGES,
+      onMerged: (key, merged) => {
+        if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
+        if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
+      },
+      onError: (err) => this.opts.log?.warn({ err: err.message }, 'alert state store write failed'),
+    });
+  }
+
+  /** Takes the silences from loaded state; returns its notification log. */
+  private absorb(stored: Map<string, unknown>): NflogSnapshot | undefined {
+    const silences = stored.get(SILENCES_KEY);
+    if (Array.isArray(silences)) this.silences.merge(silences as Silence[]);
+    return Array.isArray(stored.get(NFLOG_KEY)) ? (stored.get(NFLOG_KEY) as NflogSnapshot) : undefined;
+  }
+
+  private createNotifier(nflog: NflogSnapshot | undefined): Notifier {
+    return new Notifier({
       receivers: this.opts.receivers,
       silences: () => this.silences.list(),
       scheduler: notifierScheduler(this.scheduler),
@@ -139,20 +209,6 @@ export class Alerting {
       random: this.opts.random,
       newDeliveryId: this.opts.newDeliveryId,
       log: this.opts.log ? (level, message, fields) => this.opts.log?.[level === 'debug' ? 'info' : level](fields ?? {}, message) : undefined,
-    });
-    const engine = createAlertEngine({
-      domainEvents$: this.opts.domainEvents$,
-      watchEvents$: this.opts.watchEvents$,
-      getModels: this.opts.getModels,
-      config: this.opts.config,
-      scheduler: this.scheduler,
-      initialState,
-      initiallyConnected: this.opts.isConnected?.() ?? false,
-    });
-    this.sub = engine.evaluations$.subscribe((evaluation) => {
-      this.current = evaluation.alerts;
-      this.notifier?.update(evaluation.alerts);
-      if (evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), false);
     });
   }
 
@@ -179,9 +235,10 @@ export class Alerting {
     if (now) void this.store.flush().catch((err: unknown) => this.opts.log?.warn({ err: String(err) }, 'alert state store write failed'));
   }
 
+  /** Stop judging and notifying, and write what is pending. */
   async stop(): Promise<void> {
     this.sub?.unsubscribe();
-    this.notifier?.stop();
-    await this.store?.close().catch(() => undefined);
+    this.sub = null;
+    await this.deactivate();
   }
 }

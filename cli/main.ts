@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
+import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
 import { UsageError, exitOnError } from './errors.ts';
 import type { AgentFlags } from './agent.ts';
 

@@ -5,6 +5,7 @@
 import { Subject, type Subscription } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import type { CollectConfig } from './config.ts';
+import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
 import type { WatchEvent } from './watch/events.ts';
@@ -21,6 +22,11 @@ import { livePageRouter } from './http/live-page/router.ts';
 import { Alerting } from '../alerts/service.ts';
 import { parseAlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
+import type { Point } from './influx/line-protocol.ts';
+import { CollectorElection } from './ha/collector-election.ts';
+import { RoleSwitch } from './ha/role-switch.ts';
+import type { CollectorRole } from './ha/role.ts';
+import { collectorRouter, type CollectorInfo } from './ha/collector-router.ts';
 
 export interface CollectorOptions {
   config: CollectConfig;
@@ -45,6 +51,10 @@ export class Collector {
   readonly writer: InfluxWriter | null;
   private readonly recorder: Recorder | null;
   readonly alerting: Alerting;
+  /** the HA election (`ha: true`), null otherwise */
+  readonly election: CollectorElection | null;
+  private readonly roles: RoleSwitch;
+  private alertingStart: Promise<void> | null = null;
   private http: RunningHttpServer | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
@@ -95,9 +105,75 @@ export class Collector {
       isConnected: () => this.session.connected,
       apiToken: this.config.apiToken,
       externalURL: `http://${this.config.http.host}:${this.config.http.port}`,
-      writePoints: (points) => this.writer?.write(points),
+      writePoints: (points) => this.writePoints(points),
       log: this.log,
     });
+    // HA: only the active collector notifies and writes; a standby keeps its models warm and serves reads
+    this.election = this.config.ha
+      ? new CollectorElection({
+          session: this.session,
+          path: this.haPath,
+          id: this.config.instance,
+          auth: this.config.zkAuth,
+          requestTimeoutMs: this.config.probeTimeoutMs,
+          now: this.now,
+          report: (err) => this.log.warn({ err: err.message }, 'collector election'),
+        })
+      : null;
+    this.roles = new RoleSwitch({
+      // the engine runs on a standby too (warm rule memory); becoming active loads the notification log
+      activate: async () => {
+        this.log.info({ haPath: this.haPath, epoch: this.election?.epoch }, 'collector is active: loading the notification log');
+        await this.startAlerting(false);
+        await this.alerting.activate();
+      },
+      deactivate: async () => {
+        this.log.info({ haPath: this.haPath }, 'collector is standby');
+        await this.alerting.deactivate();
+      },
+      onError: (role, err) => this.log.error({ role, err: String(err) }, 'collector role change failed'),
+      later: (ms, fn) => void setTimeout(fn, ms).unref(),
+    });
+  }
+
+  private get haPath(): string {
+    return this.config.haPath ?? DEFAULT_HA_PATH;
+  }
+
+  /** Alerting.start() once (retried after a failure): with notify false it judges but does not send. */
+  private startAlerting(notify: boolean): Promise<void> {
+    this.alertingStart ??= this.alerting.start({ notify }).catch((err: unknown) => {
+      this.alertingStart = null;
+      throw err;
+    });
+    return this.alertingStart;
+  }
+
+  /** 'active' unless this collector is a standby of an HA group. */
+  get role(): CollectorRole {
+    return this.election ? this.roles.role : 'active';
+  }
+
+  /** Resolves when no role change (alert state load or write) is in progress. */
+  roleSettled(): Promise<void> {
+    return this.roles.idle();
+  }
+
+  info(): CollectorInfo {
+    return {
+      instance: this.config.instance,
+      ha: this.config.ha === true,
+      role: this.role,
+      haPath: this.config.ha ? this.haPath : null,
+      session: this.session.sessionId,
+      connected: this.session.connected,
+      epoch: this.election?.epoch ?? null,
+    };
+  }
+
+  /** InfluxDB points: written by the active collector only (a standby's would duplicate them). */
+  private writePoints(points: Point | Point[]): void {
+    if (this.writer && this.role === 'active') this.writer.write(points);
   }
 
   /** Start watching, writing and serving. Resolves once the HTTP server listens (not waiting for ZooKeeper). */
@@ -108,23 +184,28 @@ export class Collector {
       this.subs.push(
         startGauges(
           { models: () => this.models.all(), extra: (now) => [collectorPoint(this.config.instance, this.stats(), now)], onError: (err) => this.log.warn({ err: String(err) }, 'gauge tick failed') },
-          (points) => this.writer?.write(points),
+          (points) => this.writePoints(points),
         ),
       );
     }
+    if (this.election) {
+      this.subs.push(this.election.role$.subscribe((role) => void this.roles.want(role)));
+      this.election.start();
+    }
     this.watch.start();
     // restoring alert state waits for ZooKeeper; the API must not wait for it
-    void this.alerting.start().catch((err: unknown) => this.log.error({ err: String(err) }, 'alerting failed to start'));
+    void this.startAlerting(!this.election).catch((err: unknown) => this.log.error({ err: String(err) }, 'alerting failed to start'));
     if (options.http !== false) {
       const app = createHttpApp({
         getModels: () => this.models.all(),
         isConnected: () => (this.session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${this.session.connectionState}` }),
+        role: () => this.role,
         events$: this.events$,
         registry: this.metrics.registry,
         apiToken: this.config.apiToken,
         now: this.now,
         onScrape: () => this.refreshMetrics(),
-        routers: [...this.alerting.routers(), livePageRouter()],
+        routers: [collectorRouter(() => this.info()), ...this.alerting.routers(), livePageRouter()],
         log: this.log,
       });
       this.http = await startHttpServer(app, this.config.http);
@@ -176,7 +257,7 @@ export class Collector {
       for (const d of derived) {
         if (this.writer) {
           const model = this.models.get(d.cluster);
-          if (model) this.writer.write(pointsForEvent(d, model, now));
+          if (model) this.writePoints(pointsForEvent(d, model, now));
         }
         this.events$.next(d);
       }
@@ -194,13 +275,19 @@ export class Collector {
   }
 
   async stop(): Promise<void> {
+    const wasActive = this.role === 'active';
     for (const s of this.subs) s.unsubscribe();
     await this.http?.close();
+    if (this.election) {
+      // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
+      await this.roles.want('standby');
+      await this.election.stop();
+    }
     await this.alerting.stop();
     await this.watch.stop();
     // the last gauges and events reach InfluxDB before we go
     if (this.writer) {
-      this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
+      if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
       await this.writer.close();
     }
     await this.recorder?.close();

@@ -15,6 +15,7 @@ import {
 } from './validators.ts';
 
 export const DEFAULT_HTTP = '127.0.0.1:7070';
+export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
 export const DEFAULTS = {
   sessionTimeout: 10_000,
   probeIntervalMs: 2_000,
@@ -78,6 +79,12 @@ export const collectConfigSchema = z
     probeIntervalMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeIntervalMs),
     probeTimeoutMs: integer(100, 600_000, 'ms').default(DEFAULTS.probeTimeoutMs),
     maxDataBytes: integer(1, 1_048_576, 'bytes').default(DEFAULTS.maxDataBytes),
+    /**
+     * high availability: collectors with the same haPath elect one active (collector/ha, docs/ha.md).
+     * Optional in the output (absent = false / DEFAULT_HA_PATH) so hand-built configs stay valid.
+     */
+    ha: z.boolean({ error: 'expected true or false' }).optional(),
+    haPath: checked((path) => checkZkPath(path, 'the path')).optional(),
     /** the alert rules' section, validated by the alerts module; passed through untouched */
     alerts: z.unknown().optional(),
   })

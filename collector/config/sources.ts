@@ -28,6 +28,9 @@ export interface CollectFlags {
   probeIntervalMs?: string | number;
   probeTimeoutMs?: string | number;
   maxDataBytes?: string | number;
+  /** --ha: take part in the election of the active collector */
+  ha?: boolean;
+  haPath?: string;
 }
 
 const NUMERIC_KEYS = new Set<CollectConfigKey>(['sessionTimeout', 'probeIntervalMs', 'probeTimeoutMs', 'maxDataBytes']);

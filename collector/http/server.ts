@@ -21,6 +21,8 @@ export const JSON_BODY_LIMIT = '64kb';
 export interface HttpDeps {
   getModels(): readonly ClusterModel[];
   isConnected(): { ok: boolean; reason?: string };
+  /** the collector's HA role, added to /healthz when given */
+  role?(): string;
   events$: Observable<DomainEvent>;
   registry: Registry;
   /** the write routes' Bearer token (see requireToken); writes are refused without one */
@@ -44,8 +46,9 @@ export function createHttpApp(deps: HttpDeps): Application {
 
   app.get('/healthz', (_req, res) => {
     const health = deps.isConnected();
-    if (health.ok) res.json({ status: 'ok' });
-    else res.status(503).json({ status: 'unavailable', reason: health.reason ?? 'not connected to ZooKeeper' });
+    const role = deps.role ? { role: deps.role() } : {};
+    if (health.ok) res.json({ status: 'ok', ...role });
+    else res.status(503).json({ status: 'unavailable', reason: health.reason ?? 'not connected to ZooKeeper', ...role });
   });
 
   app.get('/api/clusters', (_req, res) => {

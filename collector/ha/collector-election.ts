@@ -1,0 +1,105 @@
+/**
+ * The election of the active collector among those sharing one `haPath`, on the collector's own
+ * ZooKeeper session. It reuses the agent library's recipe (agent/election.ts): candidates are
+ * EPHEMERAL_SEQUENTIAL `<haPath>/n_<seq>` nodes `{"id":<instance>}`, each watching only its
+ * predecessor; the lowest one creates `<haPath>/active` (EPHEMERAL, `{"id","since"}`) and only
+ * then is active. The fencing epoch is that node's czxid.
+ */
+import { map, type Observable } from 'rxjs';
+import { aclsFor } from '../../agent/acl.ts';
+import { AgentConnection } from '../../agent/connection.ts';
+import { Election, type Leadership } from '../../agent/election.ts';
+import type { AgentPaths } from '../../agent/layout.ts';
+import { ZkOps } from '../../agent/zk-ops.ts';
+import type { ZkSession } from '../zk/session.ts';
+import { roleOf, type CollectorRole } from './role.ts';
+
+export interface CollectorElectionOptions {
+  session: ZkSession;
+  /** the group's path, e.g. /zkpulse/collectors/default */
+  path: string;
+  /** this collector's instance name, written into its candidate node */
+  id: string;
+  /** digest "user:password": our nodes become creator-all + world-read */
+  auth?: string;
+  requestTimeoutMs: number;
+  now: () => number;
+  report: (err: Error) => void;
+}
+
+/** Where the group's nodes live: candidates directly under the path, the active one at `<path>/active`. */
+export function haPaths(path: string): AgentPaths {
+  return {
+    root: path,
+    election: path,
+    master: `${path}/active`,
+    workers: `${path}/workers-unused`,
+    status: `${path}/status-unused`,
+    worker: () => {
+      throw new Error('collector HA has no worker nodes');
+    },
+    statusOf: () => {
+      throw new Error('collector HA has no status nodes');
+    },
+  };
+}
+
+export class CollectorElection {
+  private readonly conn: AgentConnection;
+  private readonly election: Election;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** 'active' | 'standby', replaying the current one */
+  readonly role$: Observable<CollectorRole>;
+  readonly leadership$: Observable<Leadership>;
+
+  /** Create before the session starts, so the first `connected` is seen. */
+  private readonly report: (err: Error) => void;
+
+  constructor(opts: CollectorElectionOptions) {
+    this.report = opts.report;
+    this.conn = new AgentConnection(opts.session);
+    this.election = new Election({
+      ops: new ZkOps(opts.session, opts.requestTimeoutMs),
+      conn: this.conn,
+      paths: haPaths(opts.path),
+      id: opts.id,
+      acls: aclsFor(opts.auth),
+      now: opts.now,
+      report: opts.report,
+      later: (ms, fn) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          fn();
+        }, ms);
+        timer.unref();
+        this.timers.add(timer);
+      },
+    });
+    this.conn.events$.subscribe((e) => {
+      if (e.kind === 'connection') this.election.onConnection(e.state);
+    });
+    this.leadership$ = this.election.leadership$;
+    this.role$ = this.leadership$.pipe(map((l) => roleOf(l.state)));
+  }
+
+  get role(): CollectorRole {
+    return roleOf(this.election.current?.state ?? null);
+  }
+
+  /** the fencing token while active: `<path>/active`'s czxid */
+  get epoch(): string | null {
+    return this.election.current?.state === 'leader' ? (this.election.current.epoch ?? null) : null;
+  }
+
+  start(): void {
+    this.election.start();
+  }
+
+  /** Leave the group on purpose (standby first, then our nodes are deleted), so a standby takes over at once. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.election.leave().catch((err: unknown) => this.report(err instanceof Error ? err : new Error(String(err))));
+    this.conn.close();
+  }
+}

@@ -1,0 +1,25 @@
+/** `GET /api/collector`: this collector's instance, HA role and ZooKeeper session. */
+import { Router } from 'express';
+import type { CollectorRole } from './role.ts';
+
+export interface CollectorInfo {
+  instance: string;
+  /** whether this collector takes part in an HA group (`--ha`) */
+  ha: boolean;
+  role: CollectorRole;
+  /** the HA group's path, when ha */
+  haPath: string | null;
+  /** the ZooKeeper session id (16 hex digits) or null before the first connect */
+  session: string | null;
+  connected: boolean;
+  /** the fencing epoch while active in an HA group */
+  epoch: string | null;
+}
+
+export function collectorRouter(info: () => CollectorInfo): Router {
+  const router = Router();
+  router.get('/api/collector', (_req, res) => {
+    res.json(info());
+  });
+  return router;
+}
