@@ -1,0 +1,76 @@
+/**
+ * node-zookeeper-client throws from its socket handler on a corrupt stream (its issues #23, #39, #89).
+ * Against a misbehaving server that speaks garbage, the session reports the problem, drops the
+ * connection and keeps the process alive; against the real server afterwards it connects normally.
+ */
+import test from 'ava';
+import net from 'node:net';
+import { ZkSession } from '../../collector/zk/session.ts';
+import type { ConnectionEvent } from '../../collector/watch/events.ts';
+import { sharedZooKeeper } from '../support/services.ts';
+
+/** A TCP server that answers every connect request with `reply` bytes. */
+async function garbageServer(reply: Buffer): Promise<{ address: string; connections: () => number; close(): Promise<void> }> {
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.write(reply));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    address: `127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+for (const [name, reply] of [
+  ['an impossible packet size', Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3])],
+  // a well-framed connect response whose body is too short to parse: the library's parser throws
+  ['a truncated connect response', Buffer.concat([Buffer.from([0, 0, 0, 6]), Buffer.from([0, 0, 0, 0, 0, 1])])],
+] as const) {
+  test(`a server sending ${name} costs a connection, never the process`, async (t) => {
+    const server = await garbageServer(reply);
+    const warnings: string[] = [];
+    const session = new ZkSession({
+      connectString: server.address,
+      sessionTimeout: 4000,
+      probeIntervalMs: 200,
+      probeTimeoutMs: 500,
+      now: Date.now,
+      onWarning: (m) => warnings.push(m),
+    });
+    const states: ConnectionEvent[] = [];
+    session.states$.subscribe((s) => states.push(s));
+    session.start();
+    t.teardown(async () => {
+      await session.close();
+      await server.close();
+    });
+    // the client keeps reconnecting after each dropped connection: wait for a few
+    const deadline = Date.now() + 10_000;
+    while (server.connections() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    t.true(server.connections() >= 3, `connections: ${server.connections()}`);
+    t.true(warnings.some((w) => /socket handler threw/.test(w)), warnings.join('\n'));
+    t.false(states.some((s) => s.state === 'connected'));
+  });
+}
+
+test('the guarded client still works against a real server with a burst of replies', async (t) => {
+  const session = new ZkSession({ connectString: await sharedZooKeeper(), sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
+  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
+  session.start();
+  t.teardown(() => session.close());
+  await connected;
+  // thousands of pipelined replies arrive in few chunks: parsed packet by packet, no recursion
+  const replies = await Promise.all(Array.from({ length: 5000 }, () => session.exists('/zookeeper')));
+  t.is(replies.length, 5000);
+  t.true(replies.every((s) => s !== null));
+});
