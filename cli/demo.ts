@@ -12,6 +12,10 @@ import { startSimulatedCluster } from '../demo/simulated-cluster.ts';
 export interface DemoOptions {
   http: HostPort;
   workers: number;
+  /** a worker crashes about this often; 0 = never */
+  crashEveryMs?: number;
+  /** the master crashes about this often; 0 = never */
+  masterCrashEveryMs?: number;
 }
 
 const DEMO_ROOT = '/zkpulse-demo';
@@ -42,7 +46,14 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       },
     });
     await collector.start();
-    cluster = await startSimulatedCluster({ connectString: zk.connectString, root: DEMO_ROOT, workers: opts.workers, log: (line) => log.info(line) });
+    cluster = await startSimulatedCluster({
+      connectString: zk.connectString,
+      root: DEMO_ROOT,
+      workers: opts.workers,
+      crashEveryMs: opts.crashEveryMs,
+      masterCrashEveryMs: opts.masterCrashEveryMs,
+      log: (line) => log.info(line),
+    });
     say(`ZooKeeper  ${zk.connectString}   (cluster "demo" at ${DEMO_ROOT})`);
     say(`InfluxDB   ${influx.url}   (database zkpulse)`);
     say(`dashboard  ${collector.url}/`);

@@ -9,6 +9,7 @@ import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } 
 import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
 import { UsageError, exitOnError } from './errors.ts';
 import type { AgentFlags } from './agent.ts';
+import type { InitFlags } from './init.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -71,19 +72,31 @@ function addDemo(program: Command): void {
     )
     .addOption(new Option('--http <host:port>', 'address of the dashboard').default(DEFAULT_HTTP))
     .addOption(
-      new Option('--workers <n>', 'number of simulated workers').default(8).argParser((text) => {
-        if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 1000) {
-          throw new UsageError(`--workers: expected a whole number 1..1000, got ${JSON.stringify(text)}`);
-        }
-        return Number(text);
-      }),
+      new Option('--workers <n>', 'number of simulated workers').default(8).argParser((text) => wholeNumber('--workers', text, 1, 1000)),
     )
-    .action(async (opts: { http: string; workers: number }) => {
+    .addOption(
+      new Option('--crash-every <ms>', 'a worker crashes about this often (0 = never)')
+        .default(20_000)
+        .argParser((text) => wholeNumber('--crash-every', text, 0, 86_400_000)),
+    )
+    .addOption(
+      new Option('--master-crash-every <ms>', 'the master crashes about this often, so a standby takes over (0 = never)')
+        .default(60_000)
+        .argParser((text) => wholeNumber('--master-crash-every', text, 0, 86_400_000)),
+    )
+    .action(async (opts: { http: string; workers: number; crashEvery: number; masterCrashEvery: number }) => {
       const http = parseHostPort(opts.http);
       if (typeof http === 'string') throw new UsageError(`--http: ${http}`);
       const { runDemo } = await import('./demo.ts');
-      await runDemo({ http, workers: opts.workers });
+      await runDemo({ http, workers: opts.workers, crashEveryMs: opts.crashEvery, masterCrashEveryMs: opts.masterCrashEvery });
     });
+}
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag}: expected a whole number ${min}..${max}, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
 }
 
 function addAgent(program: Command): void {
@@ -157,6 +170,31 @@ function addReplay(program: Command): void {
     });
 }
 
+function addInit(program: Command): void {
+  program
+    .command('init')
+    .summary('create a cluster root with digest ACLs for agents and the collector')
+    .description(
+      'Creates R and R/election, R/workers, R/tasks, R/assign, R/status with digest ACLs: the agents may ' +
+        'create and delete nodes there, the collector may read, anyone else nothing (no forged R/master, no ' +
+        'deleted worker). Idempotent: a re-run fixes the ACLs of existing nodes. The table is in docs/security.md.',
+    )
+    .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
+    .option('--root <path>', 'the cluster root R, e.g. /apps/crawler')
+    .option('--collector-auth <user:password>', 'the collector\'s digest credentials (its --zk-auth): read')
+    .option('--agent-auth <user:password>', 'the agents\' digest credentials (their --zk-auth): create and delete')
+    .option('--admin-auth <user:password>', 'credentials that may change the ACLs (default: the agent ones)')
+    .option('--session-timeout <ms>', 'ZooKeeper session timeout (default: 10000)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  zkpulse init --zk 127.0.0.1:2181 --root /apps/crawler --collector-auth zkpulse:s3cret --agent-auth crawler:an0ther\n',
+    )
+    .action(async (flags: InitFlags) => {
+      const { parseInitFlags, runInit } = await import('./init.ts');
+      await runInit(parseInitFlags(flags));
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('zkpulse')
     .description('Monitoring and heartbeat service for systems coordinated by Apache ZooKeeper')
@@ -166,6 +204,7 @@ export function buildProgram(): Command {
   addDemo(program);
   addDashboards(program);
   addAgent(program);
+  addInit(program);
   addReplay(program);
   // Errors are thrown (not printed and exited) everywhere, so exitOnError makes them one line + exit 2.
   const quiet = (command: Command) => {
