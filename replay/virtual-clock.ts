@@ -6,7 +6,7 @@
  * driver lets the microtasks it started settle (`settle`) before the next action runs, so a
  * delivery finishes at the virtual instant it started, whatever the machine's speed.
  */
-import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { Subscription, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 
 /** Runs due actions of `scheduler` one by one, up to and including virtual time `until`, then sets the clock to `until`. */
 export async function advanceTo(
@@ -32,9 +32,39 @@ export async function advanceTo(
   return ran;
 }
 
+/**
+ * An action that re-queues ITSELF when it reschedules (as AsyncAction does with real timers).
+ * VirtualAction instead chains a new child action per period, so an `interval` running for hours
+ * of virtual time builds a chain thousands deep that overflows the stack when unsubscribed.
+ */
+class ReplayAction<T> extends VirtualAction<T> {
+  override schedule(state?: T, delay = 0): Subscription {
+    if (!Number.isFinite(delay) || this.closed) return Subscription.EMPTY;
+    const scheduler = this.scheduler;
+    const { actions } = scheduler;
+    const queued = actions.indexOf(this);
+    if (queued !== -1) actions.splice(queued, 1);
+    this.state = state;
+    this.index = scheduler.index += 1;
+    this.delay = scheduler.frame + delay;
+    this.pending = true;
+    this.id = 1;
+    // insert in (delay, index) order; the index is the newest, so it goes after equal delays
+    let lo = 0;
+    let hi = actions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((actions[mid] as ReplayAction<unknown>).delay <= this.delay) lo = mid + 1;
+      else hi = mid;
+    }
+    actions.splice(lo, 0, this);
+    return this;
+  }
+}
+
 export class ReplayScheduler extends VirtualTimeScheduler {
   constructor(startMs: number) {
-    super(VirtualAction, Infinity);
+    super(ReplayAction as unknown as typeof VirtualAction, Infinity);
     this.frame = startMs;
   }
 
