@@ -86,6 +86,8 @@ export const CASES: Record<string, RecordedCase> = {
       await sleep(2500);
       w.w1!.beat();
       await sleep(1500);
+      // end in a stable state: a replay's tail runs on without events, and silent beats would read as stale
+      await w.w1!.leave();
     },
   },
 
@@ -111,6 +113,8 @@ export const CASES: Record<string, RecordedCase> = {
       await sleep(2500);
       await progress(4);
       await sleep(1000);
+      // end in a stable state: the task is done (a replay's tail runs on without events)
+      await w.w1!.zk.set(`${ctx.root}/status/t1`, statusData('w1', 20, 20, 'done'));
     },
   },
 

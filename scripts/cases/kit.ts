@@ -73,6 +73,8 @@ export class PlayedWorker {
   async leave(): Promise<void> {
     this.stopBeating();
     await this.zk.set(this.path, workerData(this.id, { heartbeatMs: this.heartbeatMs, state: 'leaving' }));
+    // like the agent: give the watchers a moment to read "leaving" before the node goes
+    await sleep(300);
     await this.zk.remove(this.path);
     await this.zk.close();
   }
