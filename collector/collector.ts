@@ -3,7 +3,8 @@
  * This file only wires the parts together; each decision lives in its own pure module.
  */
 import { Subject, type Subscription } from 'rxjs';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createCollectorLogger } from './http/log-redaction.ts';
 import type { CollectConfig } from './config.ts';
 import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
@@ -64,7 +65,7 @@ export class Collector {
   constructor(options: CollectorOptions) {
     this.config = options.config;
     this.now = options.now ?? Date.now;
-    this.log = options.logger ?? pino({ level: 'info' });
+    this.log = options.logger ?? createCollectorLogger();
     const clusters: ClusterRoot[] = Object.entries(this.config.clusters).map(([name, root]) => ({ name, root }));
     this.session = new ZkSession({
       connectString: this.config.zk,

@@ -12,6 +12,8 @@ import type { ClusterModel } from '../model/types.ts';
 import { errorHandler, notFound, type ErrorLog } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { DEFAULT_SSE, sseEvents } from './sse.ts';
+import { DEFAULT_WRITE_RATE_LIMIT, writeRateLimit, type RateLimit } from './rate-limit.ts';
+import { CLUSTER_NAME } from '../config/validators.ts';
 import { clusterDetailView, clusterSummaryView } from './views.ts';
 
 export { requireToken } from './auth.ts';
@@ -32,6 +34,8 @@ export interface HttpDeps {
   onScrape?(): void;
   /** more routes (alerts, silences, the dashboard page), mounted before the 404 fallback */
   routers?: readonly Router[];
+  /** per-client token bucket of the write routes (DEFAULT_WRITE_RATE_LIMIT); false turns it off */
+  writeRateLimit?: RateLimit | false;
   /** SSE heartbeat period; 15 s by default */
   sseHeartbeatMs?: number;
   log?: ErrorLog;
@@ -42,6 +46,7 @@ export function createHttpApp(deps: HttpDeps): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
+  if (deps.writeRateLimit !== false) app.use(writeRateLimit(deps.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT, deps.now));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.get('/healthz', (_req, res) => {
@@ -56,6 +61,11 @@ export function createHttpApp(deps: HttpDeps): Application {
   });
 
   app.get('/api/clusters/:name', (req, res) => {
+    const problem = checkClusterParam(req.params.name);
+    if (problem) {
+      res.status(400).json({ error: `cluster name: ${problem}` });
+      return;
+    }
     const model = deps.getModels().find((m) => m.name === req.params.name);
     if (!model) {
       res.status(404).json({ error: `no cluster named ${JSON.stringify(req.params.name)}` });
@@ -76,6 +86,13 @@ export function createHttpApp(deps: HttpDeps): Application {
   app.use(notFound());
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/** A cluster name in a URL: what the config accepts as a name (null = fine, else the reason). */
+export function checkClusterParam(name: string): string | null {
+  if (name.length > 128) return 'too long (at most 128 characters)';
+  if (!CLUSTER_NAME.test(name)) return 'only letters, digits, "_", "." and "-"';
+  return null;
 }
 
 export interface RunningHttpServer {
