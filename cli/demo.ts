@@ -4,6 +4,7 @@
  * now and then). Ctrl-C (or SIGTERM) stops all of it and removes its temporary folders.
  */
 import { pino } from 'pino';
+import { untilStopSignal } from './signals.ts';
 import { Collector } from '../collector/collector.ts';
 import { DEFAULTS, type HostPort } from '../collector/config.ts';
 import { ensureServices, startInfluxDB, startZooKeeper } from '../stack/index.ts';
@@ -59,15 +60,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     say(`dashboard  ${collector.url}/`);
     say(`API        ${collector.url}/api/clusters/demo`);
     say('Ctrl-C stops everything.');
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopSignal();
     say('stopping...');
   } finally {
     await cluster?.stop().catch(() => undefined);

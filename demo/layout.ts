@@ -15,26 +15,8 @@ export const paths = (root: string) => ({
 });
 export type Paths = ReturnType<typeof paths>;
 
-export type WorkerState = 'ready' | 'busy' | 'leaving';
-
-export interface WorkerData {
-  id: string;
-  host: string;
-  pid: number;
-  startedAt: number;
-  heartbeatMs: number;
-  state: WorkerState;
-  meta: Record<string, unknown>;
-}
-
-export interface StatusData {
-  worker: string;
-  done: number;
-  total: number;
-  state: 'running' | 'done' | 'failed';
-  message: string;
-  updatedAt: number;
-}
+// the znode data shapes of contract §2, shared with the agent library
+export type { WorkerState, WorkerData, StatusData } from '../agent/layout.ts';
 
 export const masterData = (id: string, since: number): string => JSON.stringify({ id, since });
 export const candidateData = (id: string): string => JSON.stringify({ id });

@@ -7,9 +7,8 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
-import { collectConfigSchema } from '../../collector/config.ts';
+import type { Collector } from '../../collector/collector.ts';
+import { startTestCollector } from '../support/collector.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../../alerts/notify/recording-receiver.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
@@ -25,12 +24,9 @@ interface WebhookBody {
 }
 
 async function startCollector(root: string, statePath: string, receiver: RecordingReceiver): Promise<Collector> {
-  const collector = new Collector({
-    logger: pino({ level: 'silent' }),
-    config: collectConfigSchema.parse({
-      zk: await sharedZooKeeper(),
+  const collector = await startTestCollector(
+    {
       clusters: { app: root },
-      http: '127.0.0.1:0',
       webhook: [receiver.url],
       webhookSecret: SECRET,
       instance: 'e2e',
@@ -41,9 +37,9 @@ async function startCollector(root: string, statePath: string, receiver: Recordi
         // only the rule under test: the others would page about this bare test cluster
         defaults: { MasterMissing: { enabled: false }, HeartbeatStale: { enabled: false }, CollectorDisconnected: { enabled: false } },
       },
-    }),
-  });
-  await collector.start({ http: false });
+    },
+    { http: false },
+  );
   await collector.whenSynced();
   return collector;
 }

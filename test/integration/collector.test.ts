@@ -4,9 +4,7 @@
  * down; garbage and oversized data are counted, never fatal; a hostile host cannot inject a record.
  */
 import test from 'ava';
-import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
-import { DEFAULTS } from '../../collector/config.ts';
+import { startTestCollector } from '../support/collector.ts';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
 import { sharedInfluxDB, sharedZooKeeper, uniqueDatabase, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
@@ -21,24 +19,7 @@ interface ClusterDetail {
 }
 
 async function startCollector(root: string, database: string) {
-  const collector = new Collector({
-    logger: pino({ level: 'silent' }),
-    config: {
-      zk: await sharedZooKeeper(),
-      sessionTimeout: 10_000,
-      clusters: { app: root },
-      influx: `${await sharedInfluxDB()}/${database}`,
-      http: { host: '127.0.0.1', port: 0 },
-      webhook: [],
-      alertmanager: [],
-      instance: 'test',
-      probeIntervalMs: DEFAULTS.probeIntervalMs,
-      probeTimeoutMs: DEFAULTS.probeTimeoutMs,
-      maxDataBytes: 4096,
-    },
-  });
-  await collector.start();
-  return collector;
+  return startTestCollector({ clusters: { app: root }, influx: `${await sharedInfluxDB()}/${database}`, maxDataBytes: 4096 });
 }
 
 const getJson = async <T>(url: string): Promise<T> => {

@@ -6,9 +6,6 @@
  * (with the project's line protocol and InfluxWriter) for the ProgressStalled/TaskOrphaned panels.
  */
 import test from 'ava';
-import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
-import { DEFAULTS } from '../../collector/config.ts';
 import { int, type Point } from '../../collector/influx/line-protocol.ts';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
 import { InfluxWriter } from '../../collector/influx/writer.ts';
@@ -17,6 +14,7 @@ import { expandGrafanaQuery } from '../../dashboards/grafana-macros.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { sharedInfluxDB, sharedZooKeeper, uniqueDatabase, uniqueRoot } from '../support/services.ts';
 import { until } from '../support/poll.ts';
+import { startTestCollector } from '../support/collector.ts';
 
 const CLUSTER = 'shop.eu'; // a dot: the regex form of $cluster must escape it
 
@@ -27,23 +25,7 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   t.teardown(() => zk.close());
   for (const dir of ['workers', 'election', 'tasks', 'status', 'assign/w1']) await zk.mkdirp(`${root}/${dir}`);
 
-  const collector = new Collector({
-    logger: pino({ level: 'silent' }),
-    config: {
-      zk: await sharedZooKeeper(),
-      sessionTimeout: 10_000,
-      clusters: { [CLUSTER]: root },
-      influx,
-      http: { host: '127.0.0.1', port: 0 },
-      webhook: [],
-      alertmanager: [],
-      instance: 'dash-test',
-      probeIntervalMs: DEFAULTS.probeIntervalMs,
-      probeTimeoutMs: DEFAULTS.probeTimeoutMs,
-      maxDataBytes: DEFAULTS.maxDataBytes,
-    },
-  });
-  await collector.start({ http: false });
+  const collector = await startTestCollector({ clusters: { [CLUSTER]: root }, influx, instance: 'dash-test' }, { http: false });
   let stopped = false;
   t.teardown(async () => {
     if (!stopped) await collector.stop();

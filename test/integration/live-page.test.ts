@@ -6,33 +6,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import test from 'ava';
-import { pino } from 'pino';
 import { chromium } from 'playwright-core';
-import { Collector } from '../../collector/collector.ts';
-import { DEFAULTS } from '../../collector/config.ts';
+import type { Collector } from '../../collector/collector.ts';
+import { startTestCollector } from '../support/collector.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-async function startCollector(root: string): Promise<Collector> {
-  const collector = new Collector({
-    logger: pino({ level: 'silent' }),
-    config: {
-      zk: await sharedZooKeeper(),
-      sessionTimeout: 10_000,
-      clusters: { app: root },
-      http: { host: '127.0.0.1', port: 0 },
-      webhook: [],
-      alertmanager: [],
-      instance: 'test',
-      probeIntervalMs: DEFAULTS.probeIntervalMs,
-      probeTimeoutMs: DEFAULTS.probeTimeoutMs,
-      maxDataBytes: DEFAULTS.maxDataBytes,
-    },
-  });
-  await collector.start();
-  return collector;
+function startCollector(root: string): Promise<Collector> {
+  return startTestCollector({ clusters: { app: root } });
 }
 
 test('static files are served with their types under the CSP', async (t) => {

@@ -1,0 +1,19 @@
+/**
+ * A real Collector for tests, configured the way `zkpulse collect` is (through the config schema, so
+ * every default applies), against the shared ZooKeeper, with logs silenced and the HTTP API on a free
+ * loopback port.
+ */
+import { pino } from 'pino';
+import { Collector } from '../../collector/collector.ts';
+import { collectConfigSchema } from '../../collector/config.ts';
+import { sharedZooKeeper } from './services.ts';
+
+/** Raw config values, as in the YAML file; `clusters` is required, `zk` defaults to the shared ZooKeeper. */
+export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string> };
+
+export async function startTestCollector(raw: TestCollectorConfig, options: { http?: boolean } = {}): Promise<Collector> {
+  const config = collectConfigSchema.parse({ zk: await sharedZooKeeper(), http: '127.0.0.1:0', instance: 'test', ...raw });
+  const collector = new Collector({ logger: pino({ level: 'silent' }), config });
+  await collector.start(options);
+  return collector;
+}
