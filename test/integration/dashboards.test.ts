@@ -6,9 +6,7 @@
  * (with the project's line protocol and InfluxWriter) for the ProgressStalled/TaskOrphaned panels.
  */
 import test from 'ava';
-import { int, type Point } from '../../collector/influx/line-protocol.ts';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
-import { InfluxWriter } from '../../collector/influx/writer.ts';
 import { buildDashboards, dashboardQueries } from '../../dashboards/index.ts';
 import { expandGrafanaQuery } from '../../dashboards/grafana-macros.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
@@ -23,9 +21,11 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   const influx = `${await sharedInfluxDB()}/${uniqueDatabase()}`;
   const zk = await PlainZk.connect(await sharedZooKeeper());
   t.teardown(() => zk.close());
-  for (const dir of ['workers', 'election', 'tasks', 'status', 'assign/w1']) await zk.mkdirp(`${root}/${dir}`);
+  for (const dir of ['workers', 'election', 'tasks', 'status', 'assign/w1', 'assign/w2']) await zk.mkdirp(`${root}/${dir}`);
 
-  const collector = await startTestCollector({ clusters: { [CLUSTER]: root }, influx, instance: 'dash-test' }, { http: false });
+  // short rule settings, so the stalled and orphaned tasks below raise real alerts within seconds
+  const alerts = { evalInterval: '200ms', defaults: { ProgressStalled: { after: '1s' }, TaskOrphaned: { for: '1s' } } };
+  const collector = await startTestCollector({ clusters: { [CLUSTER]: root }, influx, instance: 'dash-test', alerts }, { http: false });
   let stopped = false;
   t.teardown(async () => {
     if (!stopped) await collector.stop();
@@ -37,23 +37,21 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   await zk.create(`${root}/master`, JSON.stringify({ id: 'm1', since: Date.now() }), 'ephemeral');
   await zk.create(`${root}/tasks/t1`, '{}');
   await zk.create(`${root}/assign/w1/t1`, null);
+  await zk.create(`${root}/tasks/t2`, '{}');
+  await zk.create(`${root}/assign/w2/t2`, null); // w2 crashes below: t2 is orphaned
   await zk.create(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 2, total: 10, state: 'running', message: '', updatedAt: Date.now() }), 'ephemeral');
   await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 6, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
   await zk.set(`${root}/workers/w1`, workerData('w1', { state: 'busy' }));
   await zk.remove(`${root}/workers/w2`);
 
-  // alerts are not written by the collector yet: two transitions, as the alert notifier will write them
-  const alerts = new InfluxWriter({ url: influx });
-  alerts.start();
-  const now = Date.now();
-  const alertPoint = (alertname: string, time: number): Point => ({
-    measurement: 'alert',
-    tags: { cluster: CLUSTER, alertname, severity: 'warning' },
-    fields: { state: 'firing', firing: int(1) },
-    time,
-  });
-  alerts.write([alertPoint('ProgressStalled', now), alertPoint('TaskOrphaned', now + 1)]);
-  await alerts.close();
+  // t1's progress stays at 6/10 while w1 is up (ProgressStalled); t2 stays with the crashed w2 (TaskOrphaned)
+  await until(
+    'alert points from the collector',
+    async () => rows(await queryInflux(influx, `SELECT "firing" FROM "alert" WHERE "state" = 'firing' GROUP BY "alertname"`)),
+    (r) => ['ProgressStalled', 'TaskOrphaned'].every((name) => r.some((p) => p.alertname === name)),
+    30_000,
+    250,
+  );
 
   // event-driven points first, then the 10 s gauge tick (the `collector` measurement's first point)
   await until('a crashed worker in InfluxDB', async () => rows(await queryInflux(influx, `SELECT "up" FROM "worker" WHERE "worker" = 'w2' AND "up" = 0`)), (r) => r.length > 0);
