@@ -1,9 +1,8 @@
 /**
  * Every query of every generated dashboard — panels, annotations, the $cluster variable — expanded the
  * way Grafana expands it, returns rows from a real InfluxDB filled by a real Collector run: workers,
- * a master, candidates, tasks and progress written by a plain ZooKeeper client, one worker deleted.
- * The alert rules are not wired into the collector yet, so the test writes two `alert` points itself
- * (with the project's line protocol and InfluxWriter) for the ProgressStalled/TaskOrphaned panels.
+ * a master, candidates, tasks and progress written by a plain ZooKeeper client, one worker deleted,
+ * and the alerts (ProgressStalled, TaskOrphaned) that the collector's rules raise from that.
  */
 import test from 'ava';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
