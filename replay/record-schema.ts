@@ -52,6 +52,31 @@ const KINDS = new Set(['added', 'changed', 'removed', 'connection', 'synced']);
 /** One line's problem (without the file and line prefix), or the event. */
 export type ParsedLine = { ok: true; event: WatchEvent } | { ok: false; problem: string };
 
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const NODE_KINDS = new Set(['added', 'changed', 'removed']);
+const STATES = new Set(['connected', 'disconnected', 'expired', 'reconnected']);
+
+function plainStat(s: unknown): boolean {
+  if (typeof s !== 'object' || s === null) return false;
+  const o = s as Record<string, unknown>;
+  return isStr(o.czxid) && isStr(o.mzxid) && isNum(o.ctime) && isNum(o.mtime) && isNum(o.version) && isNum(o.cversion) && isStr(o.ephemeralOwner) && isNum(o.dataLength) && isNum(o.numChildren);
+}
+
+/**
+ * The common case, checked by hand (the replay's hot path): a well-formed v1 event, every field
+ * of the right type. Stricter than the zod schemas; anything it does not accept goes to zod,
+ * which decides and names the problem.
+ */
+function wellFormed(o: Record<string, unknown>): boolean {
+  if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
+  const kind = o.kind as string;
+  if (NODE_KINDS.has(kind)) return isStr(o.cluster) && o.cluster !== '' && isStr(o.path) && (o.data === null || isStr(o.data)) && plainStat(o.stat);
+  if (kind === 'connection') return STATES.has(o.state as string) && (o.sessionId === undefined || isStr(o.sessionId)) && (o.reason === undefined || isStr(o.reason)) && o.afterBlind === undefined;
+  if (kind === 'synced') return isStr(o.cluster) && o.cluster !== '' && isNum(o.nodes);
+  return false;
+}
+
 /** Parses and validates one line of a recording. Pure. */
 export function parseRecordLine(text: string): ParsedLine {
   let raw: unknown;
@@ -60,6 +85,8 @@ export function parseRecordLine(text: string): ParsedLine {
   } catch (err) {
     return { ok: false, problem: `not JSON: ${(err as Error).message}` };
   }
+  // the event keeps its "v" on this path: consumers read only the WatchEvent fields
+  if (typeof raw === 'object' && raw !== null && wellFormed(raw as Record<string, unknown>)) return { ok: true, event: raw as WatchEvent };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: 'not a JSON object' };
   const { v, ...rest } = raw as Record<string, unknown>;
   if (v === undefined) return { ok: false, problem: 'missing schema version "v"' };
