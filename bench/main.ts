@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runLag } from './lag/run-lag.ts';
 import { runSync } from './sync/run-sync.ts';
+import { runReplayBench } from './replay/run-replay.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -32,6 +33,16 @@ program
   .option('--workers <n>', 'workers in the cluster', positiveInt, 1000)
   .action(async (o: { rate: number; seconds: number; workers: number }) => {
     await runLag(o);
+  });
+
+program
+  .command('replay')
+  .description('zkpulse replay throughput on a synthetic recording, beside a parse + reduce baseline')
+  .option('--events <n>', 'events in the recording', positiveInt, 1_000_000)
+  .option('--workers <n>', 'heartbeating workers', positiveInt, 1000)
+  .option('--runs <n>', 'runs (median reported)', positiveInt, 1)
+  .action(async (o: { events: number; workers: number; runs: number }) => {
+    await runReplayBench(o);
   });
 
 program.action(async () => {
