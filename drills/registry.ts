@@ -1,5 +1,8 @@
 /** Every drill, in the order `npm run drills` runs them. */
 import type { Drill } from './types.ts';
 import { zkRestart } from './scenarios/zk-restart.ts';
+import { zkLongOutage } from './scenarios/zk-long-outage.ts';
+import { ensembleLeader } from './scenarios/ensemble-leader.ts';
+import { collectorPartition } from './scenarios/collector-partition.ts';
 
-export const DRILLS: readonly Drill[] = [zkRestart];
+export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition];
