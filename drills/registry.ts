@@ -4,5 +4,6 @@ import { zkRestart } from './scenarios/zk-restart.ts';
 import { zkLongOutage } from './scenarios/zk-long-outage.ts';
 import { ensembleLeader } from './scenarios/ensemble-leader.ts';
 import { collectorPartition } from './scenarios/collector-partition.ts';
+import { influxOutage } from './scenarios/influx-outage.ts';
 
-export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition];
+export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage];
