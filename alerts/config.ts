@@ -17,6 +17,7 @@
 import type { z } from 'zod';
 import { ConfigError } from '../collector/config/errors.ts';
 import type { AlertName } from './types.ts';
+import type { RetryPolicy } from './notify/config.ts';
 import { DEFAULT_ALERTS_CONFIG, DEFAULT_RULES, RULE_NAMES, type AlertsConfig, type RuleConfigs } from './config/defaults.ts';
 import { alertsSectionSchema, type RuleOverrides } from './config/schema.ts';
 
@@ -52,7 +53,17 @@ export function parseAlertsConfig(raw: unknown, clusters?: readonly string[]): A
       repeatIntervalMs: section.route?.repeatInterval ?? DEFAULT_ALERTS_CONFIG.route.repeatIntervalMs,
     },
     statePath: section.statePath ?? DEFAULT_ALERTS_CONFIG.statePath,
+    ...(section.retry ? { retry: retryOverrides(section.retry) } : {}),
   };
+}
+
+/** `alerts.retry` → the notifier's RetryPolicy fields that were given. */
+function retryOverrides(r: { maxAge?: number; initialBackoff?: number; maxBackoff?: number }): Partial<RetryPolicy> {
+  const out: Partial<RetryPolicy> = {};
+  if (r.maxAge !== undefined) out.maxAgeMs = r.maxAge;
+  if (r.initialBackoff !== undefined) out.initialMs = r.initialBackoff;
+  if (r.maxBackoff !== undefined) out.maxIntervalMs = r.maxBackoff;
+  return out;
 }
 
 /** The settings of one rule for one cluster. */
@@ -84,7 +95,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
       ? `${where}: unknown rule "${key}" (rules: ${RULE_NAMES.join(', ')})`
       : `${where}: unknown key "${key}"`;
   }
-  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, route, statePath, defaults, clusters)';
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters)';
   if (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.expected === 'record')) return `${where}: expected a map`;
   return `${where}: ${issue.message}`;
 }

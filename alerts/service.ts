@@ -198,6 +198,7 @@ export class Alerting {
   private createNotifier(nflog: NflogSnapshot | undefined): Notifier {
     return new Notifier({
       receivers: this.opts.receivers,
+      retry: this.opts.config.retry,
       silences: () => this.silences.list(),
       scheduler: notifierScheduler(this.scheduler),
       externalURL: this.opts.externalURL,

@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTE, type RouteTiming } from '../notify/config.ts';
+import { DEFAULT_ROUTE, type RetryPolicy, type RouteTiming } from '../notify/config.ts';
 /**
  * The built-in rules' settings and their defaults. Durations are milliseconds here (the YAML may
  * write them as `10s`, `5m`, ...). Every rule has `enabled`, `for`, `keepFiringFor` and `severity`;
@@ -50,6 +50,8 @@ export interface AlertsConfig {
   route: RouteTiming;
   /** where the notification log, silences and engine state are kept in ZooKeeper */
   statePath: string;
+  /** overrides of the notifier's retry policy (`alerts.retry`); absent = DEFAULT_RETRY */
+  retry?: Partial<RetryPolicy>;
 }
 
 const common = (severity: Severity, forMs: number): CommonRuleConfig => ({

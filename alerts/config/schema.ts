@@ -57,9 +57,17 @@ export const routeSchema = z.strictObject({
   repeatInterval: positiveDuration.optional(),
 });
 
+/** How long and how often a failed delivery is retried (the notifier's RetryPolicy; defaults in notify/config.ts). */
+export const retrySchema = z.strictObject({
+  maxAge: positiveDuration.optional(),
+  initialBackoff: positiveDuration.optional(),
+  maxBackoff: positiveDuration.optional(),
+});
+
 export const alertsSectionSchema = z.strictObject({
   evalInterval: positiveDuration.optional(),
   route: routeSchema.optional(),
+  retry: retrySchema.optional(),
   statePath: z
     .string({ error: 'expected a ZooKeeper path' })
     .regex(/^(\/[^/\0]+)+$/, 'expected an absolute ZooKeeper path without a trailing slash')
