@@ -5,5 +5,7 @@ import { zkLongOutage } from './scenarios/zk-long-outage.ts';
 import { ensembleLeader } from './scenarios/ensemble-leader.ts';
 import { collectorPartition } from './scenarios/collector-partition.ts';
 import { influxOutage } from './scenarios/influx-outage.ts';
+import { receiverOutage } from './scenarios/receiver-outage.ts';
+import { collectorKill } from './scenarios/collector-kill.ts';
 
-export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage];
+export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage, receiverOutage, collectorKill];
