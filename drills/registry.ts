@@ -7,5 +7,6 @@ import { collectorPartition } from './scenarios/collector-partition.ts';
 import { influxOutage } from './scenarios/influx-outage.ts';
 import { receiverOutage } from './scenarios/receiver-outage.ts';
 import { collectorKill } from './scenarios/collector-kill.ts';
+import { haTakeover } from './scenarios/ha-takeover.ts';
 
-export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage, receiverOutage, collectorKill];
+export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage, receiverOutage, collectorKill, haTakeover];
