@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runLag } from './lag/run-lag.ts';
 import { runSync } from './sync/run-sync.ts';
+import { runLoad } from './load/run-load.ts';
 import { runReplayBench } from './replay/run-replay.ts';
 
 function positiveInt(value: string): number {
@@ -43,6 +44,17 @@ program
   .option('--runs <n>', 'runs (median reported)', positiveInt, 1)
   .action(async (o: { events: number; workers: number; runs: number }) => {
     await runReplayBench(o);
+  });
+
+program
+  .command('load')
+  .description('a collector process under N workers beating every heartbeat: CPU, RSS, event lag vs the raw watch floor, points/s, beats seen')
+  .option('--workers <n>', 'workers, each rewriting its own node', positiveInt, 10_000)
+  .option('--heartbeat <ms>', 'heartbeat period of every worker', positiveInt, 5_000)
+  .option('--seconds <n>', 'duration of the measured load', positiveInt, 30)
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of the collector process into <dir> and summarize it')
+  .action(async (o: { workers: number; heartbeat: number; seconds: number; cpuProf?: string }) => {
+    await runLoad(o);
   });
 
 program.action(async () => {

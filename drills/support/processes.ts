@@ -54,13 +54,13 @@ export class Proc {
   }
 }
 
-function spawnZkpulse(name: string, args: string[]): Proc {
-  return new Proc(name, spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+function spawnZkpulse(name: string, args: string[], nodeFlags: string[] = []): Proc {
+  return new Proc(name, spawn(process.execPath, [...nodeFlags, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** `zkpulse collect --config <file> --http 127.0.0.1:<port> --instance <name> [extra]`. */
-export function spawnCollector(name: string, configFile: string, port: number, extra: string[] = []): Proc {
-  return spawnZkpulse(name, ['collect', '--config', configFile, '--http', `127.0.0.1:${port}`, '--instance', name, ...extra]);
+export function spawnCollector(name: string, configFile: string, port: number, extra: string[] = [], nodeFlags: string[] = []): Proc {
+  return spawnZkpulse(name, ['collect', '--config', configFile, '--http', `127.0.0.1:${port}`, '--instance', name, ...extra], nodeFlags);
 }
 
 export interface AgentSpec {

@@ -127,7 +127,7 @@ export class Scene {
   /** Wait until the collector is connected and shows exactly `ids` up (and a master when `master`). */
   async untilUp(url: string, ids: readonly string[], master = false, ms = 30_000): Promise<ClusterView> {
     const want = [...ids].sort().join(',');
-    return until(
+    const view = await until(
       `workers ${want} up${master ? ' and a master' : ''} at ${url}`,
       async () => {
         const health = await fetch(`${url}/healthz`);
@@ -140,6 +140,7 @@ export class Scene {
         (!master || v.master !== null),
       ms,
     );
+    return view!;
   }
 
   async events(url: string): Promise<EventStream> {
