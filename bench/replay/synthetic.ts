@@ -54,6 +54,7 @@ export function* syntheticEvents(o: SyntheticOptions): Generator<WatchEvent> {
   const perMs = o.workers / 1000; // one beat per worker per second
   let task = 0;
   let beat = 0;
+  const running: { t: string; worker: number }[] = [];
   while (emitted < o.events) {
     time += Math.max(1, Math.round(1 / perMs));
     const r = random();
@@ -76,10 +77,17 @@ export function* syntheticEvents(o: SyntheticOptions): Generator<WatchEvent> {
       yield master();
       emitted++;
     } else if (r < 0.005) {
+      // a new task starts; the one started 10 tasks ago (a few seconds) is done: ~10 running at a time
       const t = `t${task++}`;
       yield node('added', `tasks/${t}`, JSON.stringify({ n: task }), stat(time, '0000000000000000'));
       yield node('added', `status/${t}`, JSON.stringify({ worker: `w${i}`, done: 1, total: 10, state: 'running', updatedAt: time }), stat(time, owner(i)));
       emitted++;
+      running.push({ t, worker: i });
+      const old = running.length > 10 ? running.shift() : undefined;
+      if (old) {
+        yield node('changed', `status/${old.t}`, JSON.stringify({ worker: `w${old.worker}`, done: 10, total: 10, state: 'done', updatedAt: time }), stat(time, owner(old.worker)));
+        emitted++;
+      }
     } else if (!w) {
       const s = stat(time, owner(i));
       workers.set(i, { czxid: s.czxid, version: 0 });
