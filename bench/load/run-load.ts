@@ -7,7 +7,7 @@
  * floor (a bare node-zookeeper-client data watch per worker in this process, same run, same writes),
  * points/s reaching InfluxDB, and beats written vs seen. Prints figures, ratios and met/not met.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -144,7 +144,11 @@ export async function runLoad(o: LoadOptions): Promise<void> {
 }
 
 function reportProfile(dir: string): void {
-  const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().pop();
+  // one profile per thread (tsx's loader runs in its own): the main thread's is the largest
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(dir, a)).size - statSync(join(dir, b)).size)
+    .pop();
   if (!file) return console.log(`no .cpuprofile in ${dir}`);
   const { layers, top } = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 20);
   printTable(`Collector CPU profile (${join(dir, file)}, whole process life): self time by layer`, ['layer', 'ms'], Object.entries(layers).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v.toFixed(0)]));
