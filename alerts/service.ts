@@ -58,6 +58,15 @@ export interface AlertingOptions {
   log?: AlertingLog;
 }
 
+/** how long stopping waits for the last state writes when ZooKeeper does not answer */
+const STORE_CLOSE_DEADLINE_MS = 3000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, ms, undefined)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** The notifier's timer interface on top of an RxJS scheduler, so both share one clock. */
 export function notifierScheduler(scheduler: SchedulerLike): Scheduler {
   return {
@@ -140,7 +149,7 @@ export class Alerting {
       // a transition to or from firing is written at once: a restart must find it, or it would
       // never send the resolve of an alert it does not know was firing
       const urgent = evaluation.transitions.some((t) => t.to === 'firing' || t.from === 'firing');
-      if (evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), urgent);
+      if (this.store && evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), urgent);
     });
   }
 
@@ -172,7 +181,8 @@ export class Alerting {
     this.notifier = null;
     const store = this.store;
     this.store = null;
-    await store?.close().catch(() => undefined);
+    // writing what is pending needs ZooKeeper; when it is unreachable, do not wait forever
+    if (store) await withDeadline(store.close(), STORE_CLOSE_DEADLINE_MS).catch(() => undefined);
   }
 
   private createStore(): ZkStateStore {

@@ -28,9 +28,12 @@ export class ClusterWatch {
   private readonly trees: TreeWatcher[];
   private stateSub: Subscription | null = null;
   private everConnected = false;
-  private syncing: Promise<void> = Promise.resolve();
+  private syncing: Promise<void>;
+  private firstSynced!: () => void;
 
   constructor(private readonly opts: ClusterWatchOptions) {
+    // before the first connection, "synced" means the first full sync
+    this.syncing = new Promise((resolve) => (this.firstSynced = resolve));
     this.trees = opts.clusters.map(
       (c) =>
         new TreeWatcher({
@@ -53,13 +56,13 @@ export class ClusterWatch {
       if (state.state === 'connected' || state.state === 'reconnected') {
         const afterBlind = this.everConnected;
         this.everConnected = true;
-        this.syncing = Promise.all(this.trees.map((t) => t.sync(afterBlind))).then(() => undefined);
+        this.syncing = Promise.all(this.trees.map((t) => t.sync(afterBlind))).then(() => this.firstSynced());
       }
     });
     this.opts.session.start();
   }
 
-  /** Resolves when the sync started by the latest (re)connect has finished. */
+  /** Resolves when the first sync has finished, later when the sync of the latest (re)connect has. */
   whenSynced(): Promise<void> {
     return this.syncing;
   }
