@@ -36,10 +36,30 @@ export interface ClusterMemory {
   progress: IMap<string, ProgressMemory>;
   /** crashed workers (WorkerLeft reason crash) → when they left; cleared when they join again */
   lost: IMap<string, number>;
+  /** the cluster was blind at the last evaluation (never synced, disconnected or resyncing) */
+  blind: boolean;
+  /**
+   * when the collector last regained sight of the cluster (the first evaluation after a blind period),
+   * null before the first. Ages and stalls are not counted across a blind period: nobody could beat
+   * or report progress through an outage the collector was blind to, and a resync after it must not
+   * find every worker "stale".
+   */
+  sightSince: number | null;
 }
 
 export function emptyMemory(): ClusterMemory {
-  return { lastEpoch: null, masterChanges: [], beats: IMap(), progress: IMap(), lost: IMap() };
+  return { lastEpoch: null, masterChanges: [], beats: IMap(), progress: IMap(), lost: IMap(), blind: true, sightSince: null };
+}
+
+/** The earliest time an age or a stall may be counted from: not before sight was regained. */
+export function sightedSince(memory: ClusterMemory, time: number): number {
+  return memory.sightSince === null ? time : Math.max(time, memory.sightSince);
+}
+
+/** Note whether the cluster is blind at this evaluation; regaining sight starts a new `sightSince`. */
+export function noteSight(memory: ClusterMemory, blind: boolean, now: number): ClusterMemory {
+  if (blind) return memory.blind ? memory : { ...memory, blind: true };
+  return memory.blind ? { ...memory, blind: false, sightSince: now } : memory;
 }
 
 /** Fold one domain event into its cluster's memory. */

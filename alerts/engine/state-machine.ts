@@ -19,7 +19,7 @@ import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
 import type { AlertInstance, AlertName } from '../types.ts';
-import { observeEvent, reconcileMemory } from './memory.ts';
+import { emptyMemory, noteSight, observeEvent, reconcileMemory } from './memory.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
 
 export interface EvaluationInput {
@@ -79,13 +79,18 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     judged.add(groupKey(cluster, 'CollectorDisconnected'));
     const cd = ruleConfig(config, cluster, 'CollectorDisconnected');
     if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now }));
-    if (isBlind(model, input.connected)) continue;
+    const blind = isBlind(model, input.connected);
+    const sighted = noteSight(memory.get(cluster) ?? emptyMemory(), blind, now);
+    if (blind) {
+      memory = memory.set(cluster, sighted);
+      continue;
+    }
 
     const limits = {
       flappingWindow: ruleConfig(config, cluster, 'MasterFlapping').window,
       resolveAfter: ruleConfig(config, cluster, 'WorkerLost').resolveAfter,
     };
-    const mem = reconcileMemory(memoryOf(prev, cluster), model, limits, now);
+    const mem = reconcileMemory(sighted, model, limits, now);
     memory = memory.set(cluster, mem);
     for (const name of ZK_RULE_NAMES) {
       judged.add(groupKey(cluster, name));

@@ -50,6 +50,8 @@ interface PersistedMemory {
   beats: Array<[string, BeatMemory]>;
   progress: Array<[string, ProgressMemory]>;
   lost: Array<[string, number]>;
+  blind?: boolean;
+  sightSince?: number | null;
 }
 interface Persisted {
   version: number;
@@ -69,6 +71,8 @@ export function serializeEngineState(state: EngineState): string {
         beats: [...m.beats.entries()],
         progress: [...m.progress.entries()],
         lost: [...m.lost.entries()],
+        blind: m.blind,
+        sightSince: m.sightSince,
       },
     ]),
   };
@@ -104,6 +108,9 @@ export function restoreEngineState(text: string): EngineState {
       beats: IMap(m.beats ?? []),
       progress: IMap(m.progress ?? []),
       lost: IMap(m.lost ?? []),
+      // a restarted collector is blind until its first sync, which starts sight anew (evaluate notes it)
+      blind: m.blind ?? true,
+      sightSince: typeof m.sightSince === 'number' ? m.sightSince : null,
     });
   }
   return { version: ENGINE_STATE_VERSION, alerts, memory };

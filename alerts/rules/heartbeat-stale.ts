@@ -5,6 +5,7 @@
  * memory kept > phiThreshold; with fewer than phiMinSamples intervals the age test decides.
  */
 import { phi } from './phi.ts';
+import { sightedSince } from '../engine/memory.ts';
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
 
 export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory, now }) => {
@@ -12,7 +13,8 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
   for (const w of model.workers.values()) {
     if (!w.up) continue;
     const period = w.heartbeatMs !== null && w.heartbeatMs > 0 ? w.heartbeatMs : config.defaultHeartbeat;
-    const age = now - w.lastBeat;
+    // not counted across a blind period of the collector (see ClusterMemory.sightSince)
+    const age = now - sightedSince(memory, w.lastBeat);
     const intervals = memory.beats.get(w.id)?.intervals ?? [];
     const byPhi = config.mode === 'phi' && intervals.length >= config.phiMinSamples;
     const stale = byPhi ? phi(age, intervals) > config.phiThreshold : age > config.factor * period;

@@ -4,6 +4,7 @@
  * business, not a stall.
  */
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
+import { sightedSince } from '../engine/memory.ts';
 
 export const progressStalled: ZkRule<'ProgressStalled'> = ({ model, config, memory, now }) => {
   const out: Condition[] = [];
@@ -12,7 +13,7 @@ export const progressStalled: ZkRule<'ProgressStalled'> = ({ model, config, memo
     const worker = task.progress.worker ?? task.worker;
     if (worker === null || model.workers.get(worker)?.up !== true) continue;
     const seen = memory.progress.get(task.id);
-    if (seen === undefined || now - seen.since < config.after) continue;
+    if (seen === undefined || now - sightedSince(memory, seen.since) < config.after) continue;
     out.push(
       condition('ProgressStalled', model.name, config.severity, { worker, task: task.id }, {
         summary: `Task ${task.id} of ${model.name} makes no progress`,

@@ -68,7 +68,7 @@ const bad: Array<[unknown, string]> = [
   [{ defaults: { TaskOrphaned: { enabled: 'yes' } } }, 'alerts.defaults.TaskOrphaned.enabled: expected true or false'],
   [{ evalInterval: 0 }, 'alerts.evalInterval: expected a duration > 0'],
   [{ evalinterval: '1s' }, 'alerts: unknown key "evalinterval"'],
-  ['loud', 'alerts: expected a map (evalInterval, resolvedRetention, route, statePath, defaults, clusters)'],
+  ['loud', 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters)'],
 ];
 
 for (const [raw, message] of bad) {

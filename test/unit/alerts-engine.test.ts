@@ -309,3 +309,35 @@ test('inhibitedBy: a firing CollectorDisconnected inhibits the other alerts of i
   t.false(cdA !== undefined && inhibitedBy(cdA, firing), 'CollectorDisconnected is never inhibited');
   t.false(inhibitedBy(lostA, firing.filter((x) => x.labels.cluster !== 'a')), 'another cluster’s source does not inhibit');
 });
+
+test('blind: ages and stalls are not counted across the blind period; after the resync they restart from sight', (t) => {
+  const c = healthyCluster(T0, 2);
+  const h = new Harness([c]);
+  c.task('t1', T0);
+  c.assign('w1', 't1', T0);
+  c.status('t1', 'w1', 3, T0);
+  for (let s = 1; s <= 5; s += 1) {
+    c.beat('w1', T0 + s * 1000);
+    c.beat('w2', T0 + s * 1000);
+    h.eval(T0 + s * 1000);
+  }
+  // ZooKeeper is gone for 10 minutes: nobody can beat or report progress, the collector sees nothing
+  h.disconnect(T0 + 5500);
+  for (let s = 6; s <= 605; s += 5) h.eval(T0 + s * 1000);
+  h.reconnect(T0 + 605_500);
+  c.synced(T0 + 605_600); // the resync finds every node as it was before the outage
+  const back = T0 + 606_000;
+  // the beats are 10 minutes old and t1 has not moved for 10 minutes, but that is the outage's doing
+  t.deepEqual(brief(h.eval(back)).filter((a) => !a.startsWith('CollectorDisconnected')), []);
+  // w1 beats again, w2 does not: only w2 turns stale, 3 × 1 s after sight came back
+  for (let s = 1; s <= 4; s += 1) {
+    c.beat('w1', back + s * 1000);
+    h.eval(back + s * 1000);
+  }
+  t.deepEqual(brief(h.last?.alerts ?? []).filter((a) => a.startsWith('HeartbeatStale')), ['HeartbeatStale/firing/w2']);
+  // t1 stays at 3: ProgressStalled only after its 5 min, counted from sight
+  h.eval(back + 299_000);
+  t.false((h.last?.alerts ?? []).some((a) => a.labels.alertname === 'ProgressStalled' && a.state === 'firing'));
+  h.eval(back + 301_000);
+  t.true((h.last?.alerts ?? []).some((a) => a.labels.alertname === 'ProgressStalled' && a.state === 'firing'));
+});
