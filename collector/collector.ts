@@ -14,7 +14,8 @@ import { ClusterModels } from './cluster-models.ts';
 import type { DomainEvent } from './model/domain-events.ts';
 import type { ClusterModel } from './model/types.ts';
 import { InfluxWriter } from './influx/writer.ts';
-import { collectorPoint, pointsForEvent, type CollectorStats } from './influx/points.ts';
+import { collectorPoint, type CollectorStats } from './influx/points.ts';
+import { EventPoints } from './influx/event-points.ts';
 import { startGauges } from './influx/gauges.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from './http/server.ts';
@@ -59,6 +60,11 @@ export class Collector {
   private http: RunningHttpServer | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
+  private readonly eventPoints = new EventPoints(
+    (points) => this.writePoints(points),
+    (cluster) => this.models.get(cluster),
+  );
+  private gaugeFlush: NodeJS.Immediate | null = null;
   private lastLagMs = 0;
   private reportedWrites = { writeErrors: 0, droppedPoints: 0 };
 
@@ -256,11 +262,15 @@ export class Collector {
       this.eventCount += derived.length;
       this.metrics.eventsTotal.inc(derived.length);
       for (const d of derived) {
-        if (this.writer) {
-          const model = this.models.get(d.cluster);
-          if (model) this.writePoints(pointsForEvent(d, model, now));
-        }
+        if (this.writer) this.eventPoints.add(d, now);
         this.events$.next(d);
+      }
+      // the `cluster` gauges of everything that arrived in this tick, written once
+      if (this.eventPoints.pending && !this.gaugeFlush) {
+        this.gaugeFlush = setImmediate(() => {
+          this.gaugeFlush = null;
+          this.eventPoints.flush();
+        });
       }
     } catch (err) {
       this.log.error({ err: String(err), event: event.kind }, 'failed to process a watch event');
@@ -288,6 +298,8 @@ export class Collector {
     await this.watch.stop();
     // the last gauges and events reach InfluxDB before we go
     if (this.writer) {
+      if (this.gaugeFlush) clearImmediate(this.gaugeFlush);
+      this.eventPoints.flush();
       if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
       await this.writer.close();
     }

@@ -13,7 +13,7 @@ import { ClusterModels } from '../collector/cluster-models.ts';
 import type { DomainEvent } from '../collector/model/domain-events.ts';
 import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
-import { pointsForEvent } from '../collector/influx/points.ts';
+import { EventPoints } from '../collector/influx/event-points.ts';
 import { gaugeTicks } from '../collector/influx/gauges.ts';
 import { Alerting } from '../alerts/service.ts';
 import type { HttpPost } from '../alerts/notify/http-post.ts';
@@ -132,6 +132,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const subs: Subscription[] = [];
   if (sink) subs.push(gaugeTicks({ models: () => models.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
 
+  const eventPoints = sink ? new EventPoints((points) => sink.write(points), (cluster) => models.get(cluster)) : null;
   // after each scheduled action: let any delivery it started finish before virtual time moves on
   const settle = () => alerting.idle();
   const apply = (event: WatchEvent) => {
@@ -139,10 +140,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     watchEvents$.next(event);
     const derived = models.apply(event, now);
     for (const d of derived) {
-      if (sink) {
-        const model = models.get(d.cluster);
-        if (model) sink.write(pointsForEvent(d, model, now));
-      }
+      eventPoints?.add(d, now);
       domainEvents$.next(d);
     }
   };
@@ -151,6 +149,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     let entry: Entry | undefined = first.value;
     while (entry) {
       // the recorder's clock may step back a little (NTP): virtual time never does
+      // the `cluster` gauges of the events of one instant are written once, before time moves on
+      if (eventPoints?.pending && entry.event.time > scheduler.now()) eventPoints.flush();
       await scheduler.advanceTo(entry.event.time, settle);
       apply(entry.event);
       result.events++;
@@ -160,6 +160,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     }
     result.firstTime = first.value.event.time;
     result.lastTime = scheduler.now();
+    eventPoints?.flush();
     await scheduler.advanceTo(result.lastTime + (options.tailMs ?? DEFAULT_TAIL_MS), settle);
     result.endTime = scheduler.now();
   } finally {

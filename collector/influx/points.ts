@@ -77,7 +77,7 @@ export function collectorPoint(instance: string, stats: CollectorStats, now: num
   };
 }
 
-/** Events after which the `cluster` gauge may have changed. */
+/** Events after which the `cluster` gauge may have changed (see event-points.ts, which writes it). */
 const CHANGES_CLUSTER_GAUGE = new Set<DomainEvent['type']>([
   'WorkerJoined',
   'WorkerLeft',
@@ -91,10 +91,15 @@ const CHANGES_CLUSTER_GAUGE = new Set<DomainEvent['type']>([
   'TaskFinished',
 ]);
 
+export function changesClusterGauge(e: DomainEvent): boolean {
+  return CHANGES_CLUSTER_GAUGE.has(e.type);
+}
+
 /**
  * The points one domain event produces, at the event's own time: always an `event` point, plus the
- * gauges it changed. `model` is the model after the event; `now` is only used when the event carries
- * no usable time.
+ * `worker`, `master` or `progress` point it changed. The `cluster` gauge counts the whole model, so it
+ * is not made per event: EventPoints writes it once per burst of changes. `model` is the model after
+ * the event; `now` is only used when the event carries no usable time.
  */
 export function pointsForEvent(e: DomainEvent, model: ClusterModel, now: number): Point[] {
   const time = Number.isFinite(e.time) ? e.time : now;
@@ -144,6 +149,5 @@ export function pointsForEvent(e: DomainEvent, model: ClusterModel, now: number)
     default:
       break;
   }
-  if (CHANGES_CLUSTER_GAUGE.has(e.type)) points.push(clusterPoint(model, time));
   return points;
 }
