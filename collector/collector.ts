@@ -183,6 +183,15 @@ export class Collector {
     if (this.writer && this.role === 'active') this.writer.write(points);
   }
 
+  /**
+   * The 10 s gauge tick holds a point per worker: encoding 10,000 at once would hold up the event loop
+   * (and every watch event behind it) for tens of ms, so they go in slices, one per turn of the loop.
+   */
+  private writeInSlices(points: Point[], from = 0): void {
+    this.writePoints(points.slice(from, from + GAUGE_SLICE));
+    if (from + GAUGE_SLICE < points.length) setImmediate(() => this.writeInSlices(points, from + GAUGE_SLICE));
+  }
+
   /** Start watching, writing and serving. Resolves once the HTTP server listens (not waiting for ZooKeeper). */
   async start(options: { http?: boolean } = {}): Promise<void> {
     this.subs.push(this.watch.events$.subscribe((e) => this.onWatchEvent(e)));
@@ -191,7 +200,7 @@ export class Collector {
       this.subs.push(
         startGauges(
           { models: () => this.models.all(), extra: (now) => [collectorPoint(this.config.instance, this.stats(), now)], onError: (err) => this.log.warn({ err: String(err) }, 'gauge tick failed') },
-          (points) => this.writePoints(points),
+          (points) => this.writeInSlices(points),
         ),
       );
     }
@@ -308,6 +317,9 @@ export class Collector {
     this.watchEvents$.complete();
   }
 }
+
+/** gauge points written per turn of the event loop (see writeInSlices) */
+const GAUGE_SLICE = 500;
 
 /** One webhook receiver per --webhook URL (signed with --webhook-secret), one per --alertmanager URL. */
 function receiversOf(config: CollectConfig, route: ReceiverConfig['route']): ReceiverConfig[] {

@@ -14,12 +14,14 @@ export interface CollectorInfo {
   connected: boolean;
   /** the fencing epoch while active in an HA group */
   epoch: string | null;
+  /** this process's memory (process.memoryUsage(), bytes), to watch the footprint */
+  memory?: NodeJS.MemoryUsage;
 }
 
 export function collectorRouter(info: () => CollectorInfo): Router {
   const router = Router();
   router.get('/api/collector', (_req, res) => {
-    res.json(info());
+    res.json({ ...info(), memory: process.memoryUsage() });
   });
   return router;
 }
