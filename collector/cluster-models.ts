@@ -17,14 +17,19 @@ export class ClusterModels {
 
   /** Apply one watch event (a connection event applies to every cluster); returns the domain events. */
   apply(event: WatchEvent, now: number): DomainEvent[] {
+    if (event.kind !== 'connection') {
+      // the hot path: one cluster, its events as the reducer made them (no copy)
+      const model = this.models.get(event.cluster);
+      if (!model) return [];
+      const step = reduceCluster(model, event, now);
+      if (step.model !== model) this.models.set(event.cluster, step.model);
+      return step.events;
+    }
     const out: DomainEvent[] = [];
-    const names = event.kind === 'connection' ? [...this.models.keys()] : [event.cluster];
-    for (const name of names) {
-      const model = this.models.get(name);
-      if (!model) continue;
+    for (const [name, model] of this.models) {
       const step = reduceCluster(model, event, now);
       this.models.set(name, step.model);
-      out.push(...step.events);
+      for (const e of step.events) out.push(e);
     }
     return out;
   }

@@ -68,6 +68,17 @@ export class ReplayScheduler extends VirtualTimeScheduler {
     this.frame = startMs;
   }
 
+  /**
+   * When no action is due by `until`: moves the clock there (as advanceTo would) and returns true,
+   * synchronously. Otherwise does nothing and returns false (then call advanceTo).
+   */
+  advanceToIdle(until: number): boolean {
+    const next = this.actions[0] as VirtualAction<unknown> | undefined;
+    if (next !== undefined && next.delay <= Math.max(until, this.frame)) return false;
+    if (until > this.frame) this.frame = until;
+    return true;
+  }
+
   /** See advanceTo. Time never goes backwards: an `until` in the past runs nothing. */
   advanceTo(until: number, settle?: () => Promise<void> | void): Promise<number> {
     return advanceTo(this, Math.max(until, this.frame), settle);

@@ -117,12 +117,65 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   return `${at}: ${oneLine(issue.message)}`;
 }
 
-/** Decode JSON text with a schema. `dataLength` is the znode's real size (stat.dataLength). */
+// Hand-written checks of the valid shapes (the hot path: every heartbeat is decoded). Each accepts
+// exactly what its schema accepts, or less; anything they refuse goes to zod, which decides and names
+// the problem. The decoders below read only the schema's fields, so extra keys need no stripping.
+const isOptString = (x: unknown): boolean => x === undefined || x === null || typeof x === 'string';
+const isOptNumber = (x: unknown): boolean => x === undefined || x === null || (typeof x === 'number' && Number.isFinite(x));
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function isWorkerShape(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  const s = x.state;
+  return (
+    isOptString(x.id) &&
+    isOptString(x.host) &&
+    isOptNumber(x.pid) &&
+    isOptNumber(x.startedAt) &&
+    isOptNumber(x.heartbeatMs) &&
+    (s === undefined || s === null || s === 'ready' || s === 'busy' || s === 'leaving')
+  );
+}
+
+const isMasterShape = (x: unknown): boolean => isObject(x) && isOptString(x.id) && isOptNumber(x.since);
+const isCandidateShape = (x: unknown): boolean => isObject(x) && isOptString(x.id);
+
+function isStatusShape(x: unknown): boolean {
+  if (!isObject(x)) return false;
+  const s = x.state;
+  return (
+    isOptString(x.worker) &&
+    typeof x.done === 'number' &&
+    Number.isFinite(x.done) &&
+    typeof x.total === 'number' &&
+    Number.isFinite(x.total) &&
+    (s === 'running' || s === 'done' || s === 'failed') &&
+    isOptString(x.message) &&
+    isOptNumber(x.updatedAt)
+  );
+}
+
+const OPEN_BRACE = 0x7b;
+
+/**
+ * Decode JSON text with a schema. `dataLength` is the znode's real size (stat.dataLength).
+ * `fast` is the schema's hand-written check: data that is a JSON object of the valid shape skips zod.
+ */
 function decodeWith<S extends z.ZodType>(
   schema: S,
+  fast: (input: unknown) => boolean,
   data: string | null,
   dataLength: number,
 ): Decoded<z.output<S>> {
+  if (data !== null && data.charCodeAt(0) === OPEN_BRACE) {
+    let input: unknown;
+    try {
+      input = JSON.parse(data);
+    } catch {
+      input = undefined; // the full path below parses it again and names the problem
+    }
+    if (input !== undefined && fast(input)) return { ok: true, value: input as z.output<S> };
+  }
   try {
     if (data === null && dataLength > 0) return { ok: false, reason: `data too large (${dataLength} bytes)` };
     const text = (data ?? '').replace(/^\uFEFF/, '');
@@ -151,7 +204,7 @@ function decodeWith<S extends z.ZodType>(
 }
 
 export function decodeWorker(data: string | null, dataLength = 0): Decoded<WorkerData> {
-  const r = decodeWith(workerSchema, data, dataLength);
+  const r = decodeWith(workerSchema, isWorkerShape, data, dataLength);
   if (!r.ok) return r;
   const v = r.value;
   return {
@@ -169,19 +222,19 @@ export function decodeWorker(data: string | null, dataLength = 0): Decoded<Worke
 }
 
 export function decodeMaster(data: string | null, dataLength = 0): Decoded<MasterData> {
-  const r = decodeWith(masterSchema, data, dataLength);
+  const r = decodeWith(masterSchema, isMasterShape, data, dataLength);
   if (!r.ok) return r;
   return { ok: true, value: { id: r.value.id ?? null, since: r.value.since ?? null } };
 }
 
 export function decodeCandidate(data: string | null, dataLength = 0): Decoded<CandidateData> {
-  const r = decodeWith(candidateSchema, data, dataLength);
+  const r = decodeWith(candidateSchema, isCandidateShape, data, dataLength);
   if (!r.ok) return r;
   return { ok: true, value: { id: r.value.id ?? null } };
 }
 
 export function decodeStatus(data: string | null, dataLength = 0): Decoded<StatusData> {
-  const r = decodeWith(statusSchema, data, dataLength);
+  const r = decodeWith(statusSchema, isStatusShape, data, dataLength);
   if (!r.ok) return r;
   const v = r.value;
   return {

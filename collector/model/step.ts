@@ -17,8 +17,14 @@ export interface Step {
   out: DomainEvent[];
 }
 
+/**
+ * Completes `body` into the event and emits it. `body` must be a fresh object literal: it BECOMES
+ * the event (no copy on the hot path; the key order is the same as a spread would give).
+ */
 export function emit(step: Step, body: DomainEventBody): void {
-  const event = { ...body, cluster: step.cluster, time: step.time } as DomainEvent;
+  const event = body as DomainEvent;
+  event.cluster = step.cluster;
+  event.time = step.time;
   if (step.afterBlind) event.afterBlind = true;
   step.out.push(event);
 }
