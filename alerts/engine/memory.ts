@@ -62,6 +62,18 @@ export function noteSight(memory: ClusterMemory, blind: boolean, now: number): C
   return memory.blind ? { ...memory, blind: false, sightSince: now } : memory;
 }
 
+const NO_INTERVALS: readonly number[] = Object.freeze([]);
+
+/** `[...list, value].slice(-max)` in one allocation (this runs on every heartbeat). */
+function appendCapped(list: readonly number[], value: number, max: number): number[] {
+  const keep = Math.min(list.length, max - 1);
+  const out = new Array<number>(keep + 1);
+  const from = list.length - keep;
+  for (let i = 0; i < keep; i++) out[i] = list[from + i]!;
+  out[keep] = value;
+  return out;
+}
+
 /** Fold one domain event into its cluster's memory. */
 export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number): ClusterMemory {
   const time = Number.isFinite(event.time) ? event.time : now;
@@ -82,10 +94,10 @@ export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: num
       };
     case 'HeartbeatSeen': {
       const previous = memory.beats.get(event.worker);
-      let intervals = previous?.intervals ?? [];
+      let intervals = previous?.intervals ?? NO_INTERVALS;
       // A beat found by a resync may follow beats we never saw: that gap is not an interval.
       if (previous !== undefined && event.afterBlind !== true && event.beat > previous.last) {
-        intervals = [...intervals, event.beat - previous.last].slice(-MAX_INTERVALS);
+        intervals = appendCapped(intervals, event.beat - previous.last, MAX_INTERVALS);
       }
       return { ...memory, beats: memory.beats.set(event.worker, { last: event.beat, intervals }) };
     }
@@ -114,14 +126,19 @@ export interface ReconcileLimits {
  * longer run and of workers that are back are dropped, and old master changes and crashes expire.
  */
 export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limits: ReconcileLimits, now: number): ClusterMemory {
+  // This runs at every evaluation: each collection is rebuilt only when something in it changes.
   let progress = memory.progress;
   for (const [id, task] of model.tasks) {
-    const running = task.state === 'running' && task.progress !== null;
-    if (running && !progress.has(id)) progress = progress.set(id, { done: task.progress?.done ?? 0, since: now });
+    if (task.state === 'running' && task.progress !== null && !progress.has(id)) {
+      progress = progress.set(id, { done: task.progress.done, since: now });
+    }
   }
-  progress = progress.filter((_, id) => model.tasks.get(id)?.state === 'running');
-  const lost = memory.lost.filter((leftAt, id) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true);
-  const masterChanges = memory.masterChanges.filter((t) => now - t < limits.flappingWindow);
-  const same = progress === memory.progress && lost.size === memory.lost.size && masterChanges.length === memory.masterChanges.length;
+  const stillRunning = (_: ProgressMemory, id: string) => model.tasks.get(id)?.state === 'running';
+  if (!progress.every(stillRunning)) progress = progress.filter(stillRunning);
+  const keepLost = (leftAt: number, id: string) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true;
+  const lost = memory.lost.every(keepLost) ? memory.lost : memory.lost.filter(keepLost);
+  const recent = (t: number) => now - t < limits.flappingWindow;
+  const masterChanges = memory.masterChanges.every(recent) ? memory.masterChanges : memory.masterChanges.filter(recent);
+  const same = progress === memory.progress && lost === memory.lost && masterChanges === memory.masterChanges;
   return same ? memory : { ...memory, progress, lost, masterChanges };
 }
