@@ -59,7 +59,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     };
     const inputs$ = merge(
       options.domainEvents$.pipe(map((event): Input => ({ kind: 'domain', event }))),
-      options.watchEvents$.pipe(map((event): Input => ({ kind: 'watch', event }))),
+      // only connection events change the accumulator: the node events (most of the stream) stop here
+      options.watchEvents$.pipe(
+        filter((event) => event.kind === 'connection'),
+        map((event): Input => ({ kind: 'watch', event })),
+      ),
       interval(config.evalInterval, scheduler).pipe(map((): Input => ({ kind: 'tick' }))),
     );
     return inputs$.pipe(
@@ -84,11 +88,15 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
 function step(acc: Acc, input: Input, now: number, getModels: () => readonly ClusterModel[], config: AlertsConfig): Acc {
   switch (input.kind) {
-    case 'domain':
-      return { ...acc, state: observe(acc.state, input.event, now), evaluation: null };
+    case 'domain': {
+      // every event passes here: no new accumulator when nothing changes
+      const state = observe(acc.state, input.event, now);
+      if (state === acc.state && acc.evaluation === null) return acc;
+      return { state, connected: acc.connected, disconnectedSince: acc.disconnectedSince, evaluation: null };
+    }
     case 'watch': {
       const e = input.event;
-      if (e.kind !== 'connection') return { ...acc, evaluation: null };
+      if (e.kind !== 'connection') return acc.evaluation === null ? acc : { ...acc, evaluation: null };
       const up = e.state === 'connected' || e.state === 'reconnected';
       if (up) return { ...acc, connected: true, disconnectedSince: null, evaluation: null };
       return { ...acc, connected: false, disconnectedSince: acc.disconnectedSince ?? now, evaluation: null };

@@ -49,9 +49,11 @@ export interface Evaluation {
 /** Fold one event into the rules' memory. Watch events carry nothing the memory needs (the connection state is an input of `evaluate`). */
 export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number): EngineState {
   if (!('type' in event)) return state;
-  const before = memoryOf(state, event.cluster);
+  const known = state.memory.get(event.cluster);
+  const before = known ?? emptyMemory();
   const after = observeEvent(before, event, now);
-  return after === before && state.memory.has(event.cluster) ? state : { ...state, memory: state.memory.set(event.cluster, after) };
+  // spelt out, not spread: this runs for every domain event
+  return after === known ? state : { version: state.version, alerts: state.alerts, memory: state.memory.set(event.cluster, after) };
 }
 
 /** true when the rules reading this cluster's ZooKeeper state must not judge now */

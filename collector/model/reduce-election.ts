@@ -1,7 +1,7 @@
 /** R/master (epoch = its czxid) and the candidates under R/election. */
 import type { NodeEvent } from '../watch/events.ts';
 import { decodeCandidate, decodeMaster } from './decode.ts';
-import { emit, forgetValidity, trackValidity, type Step } from './step.ts';
+import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { CandidateState, ClusterModel, MasterState } from './types.ts';
 
 export function masterPresent(model: ClusterModel, event: NodeEvent, step: Step): ClusterModel {
@@ -18,7 +18,7 @@ export function masterPresent(model: ClusterModel, event: NodeEvent, step: Step)
     session: stat.ephemeralOwner,
     invalid: decoded.ok ? null : decoded.reason,
   };
-  m = { ...m, master };
+  m = modelWith(m, { master });
   if (elected) emit(step, { type: 'MasterElected', id: master.id, epoch: master.epoch, session: master.session });
   return trackValidity(m, 'master', master.invalid, step);
 }
@@ -27,7 +27,7 @@ export function masterGone(model: ClusterModel, step: Step): ClusterModel {
   const m = forgetValidity(model, 'master');
   if (m.master === null) return m;
   emit(step, { type: 'MasterLost', id: m.master.id, epoch: m.master.epoch });
-  return { ...m, master: null };
+  return modelWith(m, { master: null });
 }
 
 /** Sequence number of an election node: its trailing digits ("n_0000000003" → 3). */
@@ -50,7 +50,7 @@ export function candidatePresent(model: ClusterModel, node: string, event: NodeE
     id: decoded.ok ? decoded.value.id : null,
     session: stat.ephemeralOwner,
   };
-  m = { ...m, candidates: m.candidates.set(node, candidate) };
+  m = modelWith(m, { candidates: m.candidates.set(node, candidate) });
   if (joining) emit(step, { type: 'CandidateJoined', node, id: candidate.id, session: candidate.session });
   return trackValidity(m, `election/${node}`, decoded.ok ? null : decoded.reason, step);
 }
@@ -60,7 +60,7 @@ export function candidateGone(model: ClusterModel, node: string, step: Step): Cl
   const candidate = m.candidates.get(node);
   if (candidate === undefined) return m;
   emit(step, { type: 'CandidateLeft', node, id: candidate.id });
-  return { ...m, candidates: m.candidates.delete(node) };
+  return modelWith(m, { candidates: m.candidates.delete(node) });
 }
 
 /** R/election itself was removed. */

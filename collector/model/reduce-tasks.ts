@@ -5,7 +5,7 @@
  */
 import type { NodeEvent } from '../watch/events.ts';
 import { decodeStatus, decodeTaskData } from './decode.ts';
-import { emit, forgetValidity, trackValidity, type Step } from './step.ts';
+import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { ClusterModel, TaskAssignment, TaskState } from './types.ts';
 
 function taskOf(model: ClusterModel, id: string): TaskState {
@@ -26,7 +26,7 @@ function taskOf(model: ClusterModel, id: string): TaskState {
 /** Store a task, or drop it once none of its nodes exists any more. */
 function putTask(model: ClusterModel, task: TaskState): ClusterModel {
   const referenced = task.exists || (task.assignments?.length ?? 0) > 0 || task.statusExists === true;
-  return { ...model, tasks: referenced ? model.tasks.set(task.id, task) : model.tasks.delete(task.id) };
+  return modelWith(model, { tasks: referenced ? model.tasks.set(task.id, task) : model.tasks.delete(task.id) });
 }
 
 /** Compare decimal zxids without BigInt: shorter (after leading zeros) is smaller. */

@@ -1,7 +1,7 @@
 /** R/workers/<id>: joins, heartbeats (the znode's mtime), and leaving on purpose vs crashing. */
 import type { NodeEvent } from '../watch/events.ts';
 import { decodeWorker } from './decode.ts';
-import { emit, forgetValidity, trackValidity, type Step } from './step.ts';
+import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { ClusterModel, WorkerState } from './types.ts';
 
 export function workerPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
@@ -32,7 +32,7 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
     leftReason: null,
     invalid: decoded.ok ? null : decoded.reason,
   };
-  m = { ...m, workers: m.workers.set(id, worker) };
+  m = modelWith(m, { workers: m.workers.set(id, worker) });
   if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
   m = trackValidity(m, path, worker.invalid, step);
   if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
@@ -46,7 +46,7 @@ export function workerGone(model: ClusterModel, id: string, step: Step): Cluster
   if (worker === undefined || !worker.up) return m;
   const reason = worker.state === 'leaving' ? 'leaving' : 'crash';
   emit(step, { type: 'WorkerLeft', worker: id, reason });
-  return { ...m, workers: m.workers.set(id, { ...worker, up: false, leftAt: step.time, leftReason: reason }) };
+  return modelWith(m, { workers: m.workers.set(id, { ...worker, up: false, leftAt: step.time, leftReason: reason }) });
 }
 
 /** R/workers itself was removed: every worker still up is gone. */

@@ -17,7 +17,7 @@ import {
   tasksContainerGone,
 } from './reduce-tasks.ts';
 import { allWorkersGone, workerGone, workerPresent } from './reduce-workers.ts';
-import { emit, type Step } from './step.ts';
+import { emit, modelWith, type Step } from './step.ts';
 import type { ClusterModel } from './types.ts';
 
 export interface Reduced {
@@ -53,13 +53,13 @@ function reduceOrThrow(model: ClusterModel, event: WatchEvent, now: number): Red
   switch (event.kind) {
     case 'connection':
       if ((event.state === 'disconnected' || event.state === 'expired') && !model.blind) {
-        return { model: { ...model, blind: true }, events: [] };
+        return { model: modelWith(model, { blind: true }), events: [] };
       }
       // connected / reconnected: still blind until the resync of this cluster says `synced`.
       return { model, events: [] };
     case 'synced':
       if (event.cluster !== model.name || (model.synced && !model.blind)) return { model, events: [] };
-      return { model: { ...model, synced: true, blind: false }, events: [] };
+      return { model: modelWith(model, { synced: true, blind: false }), events: [] };
     case 'added':
     case 'changed':
     case 'removed': {
@@ -78,7 +78,8 @@ function splitPath(path: string): string[] | null {
   const trimmed = path.startsWith('/') ? path.slice(1) : path;
   if (trimmed === '') return [];
   const parts = trimmed.split('/');
-  return parts.some((p) => p === '') ? null : parts;
+  for (const p of parts) if (p === '') return null;
+  return parts;
 }
 
 function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterModel {
@@ -146,5 +147,5 @@ function internalError(model: ClusterModel, event: unknown, now: number, err: un
   const step: Step = { cluster: model.name, time, afterBlind: e.afterBlind === true, out: [] };
   const path = typeof e.path === 'string' ? e.path : '';
   emit(step, { type: 'DataInvalid', path, reason: `could not apply ${String(e.kind)} event: ${message}`.replace(/\s+/g, ' ') });
-  return { model: { ...model, invalidCount: model.invalidCount + 1 }, events: step.out };
+  return { model: modelWith(model, { invalidCount: model.invalidCount + 1 }), events: step.out };
 }
