@@ -66,18 +66,14 @@ export interface ReplayResult {
   endTime: number | null;
 }
 
-interface Entry {
-  event: WatchEvent;
-}
-
 /** The events of all files, validated line by line. */
-function* events(options: ReplayOptions, counters: { bad: number }): Generator<Entry> {
+function* events(options: ReplayOptions, counters: { bad: number }): Generator<WatchEvent> {
   for (const file of options.files) {
     for (const line of readLines(file)) {
       if (line.text.trim() === '') continue;
       const parsed = parseRecordLine(line.text);
       if (parsed.ok) {
-        yield { event: parsed.event };
+        yield parsed.event;
         continue;
       }
       const problem = line.unterminated && parsed.problem.startsWith('not JSON') ? `truncated line: ${parsed.problem}` : parsed.problem;
@@ -100,7 +96,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   }
 
   const { config } = options;
-  const scheduler = new ReplayScheduler(first.value.event.time);
+  const scheduler = new ReplayScheduler(first.value.time);
   const clusters = Object.entries(config.collect.clusters).map(([name, root]) => ({ name, root }));
   const models = new ClusterModels(clusters);
   const domainEvents$ = new Subject<DomainEvent>();
@@ -146,20 +142,20 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   };
 
   try {
-    let entry: Entry | undefined = first.value;
-    while (entry) {
+    let event: WatchEvent | undefined = first.value;
+    while (event) {
       // the recorder's clock may step back a little (NTP): virtual time never does
       // the `cluster` gauges of the events of one instant are written once, before time moves on
-      if (eventPoints?.pending && entry.event.time > scheduler.now()) eventPoints.flush();
+      if (eventPoints?.pending && event.time > scheduler.now()) eventPoints.flush();
       // most events have no action due before them: move the clock without an await
-      if (!scheduler.advanceToIdle(entry.event.time)) await scheduler.advanceTo(entry.event.time, settle);
-      apply(entry.event);
+      if (!scheduler.advanceToIdle(event.time)) await scheduler.advanceTo(event.time, settle);
+      apply(event);
       result.events++;
       if (sink?.drain && result.events % 4096 === 0) await sink.drain();
       const next = source.next();
-      entry = next.done ? undefined : next.value;
+      event = next.done ? undefined : next.value;
     }
-    result.firstTime = first.value.event.time;
+    result.firstTime = first.value.time;
     result.lastTime = scheduler.now();
     eventPoints?.flush();
     await scheduler.advanceTo(result.lastTime + (options.tailMs ?? DEFAULT_TAIL_MS), settle);

@@ -143,11 +143,12 @@ export interface ReconcileLimits {
 export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limits: ReconcileLimits, now: number): ClusterMemory {
   // This runs at every evaluation: each collection is rebuilt only when something in it changes.
   let progress = memory.progress;
-  for (const [id, task] of model.tasks) {
+  // forEach, not for-of: no iterator entry allocated per task (the model keeps finished tasks too)
+  model.tasks.forEach((task, id) => {
     if (task.state === 'running' && task.progress !== null && !progress.has(id)) {
       progress = progress.set(id, { done: task.progress.done, since: now });
     }
-  }
+  });
   const stillRunning = (_: ProgressMemory, id: string) => model.tasks.get(id)?.state === 'running';
   if (!progress.every(stillRunning)) progress = progress.filter(stillRunning);
   const keepLost = (leftAt: number, id: string) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true;
