@@ -22,10 +22,16 @@ export interface RunningInfluxDB {
   start(): Promise<void>;
 }
 
-async function pings(url: string): Promise<boolean> {
+/**
+ * GET /ping answers 204, and the server answering is ours (its command line names our config file),
+ * not another test's that took the port between freePort() and our bind.
+ */
+async function pings(url: string, configFile: string): Promise<boolean> {
   const response = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
   await response.arrayBuffer();
-  return response.status === 204;
+  if (response.status !== 204) return false;
+  const vars = (await (await fetch(`${url}/debug/vars`, { signal: AbortSignal.timeout(1000) })).json()) as { cmdline?: unknown };
+  return Array.isArray(vars.cmdline) && vars.cmdline.includes(configFile);
 }
 
 class InfluxServer implements RunningInfluxDB {
@@ -35,7 +41,7 @@ class InfluxServer implements RunningInfluxDB {
   constructor(
     readonly port: number,
     private readonly tempDir: string,
-    configFile: string,
+    private readonly configFile: string,
   ) {
     this.process = new ServiceProcess({
       name: `InfluxDB 127.0.0.1:${port}`,
@@ -57,7 +63,7 @@ class InfluxServer implements RunningInfluxDB {
   async start(): Promise<void> {
     if (this.stopped) throw new Error(`${this.process.spec.name} was stopped (its data dir is gone)`);
     this.process.spawn();
-    await pollUntil(() => pings(this.url), {
+    await pollUntil(() => pings(this.url, this.configFile), {
       what: `${this.process.spec.name} to answer GET /ping with 204`,
       timeoutMs: 60_000,
       intervalMs: 100,

@@ -93,8 +93,16 @@ export class ZooKeeperServer implements RunningZooKeeper {
     this.spawn();
     await this.waitUntil('to answer ruok with imok and accept a session', async () => {
       const answer = await fourLetterWord(this.port, 'ruok', 1000);
-      return answer === 'imok' && (await acceptsSession(this.connectString, 2000));
+      return answer === 'imok' && (await this.isOurs()) && (await acceptsSession(this.connectString, 2000));
     });
+  }
+
+  /**
+   * The server answering on our port is this one, not another test's that took the port between
+   * freePort() and our bind (ours then dies with a BindException and the start is retried).
+   */
+  private async isOurs(): Promise<boolean> {
+    return (await fourLetterWord(this.port, 'conf', 1000)).includes(`dataDir=${this.dataDir}`);
   }
 
   /** Polls `check` while the process lives, failing with the log tail after 60 s or when it exits. */
