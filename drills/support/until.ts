@@ -1,20 +1,8 @@
-/** Poll an outside system until a check passes, failing with the last value after a deadline. */
-export async function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      if (ok(last)) return last;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(last) ?? String(lastError)}`);
-    }
-    await delay(everyMs);
-  }
+/** Poll an outside system until a check passes (the same helper the tests use; drills default to 30 s). */
+import { until as poll } from '../../test/support/poll.ts';
+
+export function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, everyMs = 100): Promise<T> {
+  return poll(what, probe, ok, ms, everyMs);
 }
 
 /**
