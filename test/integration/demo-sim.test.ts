@@ -6,18 +6,8 @@ import test, { type ExecutionContext } from 'ava';
 import { startSimulatedCluster, type SimulatedCluster, type SimulatedClusterOptions } from '../../demo/simulated-cluster.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
+import { seededRandom as seeded } from '../../replay/seeded-random.ts';
 
-/** A seeded PRNG (mulberry32), so the cluster's choices repeat from run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Polls `probe` every 100 ms until it yields a value, failing after `ms`. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
