@@ -12,8 +12,11 @@
  *   serializer (a regular expression per field, zero-filled buffers) costs tens of µs per request; the
  *   three read requests a sync sends by the thousand (exists, getData, getChildren2: header + path +
  *   watch flag) are encoded directly.
+ * - Replies: every heartbeat's getData reply is decoded by a lean Stat / GetDataResponse
+ *   (lean-jute.ts) instead of the generic record's ~15 zero-filled 8-byte buffers.
  */
 import { createRequire } from 'node:module';
+import { installLeanJute, type JuteModule } from './lean-jute.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -99,7 +102,8 @@ export function hardenZooKeeperClient(): void {
     }
   };
 
-  const jute = require('node-zookeeper-client/lib/jute/index.js') as { Request: { prototype: JuteRequestLike } };
+  const jute = require('node-zookeeper-client/lib/jute/index.js') as JuteModule & { Request: { prototype: JuteRequestLike } };
+  installLeanJute(jute);
   const toBuffer = jute.Request.prototype.toBuffer;
   jute.Request.prototype.toBuffer = function direct(this: JuteRequestLike) {
     const { header, payload } = this;

@@ -1,9 +1,26 @@
 import type { Stat } from 'node-zookeeper-client';
 import type { ZnodeStat } from '../watch/events.ts';
+import { STAT_OFFSET, statBytes } from './lean-jute.ts';
+
+const TWO_32 = 4294967296;
+/** below this high word a 64-bit value is exact as a double (< 2^53) */
+const SAFE_HIGH = 0x200000;
+
+/** The signed 64-bit big-endian value at `at` as a decimal string; BigInt only beyond 2^53. */
+function decimalAt(buf: Buffer, at: number): string {
+  const hi = buf.readInt32BE(at);
+  if (hi >= 0 && hi < SAFE_HIGH) return String(hi * TWO_32 + buf.readUInt32BE(at + 4));
+  return buf.readBigInt64BE(at).toString();
+}
+
+/** The signed 64-bit value at `at` as a number, rounded like Number(BigInt) (one rounding of the exact sum). */
+function numberAt(buf: Buffer, at: number): number {
+  return buf.readInt32BE(at) * TWO_32 + buf.readUInt32BE(at + 4);
+}
 
 /** 64-bit big-endian buffer → decimal string (zxids). */
 export function longToDecimal(buf: Buffer): string {
-  return buf.readBigInt64BE(0).toString();
+  return decimalAt(buf, 0);
 }
 
 /** 64-bit big-endian buffer → 16 hex digits (session ids). */
@@ -13,11 +30,26 @@ export function longToHex(buf: Buffer): string {
 
 /** The library's Stat (8-byte buffers) → plain JSON. */
 export function toZnodeStat(stat: Stat): ZnodeStat {
+  const raw = statBytes(stat);
+  if (raw !== null) {
+    // the lean record (lean-jute.ts): read the wire bytes, no Buffer per field
+    return {
+      czxid: decimalAt(raw, STAT_OFFSET.czxid),
+      mzxid: decimalAt(raw, STAT_OFFSET.mzxid),
+      ctime: numberAt(raw, STAT_OFFSET.ctime),
+      mtime: numberAt(raw, STAT_OFFSET.mtime),
+      version: stat.version,
+      cversion: stat.cversion,
+      ephemeralOwner: raw.toString('hex', STAT_OFFSET.ephemeralOwner, STAT_OFFSET.ephemeralOwner + 8),
+      dataLength: stat.dataLength,
+      numChildren: stat.numChildren,
+    };
+  }
   return {
     czxid: longToDecimal(stat.czxid),
     mzxid: longToDecimal(stat.mzxid),
-    ctime: Number(stat.ctime.readBigInt64BE(0)),
-    mtime: Number(stat.mtime.readBigInt64BE(0)),
+    ctime: numberAt(stat.ctime, 0),
+    mtime: numberAt(stat.mtime, 0),
     version: stat.version,
     cversion: stat.cversion,
     ephemeralOwner: longToHex(stat.ephemeralOwner),
