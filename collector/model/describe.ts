@@ -9,8 +9,21 @@ export interface EventDescription {
   text: string;
 }
 
+// Heartbeats of one second share "YYYY-MM-DDTHH:MM:SS": that part is formatted once per second.
+let cachedSecond = NaN;
+let cachedPrefix = '';
+
 function isoTime(ms: number): string {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return String(ms);
+  const second = Math.floor(ms / 1000);
+  const milli = ms - second * 1000;
+  if (!Number.isInteger(ms) || second * 1000 < -8.64e15) return new Date(ms).toISOString();
+  if (second !== cachedSecond) {
+    // every ISO string ends ".mmmZ"
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -5);
+    cachedSecond = second;
+  }
+  return `${cachedPrefix}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 function percent(done: number, total: number): string {
