@@ -58,7 +58,15 @@ const MEASUREMENT_BAD_BACKSLASH = /\\(?=[, ]|$)/g;
 const KEY_SPECIAL = /[,= ]/g;
 const KEY_BAD_BACKSLASH = /\\(?=[,= ]|$)/g;
 
+// Text with none of what the replacements below act on (control characters, surrogates, backslash,
+// separators, quotes) encodes as itself: the common case, tested without building new strings.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const PLAIN_KEY = /^[^\u0000-\u001f\u007f\ud800-\udfff\\,= ]*$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const PLAIN_STRING = /^[^\u0000-\u001f\u007f\ud800-\udfff\\"]*$/;
+
 function escapeWith(s: string, badBackslash: RegExp, special: RegExp): string {
+  if (PLAIN_KEY.test(s)) return s;
   return sanitizeText(s).replace(badBackslash, REPLACEMENT).replace(special, (c) => `\\${c}`);
 }
 
@@ -72,6 +80,7 @@ export function escapeKey(s: string): string {
 }
 
 export function escapeStringField(s: string): string {
+  if (PLAIN_STRING.test(s)) return `"${s}"`;
   return `"${sanitizeText(s).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
