@@ -5,7 +5,11 @@
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { WatchEvent } from './events.ts';
 import { TreeWatcher } from './tree-watcher.ts';
+import { ReadLimiter } from './read-limiter.ts';
 import type { ZkSession } from '../zk/session.ts';
+
+/** enough to keep the connection busy; more only raises the memory peak of a large sync */
+const DEFAULT_READS_IN_FLIGHT = 1000;
 
 export interface ClusterRoot {
   name: string;
@@ -19,6 +23,8 @@ export interface ClusterWatchOptions {
   now: () => number;
   onError?: (cluster: string, path: string, err: unknown) => void;
   readTimeoutMs?: number;
+  /** reads in flight at most, over all clusters (default 1000) */
+  maxReadsInFlight?: number;
 }
 
 export class ClusterWatch {
@@ -32,6 +38,7 @@ export class ClusterWatch {
   private firstSynced!: () => void;
 
   constructor(private readonly opts: ClusterWatchOptions) {
+    const limiter = new ReadLimiter(opts.maxReadsInFlight ?? DEFAULT_READS_IN_FLIGHT);
     // before the first connection, "synced" means the first full sync
     this.syncing = new Promise((resolve) => (this.firstSynced = resolve));
     this.trees = opts.clusters.map(
@@ -45,6 +52,7 @@ export class ClusterWatch {
           emit: (e) => this.subject.next(e),
           onError: (path, err) => opts.onError?.(c.name, path, err),
           readTimeoutMs: opts.readTimeoutMs,
+          limiter,
         }),
     );
   }

@@ -12,6 +12,7 @@ import type { Event as ZkEvent } from 'node-zookeeper-client';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './layout.ts';
 import { SerialRunner } from './serial-runner.ts';
+import type { ReadLimiter } from './read-limiter.ts';
 import { toZnodeStat } from '../zk/stat.ts';
 import type { ZkSession } from '../zk/session.ts';
 
@@ -28,6 +29,8 @@ export interface TreeWatcherOptions {
   onError?: (path: string, err: unknown) => void;
   /** timeout of one read; reads are pipelined, so this bounds a whole burst */
   readTimeoutMs?: number;
+  /** shared bound on reads in flight (see read-limiter.ts); unbounded when absent */
+  limiter?: ReadLimiter;
 }
 
 /** reads that fail while connected (not a lost connection) are retried a few times, then left to the next resync */
@@ -101,6 +104,10 @@ export class TreeWatcher {
     return this.runner.schedule(`l:${rel}`, () => this.readLeaf(rel));
   }
 
+  private limited<T>(read: () => Promise<T>): Promise<T> {
+    return this.opts.limiter ? this.opts.limiter.run(read) : read();
+  }
+
   private abs(rel: string): string {
     return joinPath(this.opts.root, rel);
   }
@@ -148,7 +155,7 @@ export class TreeWatcher {
     if (this.stopped) return;
     let res: Awaited<ReturnType<ZkSession['getData']>>;
     try {
-      res = await this.opts.session.getData(this.abs(rel), this.watcherFor('l', rel), this.opts.readTimeoutMs);
+      res = await this.limited(() => this.opts.session.getData(this.abs(rel), this.watcherFor('l', rel), this.opts.readTimeoutMs));
       // a fixed leaf (R/master) that is absent: watch for its creation
       if (res === null && (FIXED_LEAVES as readonly string[]).includes(rel)) {
         const stat = await this.opts.session.exists(this.abs(rel), this.watcherFor('l', rel));
