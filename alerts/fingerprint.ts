@@ -9,9 +9,25 @@ import type { Labels } from './types.ts';
 
 const SEP = Buffer.from([0xff]);
 
+/** label set → fingerprint: the rules re-make the same conditions at every evaluation */
+const memo = new Map<string, string>();
+const MEMO_MAX = 100_000;
+
 export function fingerprint(labels: Labels): string {
-  const hash = createHash('sha256');
   const names = Object.keys(labels).sort();
+  // an unambiguous key (JSON quotes every name and value), cheaper than a sha256 per condition
+  let key = '';
+  for (const name of names) key += `${JSON.stringify(name)}:${JSON.stringify(labels[name] ?? '')},`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const fp = hashOf(labels, names);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, fp);
+  return fp;
+}
+
+function hashOf(labels: Labels, names: readonly string[]): string {
+  const hash = createHash('sha256');
   for (const name of names) {
     hash.update(name, 'utf8');
     hash.update(SEP);

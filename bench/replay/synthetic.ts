@@ -30,8 +30,10 @@ export function* syntheticEvents(o: SyntheticOptions): Generator<WatchEvent> {
   let emitted = 0;
   const owner = (i: number) => (0x1000 + i).toString(16).padStart(16, '0');
   const node = (kind: NodeEvent['kind'], path: string, data: string | null, s: ZnodeStat): NodeEvent => ({ kind, cluster, path, stat: s, data, time });
-  const workerData = (i: number, state = 'ready') => JSON.stringify({ id: `w${i}`, host: `host-${i}`, pid: 1000 + i, startedAt: time, heartbeatMs: 1000, state, meta: {} });
-  const workers = new Map<number, { czxid: string; version: number }>();
+  // as an agent writes it: the same data on every beat (startedAt is when the worker started)
+  const workerData = (i: number, state = 'ready') =>
+    JSON.stringify({ id: `w${i}`, host: `host-${i}`, pid: 1000 + i, startedAt: workers.get(i)?.startedAt ?? time, heartbeatMs: 1000, state, meta: {} });
+  const workers = new Map<number, { czxid: string; version: number; startedAt: number }>();
   let masterEpoch = '';
   let masterId = 0;
 
@@ -45,7 +47,7 @@ export function* syntheticEvents(o: SyntheticOptions): Generator<WatchEvent> {
   yield master();
   for (let i = 0; i < o.workers; i++) {
     const s = stat(time, owner(i));
-    workers.set(i, { czxid: s.czxid, version: 0 });
+    workers.set(i, { czxid: s.czxid, version: 0, startedAt: time });
     yield node('added', `workers/w${i}`, workerData(i), s);
   }
   yield { kind: 'synced', cluster, time, nodes: o.workers + 6 };
@@ -90,7 +92,7 @@ export function* syntheticEvents(o: SyntheticOptions): Generator<WatchEvent> {
       }
     } else if (!w) {
       const s = stat(time, owner(i));
-      workers.set(i, { czxid: s.czxid, version: 0 });
+      workers.set(i, { czxid: s.czxid, version: 0, startedAt: time });
       yield node('added', `workers/w${i}`, workerData(i), s);
     } else {
       yield node('changed', `workers/w${i}`, workerData(i), stat(time, owner(i), w.czxid, ++w.version));

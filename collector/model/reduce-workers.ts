@@ -15,9 +15,23 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
     previous = m.workers.get(id);
   }
   const joining = previous === undefined || !previous.up;
+  const worker: WorkerState =
+    // a heartbeat usually rewrites the very same data: its decoded fields are those of the last beat
+    previous !== undefined && event.data !== null && previous.raw === event.data
+      ? { ...previous, up: true, lastBeat: stat.mtime, session: stat.ephemeralOwner, leftAt: null, leftReason: null }
+      : decodedWorker(id, event);
+  m = modelWith(m, { workers: m.workers.set(id, worker) });
+  if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
+  m = trackValidity(m, path, worker.invalid, step);
+  if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
+  return m;
+}
+
+function decodedWorker(id: string, event: NodeEvent): WorkerState {
+  const { stat } = event;
   const decoded = decodeWorker(event.data, stat.dataLength);
   const data = decoded.ok ? decoded.value : null;
-  const worker: WorkerState = {
+  return {
     id,
     host: data?.host ?? null,
     pid: data?.pid ?? null,
@@ -31,12 +45,8 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
     leftAt: null,
     leftReason: null,
     invalid: decoded.ok ? null : decoded.reason,
+    raw: event.data,
   };
-  m = modelWith(m, { workers: m.workers.set(id, worker) });
-  if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
-  m = trackValidity(m, path, worker.invalid, step);
-  if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
-  return m;
 }
 
 /** The worker's node is gone: it stays in the model, down, with why. */

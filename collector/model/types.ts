@@ -26,6 +26,8 @@ export interface WorkerState {
   leftReason: 'leaving' | 'crash' | null;
   /** the reason its data is invalid, or null */
   invalid: string | null;
+  /** the znode data these fields were decoded from (lets an unchanged heartbeat skip decoding) */
+  raw?: string | null;
 }
 
 export interface MasterState {
