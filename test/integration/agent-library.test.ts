@@ -169,7 +169,8 @@ test('five candidates: one master at a time; deleting the leader\'s election nod
     if (!observing) return;
     zk.client.getData(`${root}/master`, () => observe(), (err, data, stat) => {
       if (!err) observed.push({ id: String(JSON.parse(data.toString()).id), czxid: czxid(stat) });
-      else zk.client.exists(`${root}/master`, () => observe(), () => undefined);
+      // no master now: watch for one; if it appeared meanwhile, read it at once (or it would be missed)
+      else zk.client.exists(`${root}/master`, () => observe(), (e, stat) => !e && stat && observe());
     });
   };
   observe();
