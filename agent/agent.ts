@@ -216,8 +216,12 @@ export class Agent {
         this.workerState = 'leaving';
         await withDeadline(this.writeWorker(), deadline, 'writing "leaving"');
       }
+      const graceEnds = Date.now() + this.o.leaveGraceMs;
       for (const task of this.tasks.keys()) await withDeadline(this.nodes.remove(this.paths.statusOf(task)), deadline, `deleting status of ${task}`);
       await withDeadline(this.election.leave(), deadline, 'leaving the election');
+      // let monitors read "leaving" before the node goes (see AgentOptions.leaveGraceMs)
+      const rest = graceEnds - Date.now();
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       await withDeadline(this.nodes.remove(this.paths.worker(this.id)), deadline, 'deleting the worker node');
     } catch (err) {
       this.report(err instanceof Error ? err : new Error(String(err)));

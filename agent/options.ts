@@ -24,6 +24,11 @@ export interface AgentOptions {
   pid?: number;
   /** smallest gap between two writes of one task's status, default 250 ms (≤ 4 writes/s) */
   progressIntervalMs?: number;
+  /**
+   * on close(), how long "leaving" stays visible before the worker node is deleted, default 250 ms:
+   * a monitor's one-shot watch re-reads a node after it changed, and cannot read a version already gone
+   */
+  leaveGraceMs?: number;
   /** heartbeat jitter as a fraction, default 0.1 (±10 %) */
   jitter?: number;
   /** time for timers and timestamps, default asyncScheduler */
@@ -63,6 +68,7 @@ export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {
     host: o.host ?? hostname(),
     pid: o.pid ?? process.pid,
     progressIntervalMs: checkMillis('progressIntervalMs', o.progressIntervalMs ?? 250, 0, 60_000),
+    leaveGraceMs: checkMillis('leaveGraceMs', o.leaveGraceMs ?? 250, 0, 60_000),
     jitter,
     scheduler: o.scheduler ?? asyncScheduler,
     random: o.random ?? Math.random,
