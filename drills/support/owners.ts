@@ -1,26 +1,16 @@
 /** The session owning each ephemeral worker node: tells whether agents kept their sessions or re-registered. */
-import zookeeper from 'node-zookeeper-client';
+import { PlainZk } from '../../test/support/plain-zk.ts';
 
 export async function ephemeralOwners(connectString: string, paths: readonly string[]): Promise<Map<string, string | null>> {
-  const client = zookeeper.createClient(connectString, { sessionTimeout: 5000, spinDelay: 100 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ZooKeeper session at ${connectString}`)), 15_000);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
+  const zk = await PlainZk.connect(connectString, 5000);
   try {
     const out = new Map<string, string | null>();
     for (const path of paths) {
-      const stat = await new Promise<zookeeper.Stat | null>((resolve, reject) =>
-        client.exists(path, (err, s) => (err ? reject(err) : resolve(s ?? null))),
-      );
+      const stat = await zk.exists(path);
       out.set(path, stat ? stat.ephemeralOwner.toString('hex') : null);
     }
     return out;
   } finally {
-    client.close();
+    await zk.close();
   }
 }
