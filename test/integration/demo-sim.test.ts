@@ -6,18 +6,13 @@ import test, { type ExecutionContext } from 'ava';
 import { startSimulatedCluster, type SimulatedCluster, type SimulatedClusterOptions } from '../../demo/simulated-cluster.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
+import { until as poll } from '../support/poll.ts';
 import { seededRandom as seeded } from '../../replay/seeded-random.ts';
 
 
-/** Polls `probe` every 100 ms until it yields a value, failing after `ms`. */
+/** Polls `probe` every 100 ms until it yields a value (not undefined, null or false), failing after `ms`. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return (await poll(what, probe, (v) => v !== undefined && v !== null && v !== false, ms)) as T;
 }
 
 /** Resolves with the first log line that matches; rejects after `ms`. */

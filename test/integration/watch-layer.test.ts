@@ -12,6 +12,7 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { awaitEvent } from '../support/await-event.ts';
+import { until } from '../support/poll.ts';
 
 interface Watching {
   watch: ClusterWatch;
@@ -87,12 +88,9 @@ test('mirrors the layout gap-free through a burst of creates, updates and delete
   await zk.create(`${root}/tasks/zz-marker`, 'x');
   await awaitEvent(w.events$, (e) => e.kind === 'added' && e.path === 'tasks/zz-marker', 10_000, 'marker');
   // a data watch may still be re-reading a node changed just before the marker: wait for quiet
-  const real = await readTree(zk, root);
-  const deadline = Date.now() + 5000;
-  while (JSON.stringify([...mirror(w.seen)].sort()) !== JSON.stringify([...real].sort()) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  t.deepEqual([...mirror(w.seen)].sort(), [...real].sort());
+  const real = JSON.stringify([...(await readTree(zk, root))].sort());
+  await until('the mirror to equal the tree', async () => JSON.stringify([...mirror(w.seen)].sort()), (m) => m === real, 5000, 50).catch(() => undefined);
+  t.deepEqual(JSON.stringify([...mirror(w.seen)].sort()), real);
   // each worker node was added exactly once; removed ones exactly once
   const added = w.seen.filter((e): e is NodeEvent => e.kind === 'added' && e.path.startsWith('workers/'));
   t.is(new Set(added.map((e) => e.path)).size, added.length);

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { ZkSession } from '../../collector/zk/session.ts';
 import type { ConnectionEvent } from '../../collector/watch/events.ts';
 import { sharedZooKeeper } from '../support/services.ts';
+import { until } from '../support/poll.ts';
 
 /** A TCP server that answers every connect request with `reply` bytes. */
 async function garbageServer(reply: Buffer): Promise<{ address: string; connections: () => number; close(): Promise<void> }> {
@@ -55,9 +56,7 @@ for (const [name, reply] of [
       await server.close();
     });
     // the client keeps reconnecting after each dropped connection: wait for a few
-    const deadline = Date.now() + 10_000;
-    while (server.connections() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    t.true(server.connections() >= 3, `connections: ${server.connections()}`);
+    await until('three dropped connections', async () => server.connections(), (n) => n >= 3, 10_000, 50);
     t.true(warnings.some((w) => /socket handler threw/.test(w)), warnings.join('\n'));
     t.false(states.some((s) => s.state === 'connected'));
   });
