@@ -7,6 +7,7 @@ import { checkUserPassword, checkZkConnect, checkZkPath } from '../collector/con
 import { applyInit, type InitResult } from '../collector/init/apply.ts';
 import type { InitIdentities } from '../collector/init/acl-plan.ts';
 import { UsageError } from './errors.ts';
+import { closeClient } from '../collector/zk/close-client.ts';
 
 export interface InitFlags {
   zk?: string;
@@ -76,13 +77,6 @@ export async function runInit(options: InitOptions, print: (line: string) => voi
     for (const r of results) print(`${r.action.padEnd(7)} ${r.path}`);
     return results;
   } finally {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 1000);
-      client.once('disconnected', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      client.close();
-    });
+    await closeClient(client);
   }
 }

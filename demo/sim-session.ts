@@ -4,6 +4,7 @@
  * session at once and its ephemerals vanish; what makes it a crash is that no "leaving" was written first.
  */
 import zookeeper, { type Client, type Event } from 'node-zookeeper-client';
+import { closeClient } from '../collector/zk/close-client.ts';
 
 export type Watcher = (event: Event) => void;
 export type Mode = 'persistent' | 'ephemeral' | 'ephemeral-sequential';
@@ -148,13 +149,6 @@ export class SimSession {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 2000);
-      this.client.once('disconnected', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.client.close();
-    });
+    return closeClient(this.client, 2000);
   }
 }

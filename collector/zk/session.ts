@@ -13,6 +13,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
 import { hardenZooKeeperClient, onClientSocketError } from './harden.ts';
 import { longToHex } from './stat.ts';
+import { closeClient } from './close-client.ts';
 
 export interface ZkSessionOptions {
   connectString: string;
@@ -109,19 +110,7 @@ export class ZkSession {
     const client = this.current;
     this.current = null;
     if (!client) return;
-    await new Promise<void>((resolve) => {
-      // not unref'd: a process with nothing else to do must still finish closing
-      const done = setTimeout(resolve, 1000);
-      client.once('disconnected', () => {
-        clearTimeout(done);
-        resolve();
-      });
-      try {
-        client.close();
-      } catch {
-        resolve();
-      }
-    });
+    await closeClient(client);
     this.stateSubject.complete();
   }
 

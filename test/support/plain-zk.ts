@@ -3,6 +3,7 @@
  * deliberately not zkpulse's agent. Tests use it to play workers, masters and tasks.
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
+import { closeClient } from '../../collector/zk/close-client.ts';
 
 export class PlainZk {
   private constructor(readonly client: Client) {}
@@ -55,14 +56,7 @@ export class PlainZk {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 2000);
-      this.client.once('disconnected', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.client.close();
-    });
+    return closeClient(this.client, 2000);
   }
 }
 
