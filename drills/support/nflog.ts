@@ -1,31 +1,12 @@
-/**
- * The notification log the collector keeps in ZooKeeper. A delivery is logged right after the receiver
- * answered; a collector killed in between re-sends it (at least once, docs/ha.md). Drills that kill a
- * collector "after a notice" wait until the log holds it, which is the guarantee they check.
- */
-import zookeeper from 'node-zookeeper-client';
-import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
-import { NFLOG_KEY } from '../../alerts/store/merges.ts';
-import { ZkStateStore } from '../../alerts/store/zk-state-store.ts';
-import { until } from './until.ts';
+/** Waits, from a drill's own session, until the collector's notification log records a firing notice. */
+import { PlainZk } from '../../test/support/plain-zk.ts';
+import { untilLoggedFiring as untilLogged } from '../../test/support/nflog.ts';
 
-/** Resolves once the notification log under `statePath` has an entry with a firing alert. */
 export async function untilLoggedFiring(connectString: string, statePath: string): Promise<void> {
-  const client = zookeeper.createClient(connectString, { sessionTimeout: 5000, spinDelay: 100 });
-  await new Promise<void>((resolve) => {
-    client.once('connected', () => resolve());
-    client.connect();
-  });
+  const zk = await PlainZk.connect(connectString, 5000);
   try {
-    const store = new ZkStateStore({ client, path: statePath });
-    await until(
-      'the notification log in ZooKeeper to record the firing notice',
-      async () => ((await store.load()).get(NFLOG_KEY) ?? []) as NflogSnapshot,
-      (log) => log.some((e) => e.firing.length > 0),
-      10_000,
-      20,
-    );
+    await untilLogged(zk.client, statePath);
   } finally {
-    client.close();
+    await zk.close();
   }
 }

@@ -7,18 +7,16 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { startRecordingReceiver, type RecordingReceiver } from '../../alerts/notify/recording-receiver.ts';
-import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
-import { ZkStateStore } from '../../alerts/store/zk-state-store.ts';
-import { NFLOG_KEY } from '../../alerts/store/merges.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
+import { freePort } from '../../stack/index.ts';
+import { untilLoggedFiring } from '../support/nflog.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 const SESSION_MS = 3000;
@@ -31,14 +29,6 @@ function workerLost(receiver: RecordingReceiver, worker: string, status: 'firing
   return receiver.requests.filter((r) =>
     (r.json as WebhookBody).alerts.some((a) => a.labels.alertname === 'WorkerLost' && a.labels.worker === worker && a.status === status),
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 interface Proc {
@@ -135,14 +125,7 @@ test.serial('two collectors with --ha: one notice per incident, takeover after k
 
   // A delivery is logged in ZooKeeper right after the receiver answered; a takeover in between re-sends
   // (at least once, docs/ha.md). Kill only once the notification log holds it, as it does ms later.
-  const store = new ZkStateStore({ client: plain.client, path: statePath });
-  await until(
-    'the notification log in ZooKeeper records the firing notice',
-    async () => ((await store.load()).get(NFLOG_KEY) ?? []) as NflogSnapshot,
-    (log) => log.some((e) => e.firing.length > 0),
-    10_000,
-    20,
-  );
+  await untilLoggedFiring(plain.client, statePath);
 
   // kill -9 the active: the standby takes over once the active's session has expired
   active.child.kill('SIGKILL');
