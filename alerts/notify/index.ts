@@ -24,4 +24,3 @@ export { buildRequest, SIGNATURE_HEADER, DELIVERY_HEADER } from './request.ts';
 export { alertPoints } from './points.ts';
 export { realScheduler, VirtualScheduler, type Scheduler } from './scheduler.ts';
 export { fetchPost, type HttpPost } from './http-post.ts';
-export { startRecordingReceiver, type RecordingReceiver } from './recording-receiver.ts';

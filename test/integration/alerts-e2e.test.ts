@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Collector } from '../../collector/collector.ts';
 import { startTestCollector } from '../support/collector.ts';
-import { startRecordingReceiver, type RecordingReceiver } from '../../alerts/notify/recording-receiver.ts';
+import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';

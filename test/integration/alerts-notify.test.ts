@@ -3,7 +3,7 @@ import test from 'ava';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { ReceiverConfig } from '../../alerts/notify/config.ts';
 import { Notifier, type NotificationRecord, type NotifierOptions } from '../../alerts/notify/notifier.ts';
-import { startRecordingReceiver, type RecordingReceiver, type Reply } from '../../alerts/notify/recording-receiver.ts';
+import { startRecordingReceiver, type RecordingReceiver, type Reply } from '../support/recording-receiver.ts';
 import { VirtualScheduler } from '../../alerts/notify/scheduler.ts';
 import { signBody, ZERO_TIME, type WebhookBody } from '../../alerts/notify/webhook-body.ts';
 import { Silences } from '../../alerts/silences/silences.ts';

@@ -4,7 +4,7 @@ import zookeeper, { type Client } from 'node-zookeeper-client';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
 import { Notifier } from '../../alerts/notify/notifier.ts';
-import { startRecordingReceiver } from '../../alerts/notify/recording-receiver.ts';
+import { startRecordingReceiver } from '../support/recording-receiver.ts';
 import { VirtualScheduler } from '../../alerts/notify/scheduler.ts';
 import type { WebhookBody } from '../../alerts/notify/webhook-body.ts';
 import { NFLOG_KEY, NOTIFIER_MERGES } from '../../alerts/store/merges.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { startRecordingReceiver, type RecordingReceiver } from '../../alerts/notify/recording-receiver.ts';
+import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
