@@ -27,8 +27,4 @@ export class SerialRunner {
     this.runs.set(key, entry);
     return entry.done;
   }
-
-  get size(): number {
-    return this.runs.size;
-  }
 }

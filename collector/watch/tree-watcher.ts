@@ -138,7 +138,7 @@ export class TreeWatcher {
 
     const jobs: Promise<void>[] = [];
     for (const name of before) {
-      if (!now.has(name)) this.removeSubtree(rel === '' ? name : `${rel}/${name}`);
+      if (!now.has(name)) this.removeSubtree(`${rel}/${name}`);
     }
     for (const name of now) {
       const child = `${rel}/${name}`;
