@@ -67,6 +67,18 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * How long loading the alert state may take. Requests made before the collector's first connection
+ * can be lost with a client the session replaces: the caller tries again rather than waiting forever.
+ */
+const LOAD_DEADLINE_MS = 10_000;
+
+async function loadWithin(store: ZkStateStore, ms: number): Promise<Map<string, unknown>> {
+  const loaded = await withDeadline(store.load(), ms);
+  if (loaded === undefined) throw new Error(`loading the alert state from ZooKeeper took longer than ${ms} ms`);
+  return loaded;
+}
+
 /** The notifier's timer interface on top of an RxJS scheduler, so both share one clock. */
 export function notifierScheduler(scheduler: SchedulerLike): Scheduler {
   return {
@@ -120,7 +132,7 @@ export class Alerting {
     let nflog: NflogSnapshot | undefined;
     if (this.opts.zkClient) {
       const store = this.createStore();
-      const stored = await store.load();
+      const stored = await loadWithin(store, LOAD_DEADLINE_MS);
       const engine = stored.get(ENGINE_KEY);
       if (typeof engine === 'string') {
         try {
@@ -167,7 +179,7 @@ export class Alerting {
     let nflog: NflogSnapshot | undefined;
     if (this.opts.zkClient) {
       const store = this.createStore();
-      nflog = this.absorb(await store.load());
+      nflog = this.absorb(await loadWithin(store, LOAD_DEADLINE_MS));
       this.store = store;
     }
     this.notifier = this.createNotifier(nflog);

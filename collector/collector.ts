@@ -57,6 +57,7 @@ export class Collector {
   readonly election: CollectorElection | null;
   private readonly roles: RoleSwitch;
   private alertingStart: Promise<void> | null = null;
+  private stopping = false;
   private http: RunningHttpServer | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
@@ -156,6 +157,15 @@ export class Collector {
     return this.alertingStart;
   }
 
+  /** Start alerting, and try again every second while its state cannot be loaded (never give up on it). */
+  private keepStartingAlerting(notify: boolean): void {
+    this.startAlerting(notify).catch((err: unknown) => {
+      if (this.stopping) return;
+      this.log.error({ err: String(err) }, 'alerting failed to start; trying again in 1 s');
+      setTimeout(() => !this.stopping && this.keepStartingAlerting(notify), 1000).unref();
+    });
+  }
+
   /** 'active' unless this collector is a standby of an HA group. */
   get role(): CollectorRole {
     return this.election ? this.roles.role : 'active';
@@ -210,7 +220,7 @@ export class Collector {
     }
     this.watch.start();
     // restoring alert state waits for ZooKeeper; the API must not wait for it
-    void this.startAlerting(!this.election).catch((err: unknown) => this.log.error({ err: String(err) }, 'alerting failed to start'));
+    this.keepStartingAlerting(!this.election);
     if (options.http !== false) {
       const app = createHttpApp({
         getModels: () => this.models.all(),
@@ -295,6 +305,7 @@ export class Collector {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const wasActive = this.role === 'active';
     for (const s of this.subs) s.unsubscribe();
     await this.http?.close();

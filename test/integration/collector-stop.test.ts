@@ -7,6 +7,7 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { startTestCollector } from '../support/collector.ts';
 import { awaitEvent } from '../support/await-event.ts';
+import { until } from '../support/poll.ts';
 import type { Collector } from '../../collector/collector.ts';
 
 /** A synced collector whose only way to ZooKeeper is a proxy the test can cut. */
@@ -56,4 +57,33 @@ test.serial('stop() finishes after the session expired and a new one was made', 
   await resynced;
   const took = await timedStop(collector);
   t.true(took < 10_000, `stop() took ${took} ms`);
+});
+
+test.serial('a collector started while ZooKeeper is unreachable starts alerting once it is back', async (t) => {
+  const proxy = await startTcpProxy(await sharedZooKeeper());
+  t.teardown(() => proxy.close());
+  proxy.block();
+  const collector = await startTestCollector(
+    {
+      zk: proxy.address,
+      clusters: { app: uniqueRoot(t) },
+      sessionTimeout: 2000,
+      probeIntervalMs: 200,
+      probeTimeoutMs: 500,
+      // an empty cluster has no master: with `for: 0` the rule fires as soon as alerting runs
+      alerts: { evalInterval: '200ms', statePath: `/zkpulse-test-state${uniqueRoot()}`, defaults: { MasterMissing: { for: '0s' } } },
+    },
+    { http: false },
+  );
+  t.teardown(() => collector.stop());
+  await new Promise((r) => setTimeout(r, 2000)); // the outage at start-up: requests queue and are lost
+  proxy.unblock();
+  await collector.whenSynced();
+  await until(
+    'MasterMissing firing',
+    async () => collector.alerting.alerts(),
+    (alerts) => alerts.some((a) => a.labels.alertname === 'MasterMissing' && a.state === 'firing'),
+    30_000,
+  );
+  t.pass();
 });
