@@ -108,7 +108,10 @@ test('kill -9 of the master process: a standby holds R/master within the session
   t.true(took <= sessionTimeout + 1000, `took ${took} ms`);
   t.not(next.data?.id, master.id);
   t.true(['m1', 'm2', 'm3'].includes(next.data?.id as string));
-  t.regex(runs.get(next.data!.id as string)!.stderr(), new RegExp(`leadership: leader epoch=${next.stat!.czxid.readBigInt64BE(0)}`));
+  // the new master announces it on stderr (it may write R/master a moment before the line reaches us)
+  const announced = new RegExp(`leadership: leader epoch=${next.stat!.czxid.readBigInt64BE(0)}`);
+  const stderr = await until('the new master to announce itself', async () => runs.get(next.data!.id as string)!.stderr(), (e) => announced.test(e), 5000, 50);
+  t.regex(stderr, announced);
   for (const [id, run] of runs) if (id !== master.id) run.child.kill('SIGTERM');
   for (const [id, run] of runs) if (id !== master.id) t.is((await run.exit).code, 0);
   t.is(await zk.exists(`${root}/master`), null);
