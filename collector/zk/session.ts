@@ -8,6 +8,7 @@
  * the session is gone (`expired`); then we start a new one. Each new client is a new generation:
  * callers re-read what they watch when `reconnected`/`connected` comes (see tree-watcher.ts).
  */
+import { createRequire } from 'node:module';
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { Subject, type Observable } from 'rxjs';
 import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
@@ -52,12 +53,23 @@ interface PendingRequest {
 /** how often request deadlines are checked; a timeout is noticed at most this late */
 const SWEEP_MS = 50;
 
+interface QueuedPacket {
+  callback?: (err: unknown) => void;
+}
+
 interface DiscardableManager {
   state: number;
   socket?: { destroy(): void };
   connect(): void;
   onSocketConnected(): void;
+  packetQueue: { queue: QueuedPacket[] };
+  pendingQueue: QueuedPacket[];
 }
+
+const ZkException = createRequire(import.meta.url)('node-zookeeper-client/lib/Exception.js') as {
+  CONNECTION_LOSS: number;
+  create(code: number): Error;
+};
 
 export class ZkSession {
   private readonly stateSubject = new Subject<ConnectionEvent>();
@@ -173,6 +185,16 @@ export class ZkSession {
     };
     cm.state = -2; // CLOSED
     cm.socket?.destroy();
+    // Whatever was asked of this client and not answered fails now (connection loss), so that no caller
+    // that went to the library directly (the alert state store) waits forever on a client nobody serves.
+    const unanswered = [...cm.pendingQueue.splice(0), ...cm.packetQueue.queue.splice(0)];
+    for (const packet of unanswered) {
+      try {
+        packet.callback?.(ZkException.create(ZkException.CONNECTION_LOSS));
+      } catch {
+        // a caller's callback must not stop the others from being told
+      }
+    }
   }
 
   /** One timed request; when it does not answer, the connection is declared dead and rebuilt. */

@@ -9,6 +9,7 @@ import { ZkSession } from '../../collector/zk/session.ts';
 import type { ConnectionEvent } from '../../collector/watch/events.ts';
 import { sharedZooKeeper } from '../support/services.ts';
 import { until } from '../support/poll.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 
 /** A TCP server that answers every connect request with `reply` bytes. */
 async function garbageServer(reply: Buffer): Promise<{ address: string; connections: () => number; close(): Promise<void> }> {
@@ -72,4 +73,23 @@ test('the guarded client still works against a real server with a burst of repli
   const replies = await Promise.all(Array.from({ length: 5000 }, () => session.exists('/zookeeper')));
   t.is(replies.length, 5000);
   t.true(replies.every((s) => s !== null));
+});
+
+test('a request made straight on a client the session then replaces fails with connection loss, never hangs', async (t) => {
+  const proxy = await startTcpProxy(await sharedZooKeeper());
+  t.teardown(() => proxy.close());
+  const session = new ZkSession({ connectString: proxy.address, sessionTimeout: 4000, probeIntervalMs: 200, probeTimeoutMs: 500, now: Date.now });
+  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
+  session.start();
+  t.teardown(() => session.close());
+  await connected;
+  const down = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'disconnected' && resolve()));
+  proxy.block();
+  await down;
+  // the replacement client is still connecting: a request now waits in its queue, unsent; as the alert
+  // state store does, it is the library's own call, with no timeout of ours around it
+  const answer = new Promise<number | undefined>((resolve) =>
+    session.client.getData('/zookeeper', (err) => resolve((err as { getCode?: () => number } | null)?.getCode?.())),
+  );
+  t.is(await answer, -4, 'CONNECTION_LOSS once the probe has replaced the client');
 });
