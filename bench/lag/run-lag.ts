@@ -63,7 +63,7 @@ async function measure(
 export async function runLag(opts: LagOptions): Promise<void> {
   await ensureServices();
   console.log(`lag: private ZooKeeper, ${opts.workers} workers, ${opts.rate} setData/s for ${opts.seconds} s per observer`);
-  const zk = await startZooKeeper();
+  const zk = await startZooKeeper({ jvm: 'production' });
   const onSignal = () => void zk.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
   try {

@@ -41,7 +41,7 @@ export async function runLoad(o: LoadOptions): Promise<void> {
   await ensureServices();
   const rate = (o.workers * 1000) / o.heartbeat;
   console.log(`load: ${o.workers} workers, each rewriting its node every ${o.heartbeat} ms (${rate.toFixed(0)} setData/s) for ${o.seconds} s`);
-  const [zk, influx] = await Promise.all([startZooKeeper(), startInfluxDB()]);
+  const [zk, influx] = await Promise.all([startZooKeeper({ jvm: 'production' }), startInfluxDB()]);
   const dir = mkdtempSync(join(tmpdir(), 'zkpulse-load-'));
   let collector: Proc | null = null;
   const cleanup = async () => {

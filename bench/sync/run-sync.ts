@@ -42,7 +42,7 @@ const ROOT = '/bench/sync';
 export async function runSync(opts: SyncOptions): Promise<void> {
   await ensureServices();
   console.log(`sync: starting a private ZooKeeper, ${opts.workers} workers, ${opts.runs} runs per tool`);
-  const zk = await startZooKeeper();
+  const zk = await startZooKeeper({ jvm: 'production' });
   const java = await compileJavaBaseline();
   const onSignal = () => void zk.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);

@@ -7,30 +7,51 @@ export class ReadLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private head = 0;
+  private draining = false;
 
   constructor(private readonly max: number) {}
 
+  /** Takes a slot when one is free (true); the caller must `release()` it when its read is answered. */
+  tryAcquire(): boolean {
+    if (this.active >= this.max || this.head < this.waiting.length) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Runs `start` once a slot is free, in order of arrival; `start` must `release()` it later. */
+  acquire(start: () => void): void {
+    if (this.tryAcquire()) start();
+    else this.waiting.push(start);
+  }
+
+  release(): void {
+    this.active--;
+    // a read answered at once (a closed connection fails it synchronously) releases inside `next()`:
+    // the loop below picks that slot up instead of recursing once per waiting read
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.active < this.max && this.head < this.waiting.length) {
+        this.active++;
+        const next = this.waiting[this.head++]!;
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        next();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** A promise-returning read within a slot. */
   async run<T>(read: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
+    await new Promise<void>((resolve) => this.acquire(resolve));
     try {
       return await read();
     } finally {
       this.release();
-    }
-  }
-
-  private release(): void {
-    if (this.head < this.waiting.length) {
-      // hand the slot straight to the next reader (active stays the same)
-      const next = this.waiting[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      next();
-    } else {
-      this.active--;
     }
   }
 }

@@ -1,30 +1,62 @@
 /**
  * Runs one job per key, never two at once for the same key. Scheduling a key that is already
- * running asks for one more run after the current one; the returned promise settles when a run
- * that started after the call has finished. That is what makes one-shot watches gap-free: a
- * trigger during a read causes a fresh read, never an overlapping one.
+ * running asks for one more run after the current one; `onDone` is called once a run that started
+ * after the call has finished. That is what makes one-shot watches gap-free: a trigger during a
+ * read causes a fresh read, never an overlapping one.
+ *
+ * Callbacks, not promises: the watch layer schedules a read per heartbeat of every worker, and a
+ * promise chain per read was a large share of its CPU time and garbage.
  */
-export class SerialRunner {
-  private readonly runs = new Map<string, { again: boolean; done: Promise<void> }>();
+export type KeyedJob = (key: string, done: () => void) => void;
 
-  schedule(key: string, job: () => Promise<void>): Promise<void> {
+interface Run {
+  again: boolean;
+  waiters: (() => void)[] | null;
+}
+
+export class SerialRunner {
+  private readonly runs = new Map<string, Run>();
+
+  /** `job` must call `done` exactly once, and must not throw. */
+  constructor(private readonly job: KeyedJob) {}
+
+  schedule(key: string, onDone?: () => void): void {
     const running = this.runs.get(key);
     if (running) {
       running.again = true;
-      return running.done;
+      if (onDone) (running.waiters ??= []).push(onDone);
+      return;
     }
-    const entry = { again: false, done: Promise.resolve() };
-    entry.done = (async () => {
-      try {
-        do {
-          entry.again = false;
-          await job();
-        } while (entry.again);
-      } finally {
-        this.runs.delete(key);
-      }
-    })();
-    this.runs.set(key, entry);
-    return entry.done;
+    const run: Run = { again: false, waiters: onDone ? [onDone] : null };
+    this.runs.set(key, run);
+    this.start(key, run);
+  }
+
+  /** schedule(), as a promise */
+  scheduled(key: string): Promise<void> {
+    return new Promise((resolve) => this.schedule(key, resolve));
+  }
+
+  /** keys running now */
+  get size(): number {
+    return this.runs.size;
+  }
+
+  private start(key: string, run: Run): void {
+    run.again = false;
+    let called = false;
+    const done = () => {
+      if (called) return;
+      called = true;
+      if (run.again) return this.start(key, run);
+      this.runs.delete(key);
+      if (run.waiters) for (const w of run.waiters) w();
+    };
+    try {
+      this.job(key, done);
+    } catch (err) {
+      done();
+      throw err;
+    }
   }
 }

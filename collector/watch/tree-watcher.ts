@@ -14,7 +14,7 @@ import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './la
 import { SerialRunner } from './serial-runner.ts';
 import type { ReadLimiter } from './read-limiter.ts';
 import { toZnodeStat } from '../zk/stat.ts';
-import type { ZkSession } from '../zk/session.ts';
+import type { DataReply, ZkSession } from '../zk/session.ts';
 
 export interface TreeWatcherOptions {
   cluster: string;
@@ -42,13 +42,19 @@ interface Known {
   data: string | null;
 }
 
+type ZkWatcher = (e: ZkEvent) => void;
+
+const isFixedLeaf = (rel: string): boolean => (FIXED_LEAVES as readonly string[]).includes(rel);
+
 export class TreeWatcher {
   /** mirror of the leaves, by relative path */
   private readonly known = new Map<string, Known>();
   /** children seen per container, by relative path */
   private readonly children = new Map<string, Set<string>>();
-  private readonly runner = new SerialRunner();
-  private readonly watchers = new Map<string, (e: ZkEvent) => void>();
+  private readonly containerRuns = new SerialRunner((rel, done) => this.runContainerRead(rel, done));
+  private readonly leafRuns = new SerialRunner((rel, done) => this.readLeaf(rel, done));
+  private readonly containerWatchers = new Map<string, ZkWatcher>();
+  private readonly leafWatchers = new Map<string, ZkWatcher>();
   private readonly retries = new Map<string, number>();
   private blind = false;
   private stopped = false;
@@ -64,11 +70,10 @@ export class TreeWatcher {
   async sync(afterBlind: boolean): Promise<void> {
     this.blind = afterBlind;
     const jobs: Promise<void>[] = [];
-    for (const c of FIXED_CONTAINERS) jobs.push(this.scheduleContainer(c));
-    for (const l of FIXED_LEAVES) jobs.push(this.scheduleLeaf(l));
+    for (const c of FIXED_CONTAINERS) jobs.push(this.containerRuns.scheduled(c));
     // leaves under containers that a resync might not list again (e.g. a container gone) are
     // handled by the container diff; known leaves are re-read so that data changes are seen.
-    if (afterBlind) for (const rel of [...this.known.keys()]) jobs.push(this.scheduleLeaf(rel));
+    jobs.push(this.readLeaves(afterBlind ? new Set([...FIXED_LEAVES, ...this.known.keys()]) : FIXED_LEAVES));
     // each container read awaits the reads of the children it found, so this covers the whole tree;
     // reads that live watches start meanwhile need not finish (on a busy cluster they never all do)
     await Promise.all(jobs);
@@ -83,38 +88,53 @@ export class TreeWatcher {
     this.stopped = true;
   }
 
-  private watcherFor(kind: 'c' | 'l', rel: string): (e: ZkEvent) => void {
-    const key = `${kind}:${rel}`;
-    let w = this.watchers.get(key);
+  private containerWatcher(rel: string): ZkWatcher {
+    let w = this.containerWatchers.get(rel);
     if (!w) {
-      w = () => {
-        if (this.stopped) return;
-        void (kind === 'c' ? this.scheduleContainer(rel) : this.scheduleLeaf(rel));
-      };
-      this.watchers.set(key, w);
+      w = () => this.stopped || this.containerRuns.schedule(rel);
+      this.containerWatchers.set(rel, w);
     }
     return w;
   }
 
-  private scheduleContainer(rel: string): Promise<void> {
-    return this.runner.schedule(`c:${rel}`, () => this.readContainer(rel));
+  private leafWatcher(rel: string): ZkWatcher {
+    let w = this.leafWatchers.get(rel);
+    if (!w) {
+      w = () => this.stopped || this.leafRuns.schedule(rel);
+      this.leafWatchers.set(rel, w);
+    }
+    return w;
   }
 
-  private scheduleLeaf(rel: string): Promise<void> {
-    return this.runner.schedule(`l:${rel}`, () => this.readLeaf(rel));
-  }
-
-  private limited<T>(read: () => Promise<T>): Promise<T> {
-    return this.opts.limiter ? this.opts.limiter.run(read) : read();
+  /** Reads these leaves; resolves once each has been read by a run that started after this call. */
+  private readLeaves(rels: Iterable<string>): Promise<void> {
+    return new Promise((resolve) => {
+      let left = 1;
+      const one = () => {
+        if (--left === 0) resolve();
+      };
+      for (const rel of rels) {
+        left++;
+        this.leafRuns.schedule(rel, one);
+      }
+      one();
+    });
   }
 
   private abs(rel: string): string {
     return joinPath(this.opts.root, rel);
   }
 
+  private runContainerRead(rel: string, done: () => void): void {
+    this.readContainer(rel).then(done, (err: unknown) => {
+      done();
+      this.opts.onError?.(rel, err);
+    });
+  }
+
   private async readContainer(rel: string): Promise<void> {
     if (this.stopped) return;
-    const watcher = this.watcherFor('c', rel);
+    const watcher = this.containerWatcher(rel);
     let listed: string[] | null;
     try {
       const res = await this.opts.session.getChildren(this.abs(rel), watcher, this.opts.readTimeoutMs);
@@ -137,35 +157,71 @@ export class TreeWatcher {
     else this.children.set(rel, now);
 
     const jobs: Promise<void>[] = [];
+    const fresh: string[] = [];
     for (const name of before) {
       if (!now.has(name)) this.removeSubtree(`${rel}/${name}`);
     }
     for (const name of now) {
       const child = `${rel}/${name}`;
       if (childIsContainer(rel)) {
-        if (!before.has(name)) jobs.push(this.scheduleContainer(child));
+        if (!before.has(name)) jobs.push(this.containerRuns.scheduled(child));
       } else if (!this.known.has(child)) {
-        jobs.push(this.scheduleLeaf(child));
+        fresh.push(child);
       }
     }
+    if (fresh.length > 0) jobs.push(this.readLeaves(fresh));
     await Promise.all(jobs);
   }
 
-  private async readLeaf(rel: string): Promise<void> {
-    if (this.stopped) return;
-    let res: Awaited<ReturnType<ZkSession['getData']>>;
-    try {
-      res = await this.limited(() => this.opts.session.getData(this.abs(rel), this.watcherFor('l', rel), this.opts.readTimeoutMs));
-      // a fixed leaf (R/master) that is absent: watch for its creation
-      if (res === null && (FIXED_LEAVES as readonly string[]).includes(rel)) {
-        const stat = await this.opts.session.exists(this.abs(rel), this.watcherFor('l', rel));
-        if (stat !== null) return this.readLeaf(rel);
+  /**
+   * One read of a leaf (a SerialRunner job), with callbacks all the way: this runs for every
+   * heartbeat of every worker. The reply comes inside the socket handler, so nothing may throw.
+   */
+  private readLeaf(rel: string, done: () => void): void {
+    if (this.stopped) return done();
+    const limiter = this.opts.limiter;
+    if (!limiter) this.issueLeafRead(rel, done, false);
+    else if (limiter.tryAcquire()) this.issueLeafRead(rel, done, true);
+    else limiter.acquire(() => this.issueLeafRead(rel, done, true));
+  }
+
+  private issueLeafRead(rel: string, done: () => void, holdsSlot: boolean): void {
+    this.opts.session.readData(this.abs(rel), this.leafWatcher(rel), this.opts.readTimeoutMs, (err, reply) => {
+      if (holdsSlot) this.opts.limiter?.release();
+      try {
+        if (this.stopped) return done();
+        if (err) {
+          this.failed(rel, err);
+        } else if (reply === null && isFixedLeaf(rel)) {
+          // a fixed leaf (R/master) that is absent: watch for its creation
+          return this.watchCreation(rel, done);
+        } else {
+          this.foldLeaf(rel, reply);
+        }
+      } catch (e) {
+        this.opts.onError?.(rel, e);
       }
-    } catch (err) {
-      this.failed(rel, err);
-      return;
-    }
-    if (this.stopped) return;
+      done();
+    });
+  }
+
+  /** Sets an existence watch on an absent fixed leaf; reads it again when it appeared meanwhile. */
+  private watchCreation(rel: string, done: () => void): void {
+    this.opts.session.exists(this.abs(rel), this.leafWatcher(rel)).then(
+      (stat) => {
+        if (stat !== null) return this.readLeaf(rel, done);
+        if (!this.stopped) this.foldLeaf(rel, null);
+        done();
+      },
+      (err: unknown) => {
+        this.failed(rel, err);
+        done();
+      },
+    );
+  }
+
+  /** Diffs one read of a leaf against the mirror and emits what changed. */
+  private foldLeaf(rel: string, res: DataReply | null): void {
     const old = this.known.get(rel);
     if (res === null) {
       if (old) this.removeLeaf(rel, old);
@@ -220,7 +276,7 @@ export class TreeWatcher {
     const retry = setTimeout(() => {
       if (this.stopped) return;
       const isContainer = (FIXED_CONTAINERS as readonly string[]).includes(rel) || rel.startsWith('assign/') && !rel.slice(7).includes('/');
-      void (isContainer ? this.scheduleContainer(rel) : this.scheduleLeaf(rel)).then(() => this.retries.delete(rel));
+      (isContainer ? this.containerRuns : this.leafRuns).schedule(rel, () => this.retries.delete(rel));
     }, RETRY_DELAY_MS);
     retry.unref();
   }

@@ -14,9 +14,12 @@
  *   watch flag) are encoded directly.
  * - Replies: every heartbeat's getData reply is decoded by a lean Stat / GetDataResponse
  *   (lean-jute.ts) instead of the generic record's ~15 zero-filled 8-byte buffers.
+ * - Watches: a Map of watcher functions per type instead of an EventEmitter per path and a `once`
+ *   wrapper per re-armed watch (lean-watchers.ts).
  */
 import { createRequire } from 'node:module';
 import { installLeanJute, type JuteModule } from './lean-jute.ts';
+import { installLeanWatchers } from './lean-watchers.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -104,6 +107,7 @@ export function hardenZooKeeperClient(): void {
 
   const jute = require('node-zookeeper-client/lib/jute/index.js') as JuteModule & { Request: { prototype: JuteRequestLike } };
   installLeanJute(jute);
+  installLeanWatchers(require('node-zookeeper-client/lib/WatcherManager.js'), require('node-zookeeper-client/lib/Event.js'));
   const toBuffer = jute.Request.prototype.toBuffer;
   jute.Request.prototype.toBuffer = function direct(this: JuteRequestLike) {
     const { header, payload } = this;

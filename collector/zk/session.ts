@@ -15,6 +15,7 @@ import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
 import { hardenZooKeeperClient, onClientSocketError } from './harden.ts';
 import { longToHex } from './stat.ts';
 import { closeClient } from './close-client.ts';
+import { queueGetData } from './direct-read.ts';
 
 export interface ZkSessionOptions {
   connectString: string;
@@ -44,6 +45,11 @@ export class RequestTimeoutError extends Error {
 }
 
 type Watcher = (event: zookeeper.Event) => void;
+
+export interface DataReply {
+  data: Buffer | null;
+  stat: Stat;
+}
 
 interface PendingRequest {
   deadline: number;
@@ -224,23 +230,27 @@ export class ZkSession {
     return new Promise<T>((resolve, reject) => {
       const client = this.current;
       if (!client) return reject(new Error('ZkSession closed'));
-      const entry: PendingRequest = {
-        deadline: performance.now() + timeoutMs,
-        expire: () => reject(new RequestTimeoutError(op, path, timeoutMs)),
-      };
-      this.pending.add(entry);
-      this.ensureSweep();
+      const done = this.withDeadline<T>(op, path, timeoutMs, (err, value) => (err ? reject(err) : resolve(value as T)));
       try {
-        run(client, (err, value) => {
-          if (!this.pending.delete(entry)) return; // already timed out
-          if (err) reject(err);
-          else resolve(value as T);
-        });
+        run(client, done);
       } catch (err) {
-        this.pending.delete(entry);
-        reject(err);
+        done(err);
       }
     });
+  }
+
+  /** `callback`, called once: with the answer, or with a RequestTimeoutError when none came in time. */
+  private withDeadline<T>(op: string, path: string, timeoutMs: number, callback: (err: unknown, value?: T) => void): (err: unknown, value?: T) => void {
+    const entry: PendingRequest = {
+      deadline: performance.now() + timeoutMs,
+      expire: () => callback(new RequestTimeoutError(op, path, timeoutMs)),
+    };
+    this.pending.add(entry);
+    this.ensureSweep();
+    return (err, value) => {
+      if (!this.pending.delete(entry)) return; // already timed out
+      callback(err, value);
+    };
   }
 
   private ensureSweep(): void {
@@ -286,17 +296,27 @@ export class ZkSession {
   }
 
   /** data and stat, or null when the node does not exist. */
-  getData(path: string, watcher?: Watcher, timeoutMs?: number): Promise<{ data: Buffer | null; stat: Stat } | null> {
-    return this.timed(
-      'getData',
-      path,
-      (c, done) => {
-        const cb = (err: unknown, data: Buffer, stat: Stat) =>
-          zkErrorCode(err) === NO_NODE ? done(null, null) : done(err, err ? undefined : { data: data ?? null, stat });
-        if (watcher) c.getData(path, watcher, cb);
-        else c.getData(path, cb);
-      },
-      timeoutMs,
-    );
+  getData(path: string, watcher?: Watcher, timeoutMs?: number): Promise<DataReply | null> {
+    return new Promise((resolve, reject) => this.readData(path, watcher, timeoutMs, (err, reply) => (err ? reject(err) : resolve(reply))));
+  }
+
+  /**
+   * getData with a callback, for the watch layer's hot path (a read per heartbeat): no promise, and
+   * the request goes straight on the connection (direct-read.ts). The callback runs inside the
+   * socket handler: it must not throw.
+   */
+  readData(path: string, watcher: Watcher | undefined, timeoutMs: number | undefined, callback: (err: unknown, reply: DataReply | null) => void): void {
+    const client = this.current;
+    if (!client) return callback(new Error('ZkSession closed'), null);
+    const done = this.withDeadline<DataReply | null>('getData', path, timeoutMs ?? this.opts.probeTimeoutMs, (err, reply) => callback(err, reply ?? null));
+    try {
+      queueGetData(client, path, watcher as ((event: unknown) => void) | undefined, (err, data, stat) => {
+        if (zkErrorCode(err) === NO_NODE) done(null, null);
+        else if (err) done(err);
+        else done(null, { data: data ?? null, stat: stat as Stat });
+      });
+    } catch (err) {
+      done(err);
+    }
   }
 }
