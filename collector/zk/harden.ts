@@ -7,8 +7,8 @@
  *   issues #23, #39, #89). We split chunks into whole packets ourselves (zero-copy views) and hand
  *   the library one packet at a time; any throw drops the connection instead of the process: the
  *   library reconnects on its own, and the watch layer resyncs.
- * - Outgoing: the library writes each request to the socket separately; we cork the socket for the
- *   rest of the tick so that a burst of pipelined reads leaves in a few large writes. Its generic
+ * - Outgoing: the library writes each request to the socket separately; we write what a tick queued
+ *   as one buffer at its end, so that a burst of pipelined reads leaves in a few large writes. Its generic
  *   serializer (a regular expression per field, zero-filled buffers) costs tens of µs per request; the
  *   three read requests a sync sends by the thousand (exists, getData, getChildren2: header + path +
  *   watch flag) are encoded directly.
@@ -28,8 +28,11 @@ const MAX_PACKET_BYTES = 64 * 1024 * 1024;
 
 interface SocketLike {
   destroy(): void;
-  cork?(): void;
-  uncork?(): void;
+  write?(data: Buffer): boolean;
+}
+
+interface QueuedRequest {
+  request: { header: { xid: number; type: number } | null; toBuffer(): Buffer };
 }
 
 interface ConnectionManagerLike {
@@ -39,7 +42,11 @@ interface ConnectionManagerLike {
   socket?: SocketLike;
   __zkpulseTail?: Buffer | null;
   __zkpulseTailSocket?: SocketLike;
-  __zkpulseCorked?: SocketLike | null;
+  __zkpulseFlushPending?: boolean;
+  state: number;
+  xid: number;
+  packetQueue: { shift(): QueuedRequest | undefined };
+  pendingQueue: QueuedRequest[];
   __zkpulseOnError?: (err: unknown) => void;
 }
 
@@ -119,19 +126,56 @@ export function hardenZooKeeperClient(): void {
     return toBuffer.call(this);
   };
 
-  const onReadable = ConnectionManager.prototype.onPacketQueueReadable;
-  ConnectionManager.prototype.onPacketQueueReadable = function corked(this: ConnectionManagerLike) {
-    const socket = this.socket;
-    if (socket?.cork && socket.uncork && this.__zkpulseCorked !== socket) {
-      this.__zkpulseCorked = socket;
-      socket.cork();
-      process.nextTick(() => {
-        this.__zkpulseCorked = null;
-        socket.uncork?.();
-      });
-    }
-    onReadable.call(this);
+  ConnectionManager.prototype.onPacketQueueReadable = function batched(this: ConnectionManagerLike) {
+    // the queue says "readable" for every request: write what a tick queued in one go, at its end
+    if (this.__zkpulseFlushPending) return;
+    this.__zkpulseFlushPending = true;
+    process.nextTick(() => {
+      this.__zkpulseFlushPending = false;
+      flushPacketQueue(this);
+    });
   };
+}
+
+/** Connection states (the library's STATES) in which queued requests may be written. */
+const WRITABLE_STATES = new Set([2, 3, -1]); // CONNECTED, CONNECTED_READ_ONLY, CLOSING
+const OP_PING = 11;
+const OP_AUTH = 100;
+const OP_CLOSE_SESSION = -11;
+/** A burst is written in pieces of about this size, so that back-pressure is still noticed. */
+const FLUSH_BYTES = 256 * 1024;
+
+/**
+ * The library's `onPacketQueueReadable` loop (xids, the pending queue, close-session last, stop on
+ * back-pressure until 'drain'), writing one buffer per piece instead of one write per request.
+ */
+function flushPacketQueue(cm: ConnectionManagerLike): void {
+  const socket = cm.socket;
+  if (!socket?.write || !WRITABLE_STATES.has(cm.state)) return;
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  const write = (): boolean => {
+    const ok = socket.write!(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes));
+    chunks = [];
+    bytes = 0;
+    return ok;
+  };
+  let packet: QueuedRequest | undefined;
+  while ((packet = cm.packetQueue.shift()) !== undefined) {
+    const header = packet.request.header;
+    if (header !== null && header.type !== OP_PING && header.type !== OP_AUTH) {
+      header.xid = cm.xid;
+      cm.xid += 1;
+      // only requests that get a reply by xid wait in the pending queue (not connect, ping, auth)
+      cm.pendingQueue.push(packet);
+    }
+    const buf = packet.request.toBuffer();
+    chunks.push(buf);
+    bytes += buf.length;
+    if (header?.type === OP_CLOSE_SESSION) break; // the last packet sent to the server
+    if (bytes >= FLUSH_BYTES && !write()) return; // 'drain' calls onPacketQueueReadable again
+  }
+  if (chunks.length > 0) write();
 }
 
 /** Register a callback for errors caught in one client's socket handler. */
