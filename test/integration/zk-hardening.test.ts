@@ -10,6 +10,7 @@ import type { ConnectionEvent } from '../../collector/watch/events.ts';
 import { sharedZooKeeper } from '../support/services.ts';
 import { until } from '../support/poll.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
+import { PlainZk } from '../support/plain-zk.ts';
 
 /** A TCP server that answers every connect request with `reply` bytes. */
 async function garbageServer(reply: Buffer): Promise<{ address: string; connections: () => number; close(): Promise<void> }> {
@@ -92,4 +93,67 @@ test('a request made straight on a client the session then replaces fails with c
     session.client.getData('/zookeeper', (err) => resolve((err as { getCode?: () => number } | null)?.getCode?.())),
   );
   t.is(await answer, -4, 'CONNECTION_LOSS once the probe has replaced the client');
+});
+
+test('direct getData: data, stat, a watch that fires once, a missing node as null, and a chroot', async (t) => {
+  const connectString = await sharedZooKeeper();
+  const root = `/zk-direct-${process.pid}-${Date.now()}`;
+  const plain = await PlainZk.connect(connectString);
+  t.teardown(() => plain.close());
+  await plain.mkdirp(`${root}/sub`);
+  await plain.create(`${root}/sub/leaf`, 'hello');
+
+  // the session sees the tree through a chroot: the path on the wire gets the prefix
+  const session = new ZkSession({ connectString: `${connectString}${root}`, sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
+  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
+  session.start();
+  t.teardown(() => session.close());
+  await connected;
+
+  const fired: string[] = [];
+  let firedOnce!: () => void;
+  const changed = new Promise<void>((resolve) => (firedOnce = resolve));
+  const watcher = (e: { getName(): string }) => {
+    fired.push(e.getName());
+    firedOnce();
+  };
+  const reply = await session.getData('/sub/leaf', watcher);
+  t.is(reply?.data?.toString(), 'hello');
+  t.is(reply?.stat.version, 0);
+  t.is(await session.getData('/sub/missing'), null);
+
+  await plain.set(`${root}/sub/leaf`, 'again');
+  await changed;
+  await plain.set(`${root}/sub/leaf`, 'and again');
+  const after = await session.getData('/sub/leaf');
+  t.is(after?.data?.toString(), 'and again');
+  t.deepEqual(fired, ['NODE_DATA_CHANGED'], 'a one-shot watch: the second change fires nothing');
+});
+
+test('thousands of requests queued in one tick leave in few writes and are answered in order', async (t) => {
+  const session = new ZkSession({ connectString: await sharedZooKeeper(), sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
+  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
+  session.start();
+  t.teardown(() => session.close());
+  await connected;
+  const socket = (session.client as unknown as { connectionManager: { socket: { write(b: Buffer): boolean } } }).connectionManager.socket;
+  const write = socket.write;
+  let writes = 0;
+  socket.write = function counted(this: unknown, b: Buffer) {
+    writes++;
+    return write.call(this, b);
+  };
+  t.teardown(() => {
+    socket.write = write;
+  });
+  // mixed kinds, answered by xid: a reply matched to the wrong request would give the wrong shape
+  const answers = await Promise.all(
+    Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? session.exists('/zookeeper') : i % 3 === 1 ? session.getData('/zookeeper/config') : session.getChildren('/zookeeper'))),
+  );
+  answers.forEach((a, i) => {
+    if (i % 3 === 0) t.true(a !== null && 'czxid' in a, `exists #${i}`);
+    else if (i % 3 === 1) t.true(a !== null && 'data' in a, `getData #${i}`);
+    else t.true(a !== null && 'children' in a && a.children.includes('config'), `getChildren #${i}`);
+  });
+  t.true(writes > 0 && writes <= 20, `${writes} writes for 6,000 requests`);
 });

@@ -33,3 +33,35 @@ test('a failing read frees its slot', async (t) => {
   await t.throwsAsync(limiter.run(() => Promise.reject(new Error('no node'))), { message: 'no node' });
   t.is(await limiter.run(() => Promise.resolve(7)), 7);
 });
+
+test('callback slots: tryAcquire fails when full or when others wait; release hands slots over in order', (t) => {
+  const limiter = new ReadLimiter(2);
+  t.true(limiter.tryAcquire());
+  t.true(limiter.tryAcquire());
+  t.false(limiter.tryAcquire());
+  const started: number[] = [];
+  limiter.acquire(() => started.push(1));
+  limiter.acquire(() => started.push(2));
+  limiter.release();
+  t.deepEqual(started, [1]);
+  t.false(limiter.tryAcquire(), 'reader 2 waits first');
+  limiter.release();
+  t.deepEqual(started, [1, 2]);
+});
+
+test('reads answered synchronously (a closed connection) hand over 100,000 slots without deep recursion', (t) => {
+  const limiter = new ReadLimiter(1);
+  t.true(limiter.tryAcquire());
+  let ran = 0;
+  // each waiting read is "answered" at once and releases inside its start: a recursive hand-over
+  // would overflow the stack long before 100,000
+  for (let i = 0; i < 100_000; i++) {
+    limiter.acquire(() => {
+      ran++;
+      limiter.release();
+    });
+  }
+  limiter.release();
+  t.is(ran, 100_000);
+  t.true(limiter.tryAcquire(), 'every slot came back');
+});
