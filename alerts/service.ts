@@ -58,6 +58,9 @@ export interface AlertingOptions {
   log?: AlertingLog;
 }
 
+/** how long stopping waits for a notification in flight to be answered (its receiver's timeout may be longer) */
+const INFLIGHT_DEADLINE_MS = 5000;
+
 /** how long stopping waits for the last state writes when ZooKeeper does not answer */
 const STORE_CLOSE_DEADLINE_MS = 3000;
 
@@ -189,8 +192,13 @@ export class Alerting {
 
   /** Stop notifying and writing state (HA: no longer active); the engine keeps judging. */
   async deactivate(): Promise<void> {
-    this.notifier?.stop();
+    const notifier = this.notifier;
+    notifier?.stop();
     this.notifier = null;
+    // A delivery in flight may already have reached the receiver: wait (bounded) for its answer, so
+    // that its notification-log entry is among the writes below. Without it, a collector restarted
+    // from this state would not know the notice was sent, and would never send its resolve.
+    if (notifier) await withDeadline(notifier.idle(), INFLIGHT_DEADLINE_MS).catch(() => undefined);
     const store = this.store;
     this.store = null;
     // writing what is pending needs ZooKeeper; when it is unreachable, do not wait forever

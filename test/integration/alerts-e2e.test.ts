@@ -86,3 +86,39 @@ test.serial('kill -9 of an agent → signed WorkerLost within the session timeou
   await until('WorkerLost resolved at the receiver', async () => workerLost(receiver, 'w1', 'resolved'), (r) => r.length > 0, 20_000, 50);
   t.is(workerLost(receiver, 'w1', 'firing').length, 1, 'no duplicate firing notice after the restart');
 });
+
+test.serial('a collector stopped while a notice is in flight records it: the restarted collector still sends the resolve', async (t) => {
+  const zkAddr = await sharedZooKeeper();
+  const root = uniqueRoot(t);
+  const statePath = `/zkpulse-test-state${uniqueRoot()}`;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  // the receiver gets the firing notice but holds its answer back until the collector is stopping
+  const receiver = await startRecordingReceiver(async (_req, index) => {
+    if (index === 0) await held;
+    return { status: 200 };
+  });
+  t.teardown(() => {
+    release();
+    return receiver.close();
+  });
+  const zk = await PlainZk.connect(zkAddr);
+  t.teardown(() => zk.close());
+  await zk.mkdirp(`${root}/workers`);
+  let collector = await startCollector(root, statePath, receiver);
+  t.teardown(() => collector.stop());
+
+  const worker = await PlainZk.connect(zkAddr, 2000);
+  await worker.create(`${root}/workers/w1`, workerData('w1'), 'ephemeral');
+  await until('w1 up', async () => collector.model('app')?.workers.get('w1')?.up, (up) => up === true, 20_000);
+  await worker.close();
+  await receiver.received(1);
+
+  const stopping = collector.stop();
+  release();
+  await stopping;
+  collector = await startCollector(root, statePath, receiver);
+  await zk.create(`${root}/workers/w1`, workerData('w1'), 'ephemeral');
+  await until('WorkerLost resolved at the receiver', async () => workerLost(receiver, 'w1', 'resolved'), (r) => r.length > 0, 20_000, 50);
+  t.is(workerLost(receiver, 'w1', 'firing').length, 1, 'the notice in flight was recorded: not sent again');
+});

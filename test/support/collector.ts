@@ -13,7 +13,8 @@ export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<s
 
 export async function startTestCollector(raw: TestCollectorConfig, options: { http?: boolean } = {}): Promise<Collector> {
   const config = collectConfigSchema.parse({ zk: await sharedZooKeeper(), http: '127.0.0.1:0', instance: 'test', ...raw });
-  const collector = new Collector({ logger: pino({ level: 'silent' }), config });
+  // ZKPULSE_TEST_LOG=debug shows the collectors' logs on stderr when a test needs explaining
+  const collector = new Collector({ logger: pino({ level: process.env.ZKPULSE_TEST_LOG ?? 'silent' }, pino.destination(2)), config });
   await collector.start(options);
   return collector;
 }

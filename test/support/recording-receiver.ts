@@ -1,6 +1,6 @@
 /**
  * A webhook receiver that records what it gets: a real HTTP server on 127.0.0.1, for tests and for
- * trying the notifier by hand. `reply` picks the answer per request (200 by default).
+ * trying the notifier by hand. `reply` picks the answer per request (200 by default), and may hold it back.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +21,10 @@ export interface RecordingReceiver {
   close(): Promise<void>;
 }
 
-export type Reply = (req: ReceivedRequest, index: number) => { status: number; headers?: Record<string, string> };
+export type Reply = (
+  req: ReceivedRequest,
+  index: number,
+) => { status: number; headers?: Record<string, string> } | Promise<{ status: number; headers?: Record<string, string> }>;
 
 export async function startRecordingReceiver(reply: Reply = () => ({ status: 200 })): Promise<RecordingReceiver> {
   const requests: ReceivedRequest[] = [];
@@ -29,7 +32,7 @@ export async function startRecordingReceiver(reply: Reply = () => ({ status: 200
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (b: Buffer) => parts.push(b));
-    req.on('end', () => {
+    req.on('end', async () => {
       const rawBody = Buffer.concat(parts).toString('utf8');
       let json: unknown = null;
       try {
@@ -39,12 +42,13 @@ export async function startRecordingReceiver(reply: Reply = () => ({ status: 200
       }
       const r: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody, json };
       requests.push(r);
-      const answer = reply(r, requests.length - 1);
-      res.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers }).end('ok');
       for (const w of waiters.filter((w) => w.n <= requests.length)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(requests[w.n - 1] as ReceivedRequest);
       }
+      // an answer may be held back (a promise): the request counts as received before it is answered
+      const answer = await reply(r, requests.length - 1);
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers }).end('ok');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
