@@ -90,7 +90,7 @@ function step(acc: Acc, input: Input, now: number, getModels: () => readonly Clu
   switch (input.kind) {
     case 'domain': {
       // every event passes here: no new accumulator when nothing changes
-      const state = observe(acc.state, input.event, now);
+      const state = observe(acc.state, input.event, now, config);
       if (state === acc.state && acc.evaluation === null) return acc;
       return { state, connected: acc.connected, disconnectedSince: acc.disconnectedSince, evaluation: null };
     }

@@ -8,6 +8,7 @@
 import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
+import { unfinishedTasks } from '../rules/unfinished-tasks.ts';
 
 /** inter-beat intervals kept per worker for the phi detector */
 export const MAX_INTERVALS = 32;
@@ -90,8 +91,12 @@ function appendCapped(list: readonly number[], value: number, max: number): numb
   return out;
 }
 
-/** Fold one domain event into its cluster's memory. */
-export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number): ClusterMemory {
+/**
+ * Fold one domain event into its cluster's memory. `keepIntervals`: whether beat intervals are
+ * remembered (only HeartbeatStale's phi mode reads them; in age mode a beat changes nothing here,
+ * which spares two map updates per heartbeat).
+ */
+export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number, keepIntervals = true): ClusterMemory {
   const time = Number.isFinite(event.time) ? event.time : now;
   switch (event.type) {
     case 'MasterElected': {
@@ -108,6 +113,7 @@ export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: num
         lost: event.reason === 'crash' ? memory.lost.set(event.worker, time) : memory.lost.delete(event.worker),
       });
     case 'HeartbeatSeen': {
+      if (!keepIntervals) return memory;
       const previous = memory.beats.get(event.worker);
       let intervals = previous?.intervals ?? NO_INTERVALS;
       // A beat found by a resync may follow beats we never saw: that gap is not an interval.
@@ -143,12 +149,12 @@ export interface ReconcileLimits {
 export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limits: ReconcileLimits, now: number): ClusterMemory {
   // This runs at every evaluation: each collection is rebuilt only when something in it changes.
   let progress = memory.progress;
-  // forEach, not for-of: no iterator entry allocated per task (the model keeps finished tasks too)
-  model.tasks.forEach((task, id) => {
-    if (task.state === 'running' && task.progress !== null && !progress.has(id)) {
-      progress = progress.set(id, { done: task.progress.done, since: now });
+  // only unfinished tasks can be running (the model keeps finished ones too, maybe thousands)
+  for (const task of unfinishedTasks(model)) {
+    if (task.state === 'running' && task.progress !== null && !progress.has(task.id)) {
+      progress = progress.set(task.id, { done: task.progress.done, since: now });
     }
-  });
+  }
   const stillRunning = (_: ProgressMemory, id: string) => model.tasks.get(id)?.state === 'running';
   if (!progress.every(stillRunning)) progress = progress.filter(stillRunning);
   const keepLost = (leftAt: number, id: string) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true;

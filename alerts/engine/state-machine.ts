@@ -46,14 +46,24 @@ export interface Evaluation {
   transitions: Transition[];
 }
 
-/** Fold one event into the rules' memory. Watch events carry nothing the memory needs (the connection state is an input of `evaluate`). */
-export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number): EngineState {
+/**
+ * Fold one event into the rules' memory. Watch events carry nothing the memory needs (the connection
+ * state is an input of `evaluate`). With `config`, beat intervals are kept only for the clusters whose
+ * HeartbeatStale runs in phi mode (without it, always).
+ */
+export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number, config?: AlertsConfig): EngineState {
   if (!('type' in event)) return state;
   const known = state.memory.get(event.cluster);
   const before = known ?? emptyMemory();
-  const after = observeEvent(before, event, now);
+  const after = observeEvent(before, event, now, config === undefined || keepsIntervals(config, event.cluster));
   // spelt out, not spread: this runs for every domain event
   return after === known ? state : { version: state.version, alerts: state.alerts, memory: state.memory.set(event.cluster, after) };
+}
+
+/** Whether a cluster's HeartbeatStale may read beat intervals (phi mode, enabled). */
+export function keepsIntervals(config: AlertsConfig, cluster: string): boolean {
+  const rc = ruleConfig(config, cluster, 'HeartbeatStale');
+  return rc.enabled && rc.mode === 'phi';
 }
 
 /** true when the rules reading this cluster's ZooKeeper state must not judge now */

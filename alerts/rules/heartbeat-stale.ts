@@ -8,17 +8,22 @@ import { phi } from './phi.ts';
 import { sightedSince } from '../engine/memory.ts';
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
 
+const NO_INTERVALS: readonly number[] = [];
+
 export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory, now }) => {
   const out: Condition[] = [];
-  for (const w of model.workers.values()) {
-    if (!w.up) continue;
+  const phiMode = config.mode === 'phi';
+  // forEach, not for-of: this visits every worker at every evaluation, and needs no iterator entries
+  model.workers.forEach((w) => {
+    if (!w.up) return;
     const period = w.heartbeatMs !== null && w.heartbeatMs > 0 ? w.heartbeatMs : config.defaultHeartbeat;
     // not counted across a blind period of the collector (see ClusterMemory.sightSince)
     const age = now - sightedSince(memory, w.lastBeat);
-    const intervals = memory.beats.get(w.id)?.intervals ?? [];
-    const byPhi = config.mode === 'phi' && intervals.length >= config.phiMinSamples;
+    // the intervals are read in phi mode only: a lookup per worker per evaluation otherwise wasted
+    const intervals = phiMode ? (memory.beats.get(w.id)?.intervals ?? NO_INTERVALS) : NO_INTERVALS;
+    const byPhi = phiMode && intervals.length >= config.phiMinSamples;
     const stale = byPhi ? phi(age, intervals) > config.phiThreshold : age > config.factor * period;
-    if (!stale) continue;
+    if (!stale) return;
     const rule = byPhi
       ? `phi above ${config.phiThreshold} over the last ${intervals.length} beat intervals`
       : `more than ${config.factor} × its heartbeat period of ${human(period)}`;
@@ -31,6 +36,6 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
         mode: byPhi ? 'phi' : 'age',
       }),
     );
-  }
+  });
   return out;
 };

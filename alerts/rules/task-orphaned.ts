@@ -3,11 +3,12 @@
  * never registered), and no newer assignment moved it elsewhere.
  */
 import { condition, type Condition, type ZkRule } from './types.ts';
+import { unfinishedTasks } from './unfinished-tasks.ts';
 
 export const taskOrphaned: ZkRule<'TaskOrphaned'> = ({ model, config }) => {
   const out: Condition[] = [];
-  for (const task of model.tasks.values()) {
-    if (task.worker === null || task.state === 'done' || task.state === 'failed') continue;
+  for (const task of unfinishedTasks(model)) {
+    if (task.worker === null) continue;
     const worker = model.workers.get(task.worker);
     if (worker?.up === true) continue;
     out.push(

@@ -7,6 +7,7 @@
  * restart within resolveAfter keeps the alert.
  */
 import { condition, human, iso, type ZkRule } from './types.ts';
+import { unfinishedTasks } from './unfinished-tasks.ts';
 
 /** at most this many task ids in the annotation; the count is always complete */
 const MAX_LISTED = 50;
@@ -15,8 +16,8 @@ export const workerLost: ZkRule<'WorkerLost'> = ({ model, config, memory, now })
   const out = [];
   for (const [id, leftAt] of memory.lost) {
     if (model.workers.get(id)?.up === true || now - leftAt >= config.resolveAfter) continue;
-    const orphaned = [...model.tasks.values()]
-      .filter((t) => t.worker === id && t.state !== 'done' && t.state !== 'failed')
+    const orphaned = unfinishedTasks(model)
+      .filter((t) => t.worker === id)
       .map((t) => t.id)
       .sort();
     const listed = orphaned.slice(0, MAX_LISTED).join(',') + (orphaned.length > MAX_LISTED ? ',...' : '');

@@ -83,9 +83,15 @@ function splitPath(path: string): string[] | null {
 }
 
 function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterModel {
-  const parts = splitPath(event.path);
-  if (parts === null) return model;
   const present = event.kind !== 'removed';
+  const path = event.path;
+  // the hot path (every heartbeat): R/workers/<id>, without splitting the path
+  if (path.length > 8 && path.startsWith('workers/') && path.indexOf('/', 8) === -1) {
+    const id = path.slice(8);
+    return present ? workerPresent(model, id, event, step) : workerGone(model, id, step);
+  }
+  const parts = splitPath(path);
+  if (parts === null) return model;
   const [top, a, b] = parts;
   const depth = parts.length;
 

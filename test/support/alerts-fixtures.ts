@@ -160,7 +160,7 @@ export class Harness {
   readonly transitions: Evaluation['transitions'] = [];
 
   constructor(readonly clusters: TestCluster[], readonly config: AlertsConfig = DEFAULT_ALERTS_CONFIG) {
-    for (const c of clusters) for (const e of c.events) this.state = observe(this.state, e, e.time);
+    for (const c of clusters) for (const e of c.events) this.state = observe(this.state, e, e.time, config);
     this.seen = clusters.map((c) => c.events.length);
   }
 
@@ -169,7 +169,7 @@ export class Harness {
   /** feed the domain events the clusters produced since the last call into the engine's memory */
   private feed(): void {
     this.clusters.forEach((c, i) => {
-      for (const e of c.events.slice(this.seen[i])) this.state = observe(this.state, e, e.time);
+      for (const e of c.events.slice(this.seen[i])) this.state = observe(this.state, e, e.time, this.config);
       this.seen[i] = c.events.length;
     });
   }

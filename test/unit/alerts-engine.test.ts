@@ -341,3 +341,17 @@ test('blind: ages and stalls are not counted across the blind period; after the 
   h.eval(back + 301_000);
   t.true((h.last?.alerts ?? []).some((a) => a.labels.alertname === 'ProgressStalled' && a.state === 'firing'));
 });
+
+test('beat intervals are remembered only for clusters whose HeartbeatStale runs in phi mode', (t) => {
+  const beats = (config: Parameters<typeof parseAlertsConfig>[0]) => {
+    const c = healthyCluster(T0, 2);
+    const h = new Harness([c], parseAlertsConfig(config));
+    for (let i = 1; i <= 5; i += 1) c.beat('w1', T0 + i * 1000);
+    h.eval(T0 + 6000);
+    return h.state.memory.get(c.model.name)?.beats.get('w1')?.intervals;
+  };
+  // the first beat came with the healthy cluster at T0: five intervals since
+  t.deepEqual(beats({ defaults: { HeartbeatStale: { mode: 'phi' } } }), [1000, 1000, 1000, 1000, 1000]);
+  t.is(beats({}), undefined, 'age mode (the default) reads no intervals: none kept');
+  t.is(beats({ defaults: { HeartbeatStale: { mode: 'phi', enabled: false } } }), undefined);
+});
