@@ -1,23 +1,18 @@
 /**
- * The tasks of a model that are not done or failed, in the model's order. Rules ask at every
- * evaluation, while the model keeps finished tasks as long as their nodes exist (thousands, on a
- * cluster that never deletes them): the list is worked out once per tasks map (Immutable, so a map
- * that did not change is the same object) and reused until the tasks change.
+ * The tasks of a model that are not done or failed (the model's `openTasks`), as a list. Rules ask
+ * at every evaluation: the list is made once per openTasks map (Immutable, so a map that did not
+ * change is the same object) and reused until it changes.
  */
 import type { ClusterModel, TaskState } from '../../collector/model/types.ts';
 
-const byTasks = new WeakMap<ClusterModel['tasks'], readonly TaskState[]>();
+const byOpenTasks = new WeakMap<ClusterModel['openTasks'], readonly TaskState[]>();
 
 export function unfinishedTasks(model: ClusterModel): readonly TaskState[] {
-  const tasks = model.tasks;
-  let list = byTasks.get(tasks);
+  const open = model.openTasks;
+  let list = byOpenTasks.get(open);
   if (list === undefined) {
-    const out: TaskState[] = [];
-    tasks.forEach((task) => {
-      if (task.state !== 'done' && task.state !== 'failed') out.push(task);
-    });
-    list = out;
-    byTasks.set(tasks, list);
+    list = [...open.values()];
+    byOpenTasks.set(open, list);
   }
   return list;
 }

@@ -23,10 +23,14 @@ function taskOf(model: ClusterModel, id: string): TaskState {
   );
 }
 
-/** Store a task, or drop it once none of its nodes exists any more. */
+/** Store a task, or drop it once none of its nodes exists any more; `openTasks` follows. */
 function putTask(model: ClusterModel, task: TaskState): ClusterModel {
   const referenced = task.exists || (task.assignments?.length ?? 0) > 0 || task.statusExists === true;
-  return modelWith(model, { tasks: referenced ? model.tasks.set(task.id, task) : model.tasks.delete(task.id) });
+  const open = referenced && task.state !== 'done' && task.state !== 'failed';
+  return modelWith(model, {
+    tasks: referenced ? model.tasks.set(task.id, task) : model.tasks.delete(task.id),
+    openTasks: open ? model.openTasks.set(task.id, task) : model.openTasks.delete(task.id),
+  });
 }
 
 /** Compare decimal zxids without BigInt: shorter (after leading zeros) is smaller. */

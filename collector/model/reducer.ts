@@ -33,6 +33,7 @@ export function emptyCluster(name: string, root: string): ClusterModel {
     candidates: IMap(),
     workers: IMap(),
     tasks: IMap(),
+    openTasks: IMap(),
     invalidCount: 0,
     invalid: IMap(),
     synced: false,

@@ -30,6 +30,7 @@ export function modelWith(m: ClusterModel, p: Partial<ClusterModel>): ClusterMod
     candidates: p.candidates === undefined ? m.candidates : p.candidates,
     workers: p.workers === undefined ? m.workers : p.workers,
     tasks: p.tasks === undefined ? m.tasks : p.tasks,
+    openTasks: p.openTasks === undefined ? m.openTasks : p.openTasks,
     invalidCount: p.invalidCount === undefined ? m.invalidCount : p.invalidCount,
     invalid: p.invalid === undefined ? m.invalid : p.invalid,
     synced: p.synced === undefined ? m.synced : p.synced,

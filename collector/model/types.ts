@@ -96,6 +96,11 @@ export interface ClusterModel {
   candidates: IMap<string, CandidateState>;
   workers: IMap<string, WorkerState>;
   tasks: IMap<string, TaskState>;
+  /**
+   * The tasks not done or failed, the same records as in `tasks` (kept by the reducer). A cluster
+   * may keep thousands of finished tasks; the rules look at the open ones at every evaluation.
+   */
+  openTasks: IMap<string, TaskState>;
   /** how many DataInvalid were seen */
   invalidCount: number;
   /** paths whose data is currently invalid, with the reason */

@@ -378,6 +378,12 @@ test('folding any history agrees with a fresh model of the final tree', (t) => {
         // node's assert throws, so fast-check can shrink a failure to a minimal history
         assert.deepStrictEqual(storyOfEvents(folded.events), storyOfModel(folded.model), 'events and model disagree');
         assert.deepStrictEqual(liveProjection(folded.model), liveProjection(fresh.model), 'folded and fresh disagree');
+        for (const m of [folded.model, fresh.model]) {
+          // openTasks: exactly the tasks not done or failed, the very same records
+          const open = [...m.tasks.values()].filter((x) => x.state !== 'done' && x.state !== 'failed').map((x) => x.id);
+          assert.deepStrictEqual([...m.openTasks.keys()].sort(), open.sort(), 'openTasks and tasks disagree');
+          for (const [id, task] of m.openTasks) assert.strictEqual(task, m.tasks.get(id), `openTasks holds another record of ${id}`);
+        }
       }),
       { numRuns: 200 },
     ),
