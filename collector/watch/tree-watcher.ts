@@ -227,8 +227,11 @@ export class TreeWatcher {
       if (old) this.removeLeaf(rel, old);
       return;
     }
-    const stat = toZnodeStat(res.stat);
-    const data = res.data && res.data.length > 0 && res.data.length <= this.opts.maxDataBytes ? res.data.toString('utf8') : null;
+    const stat = toZnodeStat(res.stat, old?.stat);
+    let data = res.data && res.data.length > 0 && res.data.length <= this.opts.maxDataBytes ? res.data.toString('utf8') : null;
+    // a heartbeat rewrites the same data: keep the string we hold (old, long-lived) and let the new
+    // copy die young, instead of promoting a copy per beat into the old generation
+    if (old !== undefined && data !== null && old.data === data) data = old.data;
     if (old && old.stat.czxid !== stat.czxid) {
       // deleted and re-created between two reads: two real changes
       this.removeLeaf(rel, old);

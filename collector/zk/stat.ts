@@ -28,19 +28,26 @@ export function longToHex(buf: Buffer): string {
   return buf.toString('hex').padStart(16, '0');
 }
 
-/** The library's Stat (8-byte buffers) → plain JSON. */
-export function toZnodeStat(stat: Stat): ZnodeStat {
+/** `fresh`, or `kept` when equal: a string we already hold outlives a new copy of it for free. */
+const same = (kept: string | undefined, fresh: string): string => (kept === fresh ? kept : fresh);
+
+/**
+ * The library's Stat (8-byte buffers) → plain JSON. With `previous` (the last stat of the same
+ * path), strings that did not change (czxid, the session) are that stat's own: a re-read per
+ * heartbeat then keeps no new copies of them.
+ */
+export function toZnodeStat(stat: Stat, previous?: ZnodeStat): ZnodeStat {
   const raw = statBytes(stat);
   if (raw !== null) {
     // the lean record (lean-jute.ts): read the wire bytes, no Buffer per field
     return {
-      czxid: decimalAt(raw, STAT_OFFSET.czxid),
+      czxid: same(previous?.czxid, decimalAt(raw, STAT_OFFSET.czxid)),
       mzxid: decimalAt(raw, STAT_OFFSET.mzxid),
       ctime: numberAt(raw, STAT_OFFSET.ctime),
       mtime: numberAt(raw, STAT_OFFSET.mtime),
       version: stat.version,
       cversion: stat.cversion,
-      ephemeralOwner: raw.toString('hex', STAT_OFFSET.ephemeralOwner, STAT_OFFSET.ephemeralOwner + 8),
+      ephemeralOwner: same(previous?.ephemeralOwner, raw.toString('hex', STAT_OFFSET.ephemeralOwner, STAT_OFFSET.ephemeralOwner + 8)),
       dataLength: stat.dataLength,
       numChildren: stat.numChildren,
     };

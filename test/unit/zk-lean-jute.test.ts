@@ -73,3 +73,12 @@ test('a truncated reply throws like the generic record', (t) => {
   t.throws(() => new generic.protocol.GetDataResponse().deserialize(buf, 3));
   t.throws(() => new lean.protocol.GetDataResponse().deserialize(buf, 3));
 });
+
+test('toZnodeStat with the previous stat of the path gives the same values, whether or not they changed', (t) => {
+  const l = new lean.protocol.GetDataResponse();
+  l.deserialize(reply(null, cases[0]![2], cases[0]![3]), 3);
+  const fresh = toZnodeStat(l.stat);
+  t.deepEqual(toZnodeStat(l.stat, fresh), fresh, 'nothing changed');
+  const other = { ...fresh, czxid: '1', mzxid: '2', ephemeralOwner: '00000000000000ff' };
+  t.deepEqual(toZnodeStat(l.stat, other), fresh, 'a previous stat with other values does not leak into the new one');
+});
