@@ -20,7 +20,7 @@ program
   .command('sync')
   .description('time from start to a complete model of N workers, vs raw node client, Java client and kazoo TreeCache')
   .option('--workers <n>', 'workers in the cluster', positiveInt, 10_000)
-  .option('--runs <n>', 'runs per tool (median reported)', positiveInt, 3)
+  .option('--runs <n>', 'runs per tool (median reported)', positiveInt, 5)
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each zkpulse run into <dir>')
   .action(async (o: { workers: number; runs: number; cpuProf?: string }) => {
     await runSync({ workers: o.workers, runs: o.runs, cpuProfDir: o.cpuProf });

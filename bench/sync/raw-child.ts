@@ -21,9 +21,14 @@ const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000, r
 const noop = () => undefined;
 profiler?.start();
 const startedAt = performance.now();
+let cpuAtConnect: NodeJS.CpuUsage | undefined;
+let cpuMs = 0;
 
 const connectedAt = await new Promise<number>((resolve) => {
-  client.once('connected', () => resolve(performance.now()));
+  client.once('connected', () => {
+    cpuAtConnect = process.cpuUsage();
+    resolve(performance.now());
+  });
   client.connect();
 });
 
@@ -35,7 +40,11 @@ const doneAt = await new Promise<{ at: number; children: number }>((resolve, rej
     for (const name of children) {
       client.getData(`${parent}/${name}`, noop, (e) => {
         if (e) return reject(e);
-        if (--left === 0) resolve({ at: performance.now(), children: children.length });
+        if (--left === 0) {
+          const cpu = process.cpuUsage(cpuAtConnect);
+          cpuMs = (cpu.user + cpu.system) / 1000;
+          resolve({ at: performance.now(), children: children.length });
+        }
       });
     }
   });
@@ -43,7 +52,7 @@ const doneAt = await new Promise<{ at: number; children: number }>((resolve, rej
 
 const profile = await profiler?.stop();
 if (profile && profileFile) await fs.promises.writeFile(profileFile, JSON.stringify(profile));
-const result = { connectMs: connectedAt - startedAt, afterConnectMs: doneAt.at - connectedAt, children: doneAt.children, profile: profile ? summarize(profile) : undefined };
+const result = { connectMs: connectedAt - startedAt, afterConnectMs: doneAt.at - connectedAt, cpuMs, children: doneAt.children, profile: profile ? summarize(profile) : undefined };
 console.log(JSON.stringify(result));
 client.close();
 setTimeout(() => process.exit(0), 200).unref();

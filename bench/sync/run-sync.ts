@@ -27,6 +27,8 @@ export interface SyncOptions {
 interface Sample {
   connectMs: number;
   afterConnectMs: number;
+  /** node tools: CPU time of the client process over the same window */
+  cpuMs?: number;
 }
 
 interface Tool {
@@ -66,6 +68,13 @@ export async function runSync(opts: SyncOptions): Promise<void> {
     else tools.push({ name: 'kazoo TreeCache', command: () => [SYSTEM_PYTHON, kazooArgs(cs, ROOT, n)], samples: [], failures: [] });
     for (const note of notes) console.log(note);
 
+    // one unrecorded round first: the server's JIT and caches warm up on the first reads of the tree
+    // (the first run of every tool was ~1.5× the others), as a production server is warm
+    for (const tool of tools) {
+      const [cmd, args] = tool.command();
+      const res = await runJsonChild<Sample>(cmd, args, 300_000);
+      console.log(`  warm-up ${tool.name}: ${res.ok ? `${fmtMs(res.value.afterConnectMs)} (not counted)` : `FAILED ${res.reason}`}`);
+    }
     for (let run = 1; run <= opts.runs; run++) {
       for (const tool of tools) {
         const [cmd, args] = tool.command();
@@ -97,11 +106,12 @@ function report(tools: Tool[], opts: SyncOptions): void {
   const runCols = Array.from({ length: opts.runs }, (_, i) => `run ${i + 1}`);
   printTable(
     `Sync of ${opts.workers} workers: session connected → complete view (median of ${opts.runs})`,
-    ['tool', ...runCols, 'median', 'connect (median)', 'failures'],
+    ['tool', ...runCols, 'median', 'client CPU (median)', 'connect (median)', 'failures'],
     tools.map((t) => [
       t.name,
       ...runCols.map((_, i) => fmtMs(t.samples[i]?.afterConnectMs)),
       fmtMs(med(t)),
+      t.samples.some((s) => s.cpuMs !== undefined) ? fmtMs(median(t.samples.map((s) => s.cpuMs ?? 0))) : '—',
       fmtMs(t.samples.length ? median(t.samples.map((s) => s.connectMs)) : undefined),
       String(t.failures.length),
     ]),

@@ -19,6 +19,8 @@ export interface ZkpulseChildResult {
   connectMs: number;
   /** session connected → model complete (the figure compared with the baselines) */
   afterConnectMs: number;
+  /** CPU time (user + system) this process spent from session connected to complete */
+  cpuMs: number;
   /** time spent inside ClusterModels.apply (the pure reducer), summed */
   reducerMs: number;
   /** connected → first node event (the first getData reply folded) */
@@ -50,6 +52,8 @@ const seen: WatchEvent[] = [];
 
 let startedAt = 0;
 let connectedAt = 0;
+let cpuAtConnect: NodeJS.CpuUsage | undefined;
+let cpuMs = 0;
 let firstNodeAt = 0;
 let lastNodeAt = 0;
 let reducerMs = 0;
@@ -65,7 +69,10 @@ const done = new Promise<number>((resolve) => {
   let synced = false;
   watch.events$.subscribe((event) => {
     const t = performance.now();
-    if (event.kind === 'connection' && event.state === 'connected' && connectedAt === 0) connectedAt = t;
+    if (event.kind === 'connection' && event.state === 'connected' && connectedAt === 0) {
+      connectedAt = t;
+      cpuAtConnect = process.cpuUsage();
+    }
     if (event.kind === 'added' || event.kind === 'changed') {
       if (firstNodeAt === 0) firstNodeAt = t;
       if (!synced) lastNodeAt = t;
@@ -77,7 +84,11 @@ const done = new Promise<number>((resolve) => {
       reducerMs += performance.now() - t;
     }
     if (event.kind === 'synced') synced = true;
-    if (synced && (watchOnly || upWorkers() >= expected)) resolve(performance.now());
+    if (synced && (watchOnly || upWorkers() >= expected)) {
+      const cpu = process.cpuUsage(cpuAtConnect);
+      cpuMs = (cpu.user + cpu.system) / 1000;
+      resolve(performance.now());
+    }
   });
 });
 
@@ -100,6 +111,7 @@ const refoldMs = watchOnly ? 0 : performance.now() - r0;
 const result: ZkpulseChildResult = {
   connectMs: connectedAt - startedAt,
   afterConnectMs: completeAt - connectedAt,
+  cpuMs,
   reducerMs,
   firstNodeMs: firstNodeAt - connectedAt,
   lastNodeMs: lastNodeAt - connectedAt,

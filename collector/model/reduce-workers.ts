@@ -5,7 +5,6 @@ import { emit, forgetValidity, modelWith, trackValidity, type Step } from './ste
 import type { ClusterModel, WorkerState } from './types.ts';
 
 export function workerPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
-  const path = `workers/${id}`;
   const { stat } = event;
   let m = model;
   let previous = m.workers.get(id);
@@ -22,7 +21,8 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
       : decodedWorker(id, event);
   m = modelWith(m, { workers: m.workers.set(id, worker) });
   if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
-  m = trackValidity(m, path, worker.invalid, step);
+  // valid data and no invalid path anywhere (the usual case): nothing to track, no path to build
+  if (worker.invalid !== null || m.invalid.size > 0) m = trackValidity(m, `workers/${id}`, worker.invalid, step);
   if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
   return m;
 }

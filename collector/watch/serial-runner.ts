@@ -12,6 +12,9 @@ export type KeyedJob = (key: string, done: () => void) => void;
 interface Run {
   again: boolean;
   waiters: (() => void)[] | null;
+  /** the number of the run in progress, and of the last one that called done */
+  started: number;
+  finished: number;
 }
 
 export class SerialRunner {
@@ -27,7 +30,7 @@ export class SerialRunner {
       if (onDone) (running.waiters ??= []).push(onDone);
       return;
     }
-    const run: Run = { again: false, waiters: onDone ? [onDone] : null };
+    const run: Run = { again: false, waiters: onDone ? [onDone] : null, started: 0, finished: 0 };
     this.runs.set(key, run);
     this.start(key, run);
   }
@@ -44,19 +47,21 @@ export class SerialRunner {
 
   private start(key: string, run: Run): void {
     run.again = false;
-    let called = false;
-    const done = () => {
-      if (called) return;
-      called = true;
-      if (run.again) return this.start(key, run);
-      this.runs.delete(key);
-      if (run.waiters) for (const w of run.waiters) w();
-    };
+    const n = ++run.started;
+    // (an inline arrow: tsx names every arrow bound to a name with a defineProperty call, once per read)
     try {
-      this.job(key, done);
+      this.job(key, () => this.finish(key, run, n));
     } catch (err) {
-      done();
+      this.finish(key, run, n);
       throw err;
     }
+  }
+
+  private finish(key: string, run: Run, n: number): void {
+    if (run.finished >= n) return; // done called twice
+    run.finished = n;
+    if (run.again) return this.start(key, run);
+    this.runs.delete(key);
+    if (run.waiters) for (const w of run.waiters) w();
   }
 }

@@ -90,20 +90,21 @@ export class TreeWatcher {
 
   private containerWatcher(rel: string): ZkWatcher {
     let w = this.containerWatchers.get(rel);
-    if (!w) {
-      w = () => this.stopped || this.containerRuns.schedule(rel);
-      this.containerWatchers.set(rel, w);
-    }
+    if (!w) this.containerWatchers.set(rel, (w = this.trigger(this.containerRuns, rel)));
     return w;
   }
 
   private leafWatcher(rel: string): ZkWatcher {
     let w = this.leafWatchers.get(rel);
-    if (!w) {
-      w = () => this.stopped || this.leafRuns.schedule(rel);
-      this.leafWatchers.set(rel, w);
-    }
+    if (!w) this.leafWatchers.set(rel, (w = this.trigger(this.leafRuns, rel)));
     return w;
+  }
+
+  /** The watcher of one path: a trigger schedules a re-read. One per path, kept (the library dedupes by identity). */
+  private trigger(runs: SerialRunner, rel: string): ZkWatcher {
+    return () => {
+      if (!this.stopped) runs.schedule(rel);
+    };
   }
 
   /** Reads these leaves; resolves once each has been read by a run that started after this call. */

@@ -127,10 +127,11 @@ export function hardenZooKeeperClient(): void {
   };
 
   ConnectionManager.prototype.onPacketQueueReadable = function batched(this: ConnectionManagerLike) {
-    // the queue says "readable" for every request: write what a tick queued in one go, at its end
+    // the queue says "readable" for every request: write what this turn of the event loop queued in
+    // one go, after its I/O callbacks (setImmediate: the replies of several socket reads answered at once)
     if (this.__zkpulseFlushPending) return;
     this.__zkpulseFlushPending = true;
-    process.nextTick(() => {
+    setImmediate(() => {
       this.__zkpulseFlushPending = false;
       flushPacketQueue(this);
     });
@@ -154,12 +155,6 @@ function flushPacketQueue(cm: ConnectionManagerLike): void {
   if (!socket?.write || !WRITABLE_STATES.has(cm.state)) return;
   let chunks: Buffer[] = [];
   let bytes = 0;
-  const write = (): boolean => {
-    const ok = socket.write!(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes));
-    chunks = [];
-    bytes = 0;
-    return ok;
-  };
   let packet: QueuedRequest | undefined;
   while ((packet = cm.packetQueue.shift()) !== undefined) {
     const header = packet.request.header;
@@ -173,9 +168,18 @@ function flushPacketQueue(cm: ConnectionManagerLike): void {
     chunks.push(buf);
     bytes += buf.length;
     if (header?.type === OP_CLOSE_SESSION) break; // the last packet sent to the server
-    if (bytes >= FLUSH_BYTES && !write()) return; // 'drain' calls onPacketQueueReadable again
+    if (bytes >= FLUSH_BYTES) {
+      const ok = writeChunks(socket, chunks, bytes);
+      chunks = [];
+      bytes = 0;
+      if (!ok) return; // 'drain' calls onPacketQueueReadable again
+    }
   }
-  if (chunks.length > 0) write();
+  if (chunks.length > 0) writeChunks(socket, chunks, bytes);
+}
+
+function writeChunks(socket: SocketLike, chunks: Buffer[], bytes: number): boolean {
+  return socket.write!(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes));
 }
 
 /** Register a callback for errors caught in one client's socket handler. */

@@ -56,6 +56,24 @@ interface PendingRequest {
   expire(): void;
 }
 
+/** A request's deadline (a class, not a closure per request: reads are pipelined by the thousand). */
+class Deadline<T> implements PendingRequest {
+  readonly deadline: number;
+
+  constructor(
+    private readonly op: string,
+    private readonly path: string,
+    private readonly timeoutMs: number,
+    private readonly callback: (err: unknown, value?: T) => void,
+  ) {
+    this.deadline = performance.now() + timeoutMs;
+  }
+
+  expire(): void {
+    this.callback(new RequestTimeoutError(this.op, this.path, this.timeoutMs));
+  }
+}
+
 /** how often request deadlines are checked; a timeout is noticed at most this late */
 const SWEEP_MS = 50;
 
@@ -241,10 +259,7 @@ export class ZkSession {
 
   /** `callback`, called once: with the answer, or with a RequestTimeoutError when none came in time. */
   private withDeadline<T>(op: string, path: string, timeoutMs: number, callback: (err: unknown, value?: T) => void): (err: unknown, value?: T) => void {
-    const entry: PendingRequest = {
-      deadline: performance.now() + timeoutMs,
-      expire: () => callback(new RequestTimeoutError(op, path, timeoutMs)),
-    };
+    const entry = new Deadline(op, path, timeoutMs, callback);
     this.pending.add(entry);
     this.ensureSweep();
     return (err, value) => {
