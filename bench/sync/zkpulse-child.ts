@@ -1,8 +1,11 @@
 /**
  * Child process: zkpulse's watch layer + model from a fresh start until the model of the cluster is
  * complete (the `synced` event folded by ClusterModels and N workers up).
- * argv: connectString root workers [--watch-only] [--profile file.cpuprofile]
+ * argv: connectString root workers [--watch-only] [--refold] [--profile file.cpuprofile]
  * With --watch-only the model is not built: the time is the watch layer's alone (up to `synced`).
+ * With --refold the events are kept, and folded again at the end without I/O (refoldMs). Not in
+ * measured runs: keeping 10,000 events alive is the harness's cost (more to copy at each young GC),
+ * not the collector's, which keeps none.
  * With --profile the run is CPU-profiled from start() to the complete model (which slows it down).
  * Prints one JSON line (SyncChildResult).
  */
@@ -40,6 +43,7 @@ const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
 if (!connectString || !root || !workersArg) throw new Error('usage: zkpulse-child connectString root workers [--watch-only]');
 const expected = Number(workersArg);
 const watchOnly = flags.includes('--watch-only');
+const keepEvents = flags.includes('--refold');
 const profileAt = flags.indexOf('--profile');
 const profileFile = profileAt >= 0 ? flags[profileAt + 1] : undefined;
 const profiler = profileFile ? new WindowProfiler() : null;
@@ -49,6 +53,8 @@ const session = new ZkSession({ connectString, sessionTimeout: 10_000, probeInte
 const watch = new ClusterWatch({ session, clusters, maxDataBytes: 64 * 1024, now: Date.now, readTimeoutMs: 60_000 });
 const models = new ClusterModels(clusters);
 const seen: WatchEvent[] = [];
+let watchEvents = 0;
+let workersAdded = 0;
 
 let startedAt = 0;
 let connectedAt = 0;
@@ -77,7 +83,9 @@ const done = new Promise<number>((resolve) => {
       if (firstNodeAt === 0) firstNodeAt = t;
       if (!synced) lastNodeAt = t;
     }
-    seen.push(event);
+    watchEvents++;
+    if (event.kind === 'added' && event.path.startsWith('workers/')) workersAdded++;
+    if (keepEvents) seen.push(event);
     if (!watchOnly) {
       const out = models.apply(event, Date.now());
       domainEvents += out.length;
@@ -106,7 +114,7 @@ if (profile && profileFile) {
 const refold = new ClusterModels(clusters);
 const r0 = performance.now();
 for (const e of seen) refold.apply(e, 0);
-const refoldMs = watchOnly ? 0 : performance.now() - r0;
+const refoldMs = watchOnly || !keepEvents ? Number.NaN : performance.now() - r0;
 
 const result: ZkpulseChildResult = {
   connectMs: connectedAt - startedAt,
@@ -116,10 +124,10 @@ const result: ZkpulseChildResult = {
   firstNodeMs: firstNodeAt - connectedAt,
   lastNodeMs: lastNodeAt - connectedAt,
   refoldMs,
-  watchEvents: seen.length,
+  watchEvents,
   domainEvents,
   profile: profile ? summarize(profile) : undefined,
-  workersUp: watchOnly ? seen.filter((e) => e.kind === 'added' && e.path.startsWith('workers/')).length : upWorkers(),
+  workersUp: watchOnly ? workersAdded : upWorkers(),
 };
 await watch.stop();
 console.log(JSON.stringify(result));
