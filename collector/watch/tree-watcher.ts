@@ -8,13 +8,13 @@
  * the same name shows as a new czxid (removed, then added). After a blind period (reconnect, new
  * session) a full resync diffs everything once and marks what it finds `afterBlind`.
  */
-import type { Event as ZkEvent } from 'node-zookeeper-client';
+import type { Event as ZkEvent, Stat } from 'node-zookeeper-client';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './layout.ts';
 import { SerialRunner } from './serial-runner.ts';
 import type { ReadLimiter } from './read-limiter.ts';
 import { toZnodeStat } from '../zk/stat.ts';
-import type { DataReply, ZkSession } from '../zk/session.ts';
+import type { ZkSession } from '../zk/session.ts';
 
 export interface TreeWatcherOptions {
   cluster: string;
@@ -187,17 +187,17 @@ export class TreeWatcher {
   }
 
   private issueLeafRead(rel: string, done: () => void, holdsSlot: boolean): void {
-    this.opts.session.readData(this.abs(rel), this.leafWatcher(rel), this.opts.readTimeoutMs, (err, reply) => {
+    this.opts.session.readData(this.abs(rel), this.leafWatcher(rel), this.opts.readTimeoutMs, (err, stat, data) => {
       if (holdsSlot) this.opts.limiter?.release();
       try {
         if (this.stopped) return done();
         if (err) {
           this.failed(rel, err);
-        } else if (reply === null && isFixedLeaf(rel)) {
+        } else if (stat === null && isFixedLeaf(rel)) {
           // a fixed leaf (R/master) that is absent: watch for its creation
           return this.watchCreation(rel, done);
         } else {
-          this.foldLeaf(rel, reply);
+          this.foldLeaf(rel, stat, data);
         }
       } catch (e) {
         this.opts.onError?.(rel, e);
@@ -211,7 +211,7 @@ export class TreeWatcher {
     this.opts.session.exists(this.abs(rel), this.leafWatcher(rel)).then(
       (stat) => {
         if (stat !== null) return this.readLeaf(rel, done);
-        if (!this.stopped) this.foldLeaf(rel, null);
+        if (!this.stopped) this.foldLeaf(rel, null, null);
         done();
       },
       (err: unknown) => {
@@ -221,15 +221,15 @@ export class TreeWatcher {
     );
   }
 
-  /** Diffs one read of a leaf against the mirror and emits what changed. */
-  private foldLeaf(rel: string, res: DataReply | null): void {
+  /** Diffs one read of a leaf (stat null: the node does not exist) against the mirror and emits what changed. */
+  private foldLeaf(rel: string, zkStat: Stat | null, bytes: Buffer | null): void {
     const old = this.known.get(rel);
-    if (res === null) {
+    if (zkStat === null) {
       if (old) this.removeLeaf(rel, old);
       return;
     }
-    const stat = toZnodeStat(res.stat, old?.stat);
-    let data = res.data && res.data.length > 0 && res.data.length <= this.opts.maxDataBytes ? res.data.toString('utf8') : null;
+    const stat = toZnodeStat(zkStat, old?.stat);
+    let data = bytes && bytes.length > 0 && bytes.length <= this.opts.maxDataBytes ? bytes.toString('utf8') : null;
     // a heartbeat rewrites the same data: keep the string we hold (old, long-lived) and let the new
     // copy die young, instead of promoting a copy per beat into the old generation
     if (old !== undefined && data !== null && old.data === data) data = old.data;

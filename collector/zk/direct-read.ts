@@ -12,8 +12,17 @@ import { encodePathWatchRequest } from './harden.ts';
 
 const GET_DATA = 4;
 
-class PathPayload {
+/**
+ * The request is its own header (xid, type) and payload (path, watch, chroot): the connection reads
+ * `request.header.xid` and calls `request.payload.setChrootPath`, and one object per read is enough.
+ */
+class GetDataRequest {
+  readonly header: GetDataRequest = this;
+  readonly payload: GetDataRequest = this;
+  xid = 0;
+  readonly type = GET_DATA;
   chrootPath: string | undefined = undefined;
+
   constructor(
     readonly path: string,
     readonly watch: boolean,
@@ -23,23 +32,10 @@ class PathPayload {
     this.chrootPath = root;
   }
 
-  /** the path on the wire */
-  wirePath(): string {
-    const root = this.chrootPath;
-    return root ? (this.path === '/' ? root : root + this.path) : this.path;
-  }
-}
-
-class GetDataRequest {
-  readonly header = { xid: 0, type: GET_DATA };
-  readonly payload: PathPayload;
-
-  constructor(path: string, watch: boolean) {
-    this.payload = new PathPayload(path, watch);
-  }
-
   toBuffer(): Buffer {
-    return encodePathWatchRequest(this.header.xid, GET_DATA, this.payload.wirePath(), this.payload.watch);
+    const root = this.chrootPath;
+    const wire = root ? (this.path === '/' ? root : root + this.path) : this.path;
+    return encodePathWatchRequest(this.xid, GET_DATA, wire, this.watch);
   }
 }
 

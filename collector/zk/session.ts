@@ -51,6 +51,9 @@ export interface DataReply {
   stat: Stat;
 }
 
+/** (error) or (null, stat, data); stat null when the node does not exist */
+export type DataCallback = (err: unknown, stat: Stat | null, data: Buffer | null) => void;
+
 interface PendingRequest {
   deadline: number;
   expire(): void;
@@ -312,26 +315,32 @@ export class ZkSession {
 
   /** data and stat, or null when the node does not exist. */
   getData(path: string, watcher?: Watcher, timeoutMs?: number): Promise<DataReply | null> {
-    return new Promise((resolve, reject) => this.readData(path, watcher, timeoutMs, (err, reply) => (err ? reject(err) : resolve(reply))));
+    return new Promise((resolve, reject) =>
+      this.readData(path, watcher, timeoutMs, (err, stat, data) => (err ? reject(err) : resolve(stat ? { data, stat } : null))),
+    );
   }
 
   /**
-   * getData with a callback, for the watch layer's hot path (a read per heartbeat): no promise, and
-   * the request goes straight on the connection (direct-read.ts). The callback runs inside the
-   * socket handler: it must not throw.
+   * getData with a callback, for the watch layer's hot path (a read per heartbeat): no promise, one
+   * closure, and the request goes straight on the connection (direct-read.ts). The callback gets
+   * (error) or (null, stat, data), or (null, null, null) when the node does not exist. It runs inside
+   * the socket handler: it must not throw.
    */
-  readData(path: string, watcher: Watcher | undefined, timeoutMs: number | undefined, callback: (err: unknown, reply: DataReply | null) => void): void {
+  readData(path: string, watcher: Watcher | undefined, timeoutMs: number | undefined, callback: DataCallback): void {
     const client = this.current;
-    if (!client) return callback(new Error('ZkSession closed'), null);
-    const done = this.withDeadline<DataReply | null>('getData', path, timeoutMs ?? this.opts.probeTimeoutMs, (err, reply) => callback(err, reply ?? null));
+    if (!client) return callback(new Error('ZkSession closed'), null, null);
+    const entry = new Deadline<never>('getData', path, timeoutMs ?? this.opts.probeTimeoutMs, (err) => callback(err, null, null));
+    this.pending.add(entry);
+    this.ensureSweep();
     try {
       queueGetData(client, path, watcher as ((event: unknown) => void) | undefined, (err, data, stat) => {
-        if (zkErrorCode(err) === NO_NODE) done(null, null);
-        else if (err) done(err);
-        else done(null, { data: data ?? null, stat: stat as Stat });
+        if (!this.pending.delete(entry)) return; // already timed out
+        if (zkErrorCode(err) === NO_NODE) callback(null, null, null);
+        else if (err) callback(err, null, null);
+        else callback(null, stat as Stat, data ?? null);
       });
     } catch (err) {
-      done(err);
+      if (this.pending.delete(entry)) callback(err, null, null);
     }
   }
 }
