@@ -34,6 +34,20 @@ async function garbageServer(reply: Buffer): Promise<{ address: string; connecti
   };
 }
 
+/** A ZkSession started against `connectString`, connected, closed when the test ends. */
+async function connectedSession(
+  t: { teardown(fn: () => unknown): void },
+  connectString: string,
+  timing = { sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000 },
+): Promise<ZkSession> {
+  const session = new ZkSession({ connectString, ...timing, now: Date.now });
+  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
+  session.start();
+  t.teardown(() => session.close());
+  await connected;
+  return session;
+}
+
 for (const [name, reply] of [
   ['an impossible packet size', Buffer.from([0xff, 0xff, 0xff, 0xf0, 1, 2, 3])],
   // a well-framed connect response whose body is too short to parse: the library's parser throws
@@ -65,11 +79,7 @@ for (const [name, reply] of [
 }
 
 test('the guarded client still works against a real server with a burst of replies', async (t) => {
-  const session = new ZkSession({ connectString: await sharedZooKeeper(), sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
-  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
-  session.start();
-  t.teardown(() => session.close());
-  await connected;
+  const session = await connectedSession(t, await sharedZooKeeper());
   // thousands of pipelined replies arrive in few chunks: parsed packet by packet, no recursion
   const replies = await Promise.all(Array.from({ length: 5000 }, () => session.exists('/zookeeper')));
   t.is(replies.length, 5000);
@@ -79,11 +89,7 @@ test('the guarded client still works against a real server with a burst of repli
 test('a request made straight on a client the session then replaces fails with connection loss, never hangs', async (t) => {
   const proxy = await startTcpProxy(await sharedZooKeeper());
   t.teardown(() => proxy.close());
-  const session = new ZkSession({ connectString: proxy.address, sessionTimeout: 4000, probeIntervalMs: 200, probeTimeoutMs: 500, now: Date.now });
-  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
-  session.start();
-  t.teardown(() => session.close());
-  await connected;
+  const session = await connectedSession(t, proxy.address, { sessionTimeout: 4000, probeIntervalMs: 200, probeTimeoutMs: 500 });
   const down = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'disconnected' && resolve()));
   proxy.block();
   await down;
@@ -104,11 +110,7 @@ test('direct getData: data, stat, a watch that fires once, a missing node as nul
   await plain.create(`${root}/sub/leaf`, 'hello');
 
   // the session sees the tree through a chroot: the path on the wire gets the prefix
-  const session = new ZkSession({ connectString: `${connectString}${root}`, sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
-  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
-  session.start();
-  t.teardown(() => session.close());
-  await connected;
+  const session = await connectedSession(t, `${connectString}${root}`);
 
   const fired: string[] = [];
   let firedOnce!: () => void;
@@ -131,11 +133,7 @@ test('direct getData: data, stat, a watch that fires once, a missing node as nul
 });
 
 test('thousands of requests queued in one tick leave in few writes and are answered in order', async (t) => {
-  const session = new ZkSession({ connectString: await sharedZooKeeper(), sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000, now: Date.now });
-  const connected = new Promise<void>((resolve) => session.states$.subscribe((s) => s.state === 'connected' && resolve()));
-  session.start();
-  t.teardown(() => session.close());
-  await connected;
+  const session = await connectedSession(t, await sharedZooKeeper());
   const socket = (session.client as unknown as { connectionManager: { socket: { write(b: Buffer): boolean } } }).connectionManager.socket;
   const write = socket.write;
   let writes = 0;

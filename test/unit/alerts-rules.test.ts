@@ -231,7 +231,7 @@ test('CollectorDisconnected: one instance per cluster, active since the disconne
   t.is(cond?.annotations.inhibits, 'cluster');
 });
 
-test('unfinishedTasks: the tasks not done or failed, in the model order, worked out once per tasks map', (t) => {
+test('unfinishedTasks: the open tasks (not done or failed), listed once per openTasks map', (t) => {
   const c = healthyCluster(T0, 2);
   c.task('t1', T0);
   c.task('t2', T0);
