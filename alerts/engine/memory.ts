@@ -8,7 +8,6 @@
 import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
-import { unfinishedTasks } from '../rules/unfinished-tasks.ts';
 
 /** inter-beat intervals kept per worker for the phi detector */
 export const MAX_INTERVALS = 32;
@@ -150,7 +149,7 @@ export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limi
   // This runs at every evaluation: each collection is rebuilt only when something in it changes.
   let progress = memory.progress;
   // only unfinished tasks can be running (the model keeps finished ones too, maybe thousands)
-  for (const task of unfinishedTasks(model)) {
+  for (const task of model.openTasks.values()) {
     if (task.state === 'running' && task.progress !== null && !progress.has(task.id)) {
       progress = progress.set(task.id, { done: task.progress.done, since: now });
     }

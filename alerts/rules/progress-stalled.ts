@@ -5,11 +5,10 @@
  */
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
 import { sightedSince } from '../engine/memory.ts';
-import { unfinishedTasks } from './unfinished-tasks.ts';
 
 export const progressStalled: ZkRule<'ProgressStalled'> = ({ model, config, memory, now }) => {
   const out: Condition[] = [];
-  for (const task of unfinishedTasks(model)) {
+  for (const task of model.openTasks.values()) {
     if (task.state !== 'running' || task.progress === null) continue;
     const worker = task.progress.worker ?? task.worker;
     if (worker === null || model.workers.get(worker)?.up !== true) continue;

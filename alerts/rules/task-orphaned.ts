@@ -3,11 +3,10 @@
  * never registered), and no newer assignment moved it elsewhere.
  */
 import { condition, type Condition, type ZkRule } from './types.ts';
-import { unfinishedTasks } from './unfinished-tasks.ts';
 
 export const taskOrphaned: ZkRule<'TaskOrphaned'> = ({ model, config }) => {
   const out: Condition[] = [];
-  for (const task of unfinishedTasks(model)) {
+  for (const task of model.openTasks.values()) {
     if (task.worker === null) continue;
     const worker = model.workers.get(task.worker);
     if (worker?.up === true) continue;

@@ -7,7 +7,6 @@
  * restart within resolveAfter keeps the alert.
  */
 import { condition, human, iso, type ZkRule } from './types.ts';
-import { unfinishedTasks } from './unfinished-tasks.ts';
 
 /** at most this many task ids in the annotation; the count is always complete */
 const MAX_LISTED = 50;
@@ -16,7 +15,7 @@ export const workerLost: ZkRule<'WorkerLost'> = ({ model, config, memory, now })
   const out = [];
   for (const [id, leftAt] of memory.lost) {
     if (model.workers.get(id)?.up === true || now - leftAt >= config.resolveAfter) continue;
-    const orphaned = unfinishedTasks(model)
+    const orphaned = [...model.openTasks.values()]
       .filter((t) => t.worker === id)
       .map((t) => t.id)
       .sort();

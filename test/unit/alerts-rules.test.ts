@@ -2,7 +2,6 @@ import test from 'ava';
 import { DEFAULT_RULES, type RuleConfigs } from '../../alerts/config.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import { collectorDisconnected, phi, ZK_RULES, type ZkRule, type ZkRuleName } from '../../alerts/rules/index.ts';
-import { unfinishedTasks } from '../../alerts/rules/unfinished-tasks.ts';
 import { healthyCluster, TestCluster } from '../support/alerts-fixtures.ts';
 
 const T0 = 1_000_000;
@@ -229,19 +228,4 @@ test('CollectorDisconnected: one instance per cluster, active since the disconne
   t.deepEqual(cond?.labels, { alertname: 'CollectorDisconnected', cluster: 'a', severity: 'critical' });
   t.is(cond?.activeSince, T0 - 4000);
   t.is(cond?.annotations.inhibits, 'cluster');
-});
-
-test('unfinishedTasks: the open tasks (not done or failed), listed once per openTasks map', (t) => {
-  const c = healthyCluster(T0, 2);
-  c.task('t1', T0);
-  c.task('t2', T0);
-  c.task('t3', T0);
-  c.assign('w1', 't2', T0);
-  c.status('t2', 'w1', 3, T0);
-  c.status('t3', 'w1', 10, T0, 'done');
-  const list = unfinishedTasks(c.model);
-  t.deepEqual(list.map((x) => `${x.id}:${x.state}`), ['t1:pending', 't2:running']);
-  t.is(unfinishedTasks(c.model), list, 'the same tasks map: the same list, not a new one');
-  c.status('t2', 'w1', 3, T0 + 1000, 'failed');
-  t.deepEqual(unfinishedTasks(c.model).map((x) => x.id), ['t1'], 'a changed tasks map is read again');
 });

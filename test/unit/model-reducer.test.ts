@@ -347,6 +347,9 @@ test('task state goes pending → assigned → running → done, and the record 
   ]) {
     model = reduceCluster(model, e, 0).model;
     states.push(model.tasks.get('t1')!.state);
+    // openTasks holds the very record while the task is not done or failed, and drops it after
+    const open = model.openTasks.get('t1');
+    t.is(open, model.tasks.get('t1')!.state === 'done' ? undefined : model.tasks.get('t1'));
   }
   t.deepEqual(states, ['pending', 'assigned', 'running', 'done', 'done']);
   t.like(model.tasks.get('t1'), {
