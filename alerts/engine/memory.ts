@@ -91,11 +91,11 @@ function appendCapped(list: readonly number[], value: number, max: number): numb
 }
 
 /**
- * Fold one domain event into its cluster's memory. `keepIntervals`: whether beat intervals are
- * remembered (only HeartbeatStale's phi mode reads them; in age mode a beat changes nothing here,
- * which spares two map updates per heartbeat).
+ * Fold one domain event into its cluster's memory. `keepIntervals`: whether a HeartbeatSeen is
+ * remembered (only HeartbeatStale's phi mode reads beat intervals; in age mode a beat changes nothing
+ * here, which spares two map updates per heartbeat).
  */
-export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number, keepIntervals = true): ClusterMemory {
+export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: number, keepIntervals: boolean): ClusterMemory {
   const time = Number.isFinite(event.time) ? event.time : now;
   switch (event.type) {
     case 'MasterElected': {

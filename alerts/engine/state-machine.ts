@@ -48,14 +48,14 @@ export interface Evaluation {
 
 /**
  * Fold one event into the rules' memory. Watch events carry nothing the memory needs (the connection
- * state is an input of `evaluate`). With `config`, beat intervals are kept only for the clusters whose
- * HeartbeatStale runs in phi mode (without it, always).
+ * state is an input of `evaluate`). Beat intervals are kept only for the clusters whose HeartbeatStale
+ * runs in phi mode.
  */
-export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number, config?: AlertsConfig): EngineState {
+export function observe(state: EngineState, event: DomainEvent | WatchEvent, now: number, config: AlertsConfig): EngineState {
   if (!('type' in event)) return state;
   const known = state.memory.get(event.cluster);
   const before = known ?? emptyMemory();
-  const after = observeEvent(before, event, now, config === undefined || keepsIntervals(config, event.cluster));
+  const after = observeEvent(before, event, now, event.type === 'HeartbeatSeen' && keepsIntervals(config, event.cluster));
   // spelt out, not spread: this runs for every domain event
   return after === known ? state : { version: state.version, alerts: state.alerts, memory: state.memory.set(event.cluster, after) };
 }
