@@ -44,14 +44,4 @@ export class ReadLimiter {
       this.draining = false;
     }
   }
-
-  /** A promise-returning read within a slot. */
-  async run<T>(read: () => Promise<T>): Promise<T> {
-    await new Promise<void>((resolve) => this.acquire(resolve));
-    try {
-      return await read();
-    } finally {
-      this.release();
-    }
-  }
 }

@@ -40,11 +40,6 @@ export class SerialRunner {
     return new Promise((resolve) => this.schedule(key, resolve));
   }
 
-  /** keys running now */
-  get size(): number {
-    return this.runs.size;
-  }
-
   private start(key: string, run: Run): void {
     run.again = false;
     const n = ++run.started;
