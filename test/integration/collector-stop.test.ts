@@ -8,6 +8,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { startTestCollector } from '../support/collector.ts';
 import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
+import { sessionExpiredOnServer } from '../support/server-sessions.ts';
 import type { Collector } from '../../collector/collector.ts';
 
 /** A synced collector whose only way to ZooKeeper is a proxy the test can cut. */
@@ -38,9 +39,10 @@ async function timedStop(collector: Collector): Promise<number> {
 test.serial('stop() finishes while ZooKeeper is partitioned away past the session timeout', async (t) => {
   const { collector, proxy } = await collectorBehindProxy(t);
   const down = awaitEvent(collector.watchEvents$, (e) => e.kind === 'connection' && e.state === 'disconnected', 10_000, 'disconnected');
+  const session = collector.session.sessionId!;
   proxy.block();
   await down;
-  await new Promise((r) => setTimeout(r, 3000)); // the partition itself, longer than the session timeout
+  await sessionExpiredOnServer(await sharedZooKeeper(), session); // partitioned past the session timeout
   const took = await timedStop(collector);
   // the store's deadline (3 s), the session close (1 s) and the writer's deadline bound it
   t.true(took < 10_000, `stop() took ${took} ms`);
@@ -50,8 +52,9 @@ test.serial('stop() finishes after the session expired and a new one was made', 
   const { collector, proxy } = await collectorBehindProxy(t);
   const expired = awaitEvent(collector.watchEvents$, (e) => e.kind === 'connection' && e.state === 'expired', 20_000, 'expired');
   const resynced = awaitEvent(collector.watchEvents$, (e) => e.kind === 'synced' && e.afterBlind === true, 30_000, 'resync');
+  const session = collector.session.sessionId!;
   proxy.block();
-  await new Promise((r) => setTimeout(r, 3500)); // the server expires the session meanwhile
+  await sessionExpiredOnServer(await sharedZooKeeper(), session);
   proxy.unblock();
   await expired;
   await resynced;

@@ -10,6 +10,7 @@ import type { NodeEvent, WatchEvent } from '../../collector/watch/events.ts';
 import { startZooKeeper, type RunningZooKeeper } from '../../stack/index.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
+import { sessionExpiredOnServer } from '../support/server-sessions.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
@@ -208,7 +209,7 @@ test.serial('session expiry: a new session, and a resync that emits exactly the 
   await zk.remove(`${root}/workers/b`);
   await zk.create(`${root}/workers/d`, workerData('d'), 'ephemeral');
   await zk.set(`${root}/workers/a`, workerData('a', { state: 'busy' }));
-  await new Promise((r) => setTimeout(r, 4000)); // the partition itself: the server expires the session meanwhile
+  await sessionExpiredOnServer(zkAddr, oldSession!); // the partition lasts until the server expired the session
   proxy.unblock();
   await awaitEvent(w.events$, (e) => e.kind === 'connection' && e.state === 'expired', 20_000, 'expired');
   await awaitEvent(w.events$, (e) => e.kind === 'synced' && e.afterBlind === true, 20_000, 'resync');
