@@ -3,6 +3,7 @@
  * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
  */
 import type { Map as IMap } from 'immutable';
+import type { StatusData } from './decode.ts';
 
 export type WorkerRunState = 'ready' | 'busy' | 'leaving' | 'unknown';
 
@@ -50,13 +51,8 @@ export interface CandidateState {
 
 export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';
 
-export interface TaskProgress {
-  worker: string | null;
-  done: number;
-  total: number;
-  state: 'running' | 'done' | 'failed';
-  message: string | null;
-  updatedAt: number | null;
+/** The decoded R/status/<task> data, and the session that owns that node. */
+export interface TaskProgress extends StatusData {
   /** session that owns R/status/<task> */
   session: string;
 }
