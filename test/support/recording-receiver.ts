@@ -47,7 +47,8 @@ export async function startRecordingReceiver(reply: Reply = () => ({ status: 200
         w.resolve(requests[w.n - 1] as ReceivedRequest);
       }
       // an answer may be held back (a promise): the request counts as received before it is answered
-      const answer = await reply(r, requests.length - 1);
+      // (a reply that fails is a 500, never an unhandled rejection in the test process)
+      const answer = await Promise.resolve(reply(r, requests.length - 1)).catch(() => ({ status: 500, headers: {} }));
       res.writeHead(answer.status, { 'Content-Type': 'text/plain', ...answer.headers }).end('ok');
     });
   });
