@@ -182,6 +182,7 @@ export class TreeWatcher {
     if (this.stopped) return done();
     const limiter = this.opts.limiter;
     if (!limiter) this.issueLeafRead(rel, done, false);
+    // a free slot: read now, without the closure a queued read needs
     else if (limiter.tryAcquire()) this.issueLeafRead(rel, done, true);
     else limiter.acquire(() => this.issueLeafRead(rel, done, true));
   }

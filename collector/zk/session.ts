@@ -263,15 +263,16 @@ export class ZkSession {
   /** `callback`, called once: with the answer, or with a RequestTimeoutError when none came in time. */
   private withDeadline<T>(op: string, path: string, timeoutMs: number, callback: (err: unknown, value?: T) => void): (err: unknown, value?: T) => void {
     const entry = new Deadline(op, path, timeoutMs, callback);
-    this.pending.add(entry);
-    this.ensureSweep();
+    this.track(entry);
     return (err, value) => {
       if (!this.pending.delete(entry)) return; // already timed out
       callback(err, value);
     };
   }
 
-  private ensureSweep(): void {
+  /** Watch a request's deadline (one sweep timer for all of them, running while any is pending). */
+  private track(entry: PendingRequest): void {
+    this.pending.add(entry);
     if (this.sweepTimer) return;
     this.sweepTimer = setInterval(() => {
       const now = performance.now();
@@ -330,8 +331,7 @@ export class ZkSession {
     const client = this.current;
     if (!client) return callback(new Error('ZkSession closed'), null, null);
     const entry = new Deadline<never>('getData', path, timeoutMs ?? this.opts.probeTimeoutMs, (err) => callback(err, null, null));
-    this.pending.add(entry);
-    this.ensureSweep();
+    this.track(entry);
     try {
       queueGetData(client, path, watcher as ((event: unknown) => void) | undefined, (err, data, stat) => {
         if (!this.pending.delete(entry)) return; // already timed out
