@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import test from 'ava';
+import { foldEvents } from '../support/fold.ts';
 import fc from 'fast-check';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
-import { emptyCluster, reduceCluster } from '../../collector/model/reducer.ts';
+import { emptyCluster } from '../../collector/model/reducer.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import { PERSISTENT_OWNER, type NodeEvent, type WatchEvent } from '../../collector/watch/events.ts';
 
@@ -277,14 +278,7 @@ function apply(sim: Sim, op: Op): void {
 }
 
 function fold(events: WatchEvent[]): { model: ClusterModel; events: DomainEvent[] } {
-  let model = emptyCluster(CLUSTER, '/apps/sim');
-  const out: DomainEvent[] = [];
-  for (const e of events) {
-    const r = reduceCluster(model, e, 0);
-    model = r.model;
-    out.push(...r.events);
-  }
-  return { model, events: out };
+  return foldEvents(events, emptyCluster(CLUSTER, '/apps/sim'));
 }
 
 /** What a fresh collector can know from the tree alone. */

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { foldEvents } from '../support/fold.ts';
 import fc from 'fast-check';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { emptyCluster, reduceCluster } from '../../collector/model/reducer.ts';
@@ -45,14 +46,7 @@ const changed = (path: string, data: string | object | null, o?: NodeOpts) => no
 const removed = (path: string, data: string | object | null, o?: NodeOpts) => node('removed', path, data, o);
 
 function fold(events: WatchEvent[], start = emptyCluster(CLUSTER, '/apps/crawler')) {
-  let model = start;
-  const out: DomainEvent[] = [];
-  for (const e of events) {
-    const r = reduceCluster(model, e, 0);
-    model = r.model;
-    out.push(...r.events);
-  }
-  return { model, events: out };
+  return foldEvents(events, start);
 }
 
 /** Domain events without the fields every event shares, for compact expectations. */
