@@ -11,10 +11,17 @@ import { until } from '../support/poll.ts';
 import { sessionExpiredOnServer } from '../support/server-sessions.ts';
 import type { Collector } from '../../collector/collector.ts';
 
-/** A synced collector whose only way to ZooKeeper is a proxy the test can cut. */
-async function collectorBehindProxy(t: ExecutionContext): Promise<{ collector: Collector; proxy: TcpProxy }> {
+/**
+ * A collector whose only way to ZooKeeper is a proxy the test can cut: synced, or with `blocked`
+ * started while the proxy already forwards nothing.
+ */
+async function collectorBehindProxy(
+  t: ExecutionContext,
+  o: { blocked?: boolean; alerts?: Record<string, unknown> } = {},
+): Promise<{ collector: Collector; proxy: TcpProxy }> {
   const proxy = await startTcpProxy(await sharedZooKeeper());
   t.teardown(() => proxy.close());
+  if (o.blocked) proxy.block();
   const collector = await startTestCollector(
     {
       zk: proxy.address,
@@ -22,11 +29,11 @@ async function collectorBehindProxy(t: ExecutionContext): Promise<{ collector: C
       sessionTimeout: 2000,
       probeIntervalMs: 200,
       probeTimeoutMs: 500,
-      alerts: { statePath: `/zkpulse-test-state${uniqueRoot()}` },
+      alerts: { statePath: `/zkpulse-test-state${uniqueRoot()}`, ...o.alerts },
     },
     { http: false },
   );
-  await collector.whenSynced();
+  if (!o.blocked) await collector.whenSynced();
   return { collector, proxy };
 }
 
@@ -63,21 +70,11 @@ test.serial('stop() finishes after the session expired and a new one was made', 
 });
 
 test.serial('a collector started while ZooKeeper is unreachable starts alerting once it is back', async (t) => {
-  const proxy = await startTcpProxy(await sharedZooKeeper());
-  t.teardown(() => proxy.close());
-  proxy.block();
-  const collector = await startTestCollector(
-    {
-      zk: proxy.address,
-      clusters: { app: uniqueRoot(t) },
-      sessionTimeout: 2000,
-      probeIntervalMs: 200,
-      probeTimeoutMs: 500,
-      // an empty cluster has no master: with `for: 0` the rule fires as soon as alerting runs
-      alerts: { evalInterval: '200ms', statePath: `/zkpulse-test-state${uniqueRoot()}`, defaults: { MasterMissing: { for: '0s' } } },
-    },
-    { http: false },
-  );
+  const { collector, proxy } = await collectorBehindProxy(t, {
+    blocked: true,
+    // an empty cluster has no master: with `for: 0` the rule fires as soon as alerting runs
+    alerts: { evalInterval: '200ms', defaults: { MasterMissing: { for: '0s' } } },
+  });
   t.teardown(() => collector.stop());
   await new Promise((r) => setTimeout(r, 2000)); // the outage at start-up: requests queue and are lost
   proxy.unblock();
