@@ -8,6 +8,11 @@ import { closeClient } from '../../collector/zk/close-client.ts';
 export class PlainZk {
   private constructor(readonly client: Client) {}
 
+  /** The same calls on a client someone else connected and owns (e.g. a ZkSession's current client). */
+  static of(client: Client): PlainZk {
+    return new PlainZk(client);
+  }
+
   static async connect(connectString: string, sessionTimeout = 10_000, extra: Record<string, unknown> = {}): Promise<PlainZk> {
     const client = zookeeper.createClient(connectString, { sessionTimeout, spinDelay: 100, ...extra });
     await new Promise<void>((resolve, reject) => {
