@@ -64,6 +64,22 @@ export class ServiceProcess {
     if (this.running) this.child?.kill(signal);
   }
 
+  /**
+   * Whether every thread of the process is stopped (SIGSTOP): a signal is delivered asynchronously,
+   * and a JVM thread may still answer a request in between (Linux /proc).
+   */
+  async stopped(): Promise<boolean> {
+    const pid = this.child?.pid;
+    if (pid === undefined || !this.running) return false;
+    const tasks = await fs.promises.readdir(`/proc/${pid}/task`);
+    for (const tid of tasks) {
+      const stat = await fs.promises.readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'T' && state !== 't') return false;
+    }
+    return true;
+  }
+
   /** Sends `signal`, then SIGKILL if it is still alive after `graceMs`; resolves once it exited. */
   async terminate(signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
     const child = this.child;

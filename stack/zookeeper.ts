@@ -22,8 +22,8 @@ export interface RunningZooKeeper {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** (Re)starts on the same port and data dir; resolves when it answers ruok with imok and accepts a session. */
   start(): Promise<void>;
-  /** SIGSTOP: a silent partition (connections are accepted by the kernel, nothing answers). */
-  pause(): void;
+  /** SIGSTOP: a silent partition (connections are accepted by the kernel, nothing answers); resolves once every thread is stopped. */
+  pause(): Promise<void>;
   /** SIGCONT. */
   resume(): void;
 }
@@ -140,8 +140,9 @@ export class ZooKeeperServer implements RunningZooKeeper {
     await this.process.terminate(signal, signal === 'SIGKILL' ? 0 : 5000);
   }
 
-  pause(): void {
+  async pause(): Promise<void> {
     this.process.signal('SIGSTOP');
+    await pollUntil(() => this.process.stopped(), { what: `${this.process.spec.name} to stop (SIGSTOP)`, timeoutMs: 5000, intervalMs: 5 });
   }
 
   resume(): void {

@@ -59,7 +59,7 @@ test('a standalone ZooKeeper accepts a session; pause() silences it and resume()
   t.teardown(() => client.close());
   t.is(client.getState(), zookeeper.State.SYNC_CONNECTED);
 
-  zk.pause();
+  await zk.pause();
   const pending = new Promise<boolean>((resolve, reject) =>
     client.exists('/', (error, stat) => (error ? reject(error) : resolve(stat !== null))),
   );

@@ -155,7 +155,7 @@ test.serial('a silent partition (SIGSTOP) is noticed within the probe timeout, t
   t.teardown(() => Promise.all([w.watch.stop(), zk.close()]).then(() => undefined));
 
   const pausedAt = Date.now();
-  server.pause();
+  await server.pause();
   const down = await awaitEvent(w.events$, (e) => e.kind === 'connection' && e.state === 'disconnected', 10_000, 'disconnected');
   const noticedAfter = down.time - pausedAt;
   // probe interval + probe timeout, plus scheduling slack on a loaded machine
