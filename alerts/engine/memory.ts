@@ -4,6 +4,10 @@
  * (ProgressStalled) and which workers crashed (WorkerLost, so that a restart of the collector does
  * not forget them). Updated by `observe`, a pure function of (memory, event, now) called for every
  * domain event; times come from the events (observation time), never from a clock.
+ *
+ * Events can be missed: the engine starts after its state has loaded, when the collector may have
+ * synced already. So the memory is also brought in line with the model (`regainSight` when the
+ * engine first sees a cluster and after every resync, `reconcileMemory` at every evaluation).
  */
 import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
@@ -27,6 +31,17 @@ export interface ProgressMemory {
   since: number;
 }
 
+/**
+ * A sight clock a blind period did not restart: kept for a subject whose alert was firing when sight
+ * was lost, as long as the fact the alert rests on is unchanged.
+ */
+export interface KeptClock {
+  /** that fact: the worker's last beat (HeartbeatStale), when the task's `done` last moved (ProgressStalled) */
+  at: number;
+  /** the sight start it goes on counting from (null: from `at` itself) */
+  from: number | null;
+}
+
 export interface ClusterMemory {
   /** the epoch of the last master seen, kept across MasterLost; null before the first one */
   lastEpoch: string | null;
@@ -42,13 +57,31 @@ export interface ClusterMemory {
    * when the collector last regained sight of the cluster (the first evaluation after a blind period),
    * null before the first. Ages and stalls are not counted across a blind period: nobody could beat
    * or report progress through an outage the collector was blind to, and a resync after it must not
-   * find every worker "stale".
+   * find every worker "stale". Not for what was already firing when sight was lost: see `keptBeats`.
    */
   sightSince: number | null;
+  /**
+   * Workers whose HeartbeatStale was firing when sight was lost → their kept clock. A blind period
+   * must not resolve what it could not see change: while the worker's last beat is still `at`, its age
+   * goes on counting from `from`, not from `sightSince` (the alert stays firing, same startsAt).
+   */
+  keptBeats: IMap<string, KeptClock>;
+  /** The same for tasks whose ProgressStalled was firing (`at` = their progress `since`). */
+  keptStalls: IMap<string, KeptClock>;
 }
 
 export function emptyMemory(): ClusterMemory {
-  return { lastEpoch: null, masterChanges: [], beats: IMap(), progress: IMap(), lost: IMap(), blind: true, sightSince: null };
+  return {
+    lastEpoch: null,
+    masterChanges: [],
+    beats: IMap(),
+    progress: IMap(),
+    lost: IMap(),
+    blind: true,
+    sightSince: null,
+    keptBeats: IMap(),
+    keptStalls: IMap(),
+  };
 }
 
 /**
@@ -64,18 +97,88 @@ export function memoryWith(m: ClusterMemory, p: Partial<ClusterMemory>): Cluster
     lost: p.lost === undefined ? m.lost : p.lost,
     blind: p.blind === undefined ? m.blind : p.blind,
     sightSince: p.sightSince === undefined ? m.sightSince : p.sightSince,
+    keptBeats: p.keptBeats === undefined ? m.keptBeats : p.keptBeats,
+    keptStalls: p.keptStalls === undefined ? m.keptStalls : p.keptStalls,
   };
 }
 
-/** The earliest time an age or a stall may be counted from: not before sight was regained. */
-export function sightedSince(memory: ClusterMemory, time: number): number {
-  return memory.sightSince === null ? time : Math.max(time, memory.sightSince);
+/**
+ * The earliest time an age or a stall whose fact dates from `time` may be counted from: not before
+ * sight was regained, unless the subject kept its clock through the blind period (`kept`, looked up
+ * in keptBeats / keptStalls) and its fact is still the one it was kept with.
+ */
+export function sightedSince(memory: ClusterMemory, time: number, kept?: KeptClock): number {
+  const from = kept !== undefined && kept.at === time ? kept.from : memory.sightSince;
+  return from === null ? time : Math.max(time, from);
 }
 
-/** Note whether the cluster is blind at this evaluation; regaining sight starts a new `sightSince`. */
-export function noteSight(memory: ClusterMemory, blind: boolean, now: number): ClusterMemory {
-  if (blind) return memory.blind ? memory : memoryWith(memory, { blind: true });
-  return memory.blind ? memoryWith(memory, { blind: false, sightSince: now }) : memory;
+/** The firing alerts of a cluster whose clocks a blind period must not restart: subject id → the fact they rest on. */
+export interface FiringClocks {
+  /** HeartbeatStale: worker → its last beat */
+  beats: ReadonlyMap<string, number>;
+  /** ProgressStalled: task → when its `done` last moved */
+  stalls: ReadonlyMap<string, number>;
+}
+
+export interface SightInput {
+  model: ClusterModel;
+  firing: FiringClocks;
+  limits: ReconcileLimits;
+  /** whether beat intervals are kept (HeartbeatStale in phi mode) */
+  keepIntervals: boolean;
+  now: number;
+}
+
+/**
+ * The first evaluation that sees a (synced, not blind) cluster after a blind period, or after the
+ * engine started: a new sight clock starts (time spent blind counts for nobody), except for what was
+ * firing when sight was lost (it keeps its clock), and the memory is seeded from the model with what
+ * no event told it (the engine may have started after the first sync; see `seedFromModel`).
+ */
+export function regainSight(memory: ClusterMemory, input: SightInput): ClusterMemory {
+  const keep = (kept: IMap<string, KeptClock>, firing: ReadonlyMap<string, number>) => {
+    let out = IMap<string, KeptClock>();
+    for (const [id, at] of firing) {
+      const previous = kept.get(id);
+      out = out.set(id, { at, from: previous !== undefined && previous.at === at ? previous.from : memory.sightSince });
+    }
+    return out;
+  };
+  const sighted = memoryWith(memory, {
+    blind: false,
+    sightSince: input.now,
+    keptBeats: keep(memory.keptBeats, input.firing.beats),
+    keptStalls: keep(memory.keptStalls, input.firing.stalls),
+  });
+  return seedFromModel(sighted, input);
+}
+
+/**
+ * What the model knows and the memory may not (events before the engine subscribed, or a state
+ * restored from before a restart): crashes still within `resolveAfter` (WorkerLost), and in phi mode
+ * each worker's last beat, so that the next interval starts there (an interval spanning a blind
+ * period is never recorded) and workers gone meanwhile are forgotten. Runs once per regained sight:
+ * it visits every worker.
+ */
+function seedFromModel(memory: ClusterMemory, { model, limits, keepIntervals, now }: SightInput): ClusterMemory {
+  let lost = memory.lost;
+  let beats = memory.beats;
+  for (const w of model.workers.values()) {
+    if (!w.up && w.leftReason === 'crash' && w.leftAt !== null && now - w.leftAt < limits.resolveAfter && !lost.has(w.id)) {
+      lost = lost.set(w.id, w.leftAt);
+    }
+    if (keepIntervals && w.up) {
+      const seen = beats.get(w.id);
+      if (seen === undefined || seen.last !== w.lastBeat) beats = beats.set(w.id, { last: w.lastBeat, intervals: seen?.intervals ?? NO_INTERVALS });
+    }
+  }
+  if (keepIntervals) {
+    const up = (_: BeatMemory, id: string) => model.workers.get(id)?.up === true;
+    if (!beats.every(up)) beats = beats.filter(up);
+  } else if (beats.size > 0) {
+    beats = IMap();
+  }
+  return lost === memory.lost && beats === memory.beats ? memory : memoryWith(memory, { lost, beats });
 }
 
 const NO_INTERVALS: readonly number[] = Object.freeze([]);
@@ -142,24 +245,44 @@ export interface ReconcileLimits {
 
 /**
  * Bring a cluster's memory in line with its (synced, not blind) model before the rules read it:
- * running tasks the memory never saw move start their stall clock now, entries of tasks that no
- * longer run and of workers that are back are dropped, and old master changes and crashes expire.
+ * running tasks whose `done` the memory does not know start their stall clock now (first seen, or
+ * moved while no event told the memory), entries of tasks that no longer run and of workers that are
+ * back are dropped, kept clocks end once their fact changed, old master changes and crashes expire,
+ * and a master epoch the memory missed is taken from the model (a change when it replaces another).
  */
 export function reconcileMemory(memory: ClusterMemory, model: ClusterModel, limits: ReconcileLimits, now: number): ClusterMemory {
   // This runs at every evaluation: each collection is rebuilt only when something in it changes.
   let progress = memory.progress;
   // only unfinished tasks can be running (the model keeps finished ones too, maybe thousands)
   for (const task of model.openTasks.values()) {
-    if (task.state === 'running' && task.progress !== null && !progress.has(task.id)) {
-      progress = progress.set(task.id, { done: task.progress.done, since: now });
-    }
+    if (task.state !== 'running' || task.progress === null) continue;
+    const seen = progress.get(task.id);
+    if (seen === undefined || seen.done !== task.progress.done) progress = progress.set(task.id, { done: task.progress.done, since: now });
   }
   const stillRunning = (_: ProgressMemory, id: string) => model.tasks.get(id)?.state === 'running';
   if (!progress.every(stillRunning)) progress = progress.filter(stillRunning);
   const keepLost = (leftAt: number, id: string) => now - leftAt < limits.resolveAfter && model.workers.get(id)?.up !== true;
   const lost = memory.lost.every(keepLost) ? memory.lost : memory.lost.filter(keepLost);
   const recent = (t: number) => now - t < limits.flappingWindow;
-  const masterChanges = memory.masterChanges.every(recent) ? memory.masterChanges : memory.masterChanges.filter(recent);
-  const same = progress === memory.progress && lost === memory.lost && masterChanges === memory.masterChanges;
-  return same ? memory : memoryWith(memory, { progress, lost, masterChanges });
+  let masterChanges = memory.masterChanges.every(recent) ? memory.masterChanges : memory.masterChanges.filter(recent);
+  let lastEpoch = memory.lastEpoch;
+  if (model.master !== null && model.master.epoch !== lastEpoch) {
+    if (lastEpoch !== null) masterChanges = [...masterChanges, now].slice(-MAX_MASTER_CHANGES);
+    lastEpoch = model.master.epoch;
+  }
+  const beatKept = (k: KeptClock, id: string) => {
+    const w = model.workers.get(id);
+    return w !== undefined && w.up && w.lastBeat === k.at;
+  };
+  const keptBeats = memory.keptBeats.every(beatKept) ? memory.keptBeats : memory.keptBeats.filter(beatKept);
+  const stallKept = (k: KeptClock, id: string) => progress.get(id)?.since === k.at;
+  const keptStalls = memory.keptStalls.every(stallKept) ? memory.keptStalls : memory.keptStalls.filter(stallKept);
+  const same =
+    progress === memory.progress &&
+    lost === memory.lost &&
+    masterChanges === memory.masterChanges &&
+    lastEpoch === memory.lastEpoch &&
+    keptBeats === memory.keptBeats &&
+    keptStalls === memory.keptStalls;
+  return same ? memory : memoryWith(memory, { progress, lost, masterChanges, lastEpoch, keptBeats, keptStalls });
 }

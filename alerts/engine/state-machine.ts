@@ -8,7 +8,9 @@
  * Blindness: while the collector is not connected, or a cluster's model is blind or not yet synced,
  * the rules that read that cluster's ZooKeeper state are FROZEN: they are not evaluated and their
  * instances keep their state (no timer moves them to firing or resolved). Only the retention of
- * resolved instances keeps running. After the resync the real differences are judged once.
+ * resolved instances keeps running. After the resync the real differences are judged once: time
+ * spent blind counts for nobody (a new sight clock), but what was firing when sight was lost keeps
+ * its clock while the fact it rests on is unchanged (see memory.ts, `regainSight`).
  *
  * Both functions are pure; time comes in as `now`.
  */
@@ -19,7 +21,7 @@ import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
 import type { AlertInstance, AlertName } from '../types.ts';
-import { emptyMemory, noteSight, observeEvent, reconcileMemory } from './memory.ts';
+import { emptyMemory, memoryWith, observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
 
 export interface EvaluationInput {
@@ -92,9 +94,9 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     const cd = ruleConfig(config, cluster, 'CollectorDisconnected');
     if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now }));
     const blind = isBlind(model, input.connected);
-    const sighted = noteSight(memory.get(cluster) ?? emptyMemory(), blind, now);
+    const before = memory.get(cluster) ?? emptyMemory();
     if (blind) {
-      memory = memory.set(cluster, sighted);
+      if (!before.blind) memory = memory.set(cluster, memoryWith(before, { blind: true }));
       continue;
     }
 
@@ -102,6 +104,9 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
       flappingWindow: ruleConfig(config, cluster, 'MasterFlapping').window,
       resolveAfter: ruleConfig(config, cluster, 'WorkerLost').resolveAfter,
     };
+    const sighted = before.blind
+      ? regainSight(before, { model, firing: firingClocks(prev, cluster), limits, keepIntervals: keepsIntervals(config, cluster), now })
+      : before;
     const mem = reconcileMemory(sighted, model, limits, now);
     memory = memory.set(cluster, mem);
     for (const name of ZK_RULE_NAMES) {
@@ -126,11 +131,12 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     const rc = configOf(config, c.labels);
     const old = prev.alerts.get(fp);
     let a: StoredAlert;
+    const basis = c.basis ?? null;
     if (old !== undefined && old.state !== 'resolved') {
-      a = { ...old, annotations: c.annotations, keepFiringSince: null };
+      a = { ...old, annotations: c.annotations, keepFiringSince: null, basis };
     } else {
       const activeAt = Math.min(now, c.activeSince ?? now);
-      a = { fingerprint: fp, labels: c.labels, annotations: c.annotations, state: 'pending', activeAt, firedAt: null, resolvedAt: null, keepFiringSince: null };
+      a = { fingerprint: fp, labels: c.labels, annotations: c.annotations, state: 'pending', activeAt, firedAt: null, resolvedAt: null, keepFiringSince: null, basis };
       move(a, old === undefined ? 'inactive' : 'resolved', 'pending');
     }
     if (a.state === 'pending' && now - a.activeAt >= rc.for) {
@@ -167,6 +173,22 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
 
   const state: EngineState = { ...prev, alerts, memory };
   return { state, alerts: listAlerts(state), transitions };
+}
+
+/**
+ * The HeartbeatStale and ProgressStalled instances of a cluster firing now, by subject, with the fact
+ * each rests on. Called when sight comes back: instances are frozen while blind, so these are the
+ * ones that were firing when sight was lost.
+ */
+function firingClocks(state: EngineState, cluster: string): FiringClocks {
+  const beats = new Map<string, number>();
+  const stalls = new Map<string, number>();
+  for (const a of state.alerts.values()) {
+    if (a.state !== 'firing' || a.labels.cluster !== cluster || typeof a.basis !== 'number') continue;
+    if (a.labels.alertname === 'HeartbeatStale' && a.labels.worker !== undefined) beats.set(a.labels.worker, a.basis);
+    if (a.labels.alertname === 'ProgressStalled' && a.labels.task !== undefined) stalls.set(a.labels.task, a.basis);
+  }
+  return { beats, stalls };
 }
 
 /** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. */

@@ -6,7 +6,7 @@
  */
 import { Map as IMap } from 'immutable';
 import type { Labels } from '../types.ts';
-import { emptyMemory, type BeatMemory, type ClusterMemory, type ProgressMemory } from './memory.ts';
+import { emptyMemory, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from './memory.ts';
 
 export const ENGINE_STATE_VERSION = 1;
 
@@ -25,6 +25,12 @@ export interface StoredAlert {
   resolvedAt: number | null;
   /** firing but its condition is gone: since when (keep_firing_for); null otherwise */
   keepFiringSince: number | null;
+  /**
+   * the time of the fact the condition rests on, for rules that have one (HeartbeatStale: the last
+   * beat; ProgressStalled: when `done` last moved), else null. A blind period keeps a firing instance
+   * whose basis the resync finds unchanged. Optional: states written before it have none.
+   */
+  basis?: number | null;
 }
 
 export interface EngineState {
@@ -52,6 +58,8 @@ interface PersistedMemory {
   lost: Array<[string, number]>;
   blind?: boolean;
   sightSince?: number | null;
+  keptBeats?: Array<[string, KeptClock]>;
+  keptStalls?: Array<[string, KeptClock]>;
 }
 interface Persisted {
   version: number;
@@ -73,6 +81,8 @@ export function serializeEngineState(state: EngineState): string {
         lost: [...m.lost.entries()],
         blind: m.blind,
         sightSince: m.sightSince,
+        keptBeats: [...m.keptBeats.entries()],
+        keptStalls: [...m.keptStalls.entries()],
       },
     ]),
   };
@@ -111,9 +121,24 @@ export function restoreEngineState(text: string): EngineState {
       // a restarted collector is blind until its first sync, which starts sight anew (evaluate notes it)
       blind: m.blind ?? true,
       sightSince: typeof m.sightSince === 'number' ? m.sightSince : null,
+      keptBeats: keptClocks(m.keptBeats),
+      keptStalls: keptClocks(m.keptStalls),
     });
   }
   return { version: ENGINE_STATE_VERSION, alerts, memory };
+}
+
+function keptClocks(raw: unknown): IMap<string, KeptClock> {
+  if (raw === undefined) return IMap();
+  const valid =
+    Array.isArray(raw) &&
+    raw.every((e: unknown) => {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'object' || e[1] === null) return false;
+      const k = e[1] as Record<string, unknown>;
+      return typeof k.at === 'number' && (k.from === null || typeof k.from === 'number');
+    });
+  if (!valid) throw new Error('alert engine state: malformed kept clocks');
+  return IMap(raw as Array<[string, KeptClock]>);
 }
 
 function isStoredAlert(a: unknown): a is StoredAlert {
@@ -126,6 +151,7 @@ function isStoredAlert(a: unknown): a is StoredAlert {
     typeof x.annotations === 'object' &&
     x.annotations !== null &&
     (x.state === 'pending' || x.state === 'firing' || x.state === 'resolved') &&
-    typeof x.activeAt === 'number'
+    typeof x.activeAt === 'number' &&
+    (x.basis === undefined || x.basis === null || typeof x.basis === 'number')
   );
 }

@@ -17,8 +17,10 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
   model.workers.forEach((w) => {
     if (!w.up) return;
     const period = w.heartbeatMs !== null && w.heartbeatMs > 0 ? w.heartbeatMs : config.defaultHeartbeat;
-    // not counted across a blind period of the collector (see ClusterMemory.sightSince)
-    const age = now - sightedSince(memory, w.lastBeat);
+    // not counted across a blind period of the collector (see ClusterMemory.sightSince), unless this
+    // worker's alert was firing when sight was lost and it has not beaten since (keptBeats)
+    const kept = memory.keptBeats.size > 0 ? memory.keptBeats.get(w.id) : undefined;
+    const age = now - sightedSince(memory, w.lastBeat, kept);
     // the intervals are read in phi mode only: a lookup per worker per evaluation otherwise wasted
     const intervals = phiMode ? (memory.beats.get(w.id)?.intervals ?? NO_INTERVALS) : NO_INTERVALS;
     const byPhi = phiMode && intervals.length >= config.phiMinSamples;
@@ -27,15 +29,16 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
     const rule = byPhi
       ? `phi above ${config.phiThreshold} over the last ${intervals.length} beat intervals`
       : `more than ${config.factor} × its heartbeat period of ${human(period)}`;
-    out.push(
-      condition('HeartbeatStale', model.name, config.severity, { worker: w.id }, {
+    out.push({
+      ...condition('HeartbeatStale', model.name, config.severity, { worker: w.id }, {
         summary: `Worker ${w.id} of ${model.name} stopped beating`,
         description: `No heartbeat since ${iso(w.lastBeat)}: ${rule}.`,
         last_beat: iso(w.lastBeat),
         heartbeat_ms: String(period),
         mode: byPhi ? 'phi' : 'age',
       }),
-    );
+      basis: w.lastBeat,
+    });
   });
   return out;
 };

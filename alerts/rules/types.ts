@@ -12,6 +12,8 @@ export interface Condition {
   annotations: Labels;
   /** when the condition really began, if the rule knows better than "the first evaluation that saw it" */
   activeSince?: number;
+  /** the time of the fact it rests on (a last beat, when progress last moved): see StoredAlert.basis */
+  basis?: number;
 }
 
 export interface RuleInput<N extends AlertName> {
