@@ -11,8 +11,7 @@ import type { WatchEvent } from '../../collector/watch/events.ts';
 import type { AlertsConfig } from '../config/defaults.ts';
 import type { AlertInstance } from '../types.ts';
 import { evaluate, observe, type Evaluation, type Transition } from './state-machine.ts';
-import { memoryWith } from './memory.ts';
-import { emptyEngineState, type EngineState } from './state.ts';
+import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
 export interface AlertEngineOptions {
   domainEvents$: Observable<DomainEvent>;
@@ -53,7 +52,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const evaluations$ = defer(() => {
     const connected = options.initiallyConnected ?? false;
     const seed: Acc = {
-      state: options.initialState === undefined ? emptyEngineState() : notWatched(options.initialState),
+      state: options.initialState === undefined ? emptyEngineState() : unwatched(options.initialState),
       connected,
       disconnectedSince: connected ? null : scheduler.now(),
       evaluation: null,
@@ -85,17 +84,6 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }),
     ),
   };
-}
-
-/**
- * A restored state as the engine starts from it: every cluster blind, since this engine has not seen
- * it yet. Its first sighted evaluation then regains sight (memory.ts `regainSight`): a new sight
- * clock (the collector's downtime counts for nobody, what was firing keeps its clock) and the memory
- * seeded from the model, which may have synced before the engine subscribed.
- */
-function notWatched(state: EngineState): EngineState {
-  const memory = state.memory.map((m) => (m.blind ? m : memoryWith(m, { blind: true })));
-  return { ...state, memory };
 }
 
 function step(acc: Acc, input: Input, now: number, getModels: () => readonly ClusterModel[], config: AlertsConfig): Acc {

@@ -6,9 +6,10 @@ export {
   emptyEngineState,
   restoreEngineState,
   serializeEngineState,
+  unwatched,
   type AlertPhase,
   type EngineState,
   type StoredAlert,
 } from './state.ts';
-export { emptyMemory, observeEvent, type ClusterMemory } from './memory.ts';
+export { emptyMemory, observeEvent, type ClusterMemory, type KeptClock } from './memory.ts';
 export { INHIBIT_RULES, inhibitedBy, inhibitingAlert, type InhibitRule } from './inhibit.ts';

@@ -6,7 +6,7 @@
  */
 import { Map as IMap } from 'immutable';
 import type { Labels } from '../types.ts';
-import { emptyMemory, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from './memory.ts';
+import { emptyMemory, memoryWith, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from './memory.ts';
 
 export const ENGINE_STATE_VERSION = 1;
 
@@ -43,6 +43,16 @@ export interface EngineState {
 
 export function emptyEngineState(): EngineState {
   return { version: ENGINE_STATE_VERSION, alerts: IMap(), memory: IMap() };
+}
+
+/**
+ * A restored state as an engine starts from it: every cluster blind, since this engine has not seen
+ * it yet. Its first sighted evaluation then regains sight (memory.ts `regainSight`): a new sight
+ * clock (the collector's downtime counts for nobody; what was firing keeps its clock) and the memory
+ * seeded from the model, which may have synced before the engine subscribed.
+ */
+export function unwatched(state: EngineState): EngineState {
+  return { ...state, memory: state.memory.map((m) => (m.blind ? m : memoryWith(m, { blind: true }))) };
 }
 
 export function memoryOf(state: EngineState, cluster: string): ClusterMemory {

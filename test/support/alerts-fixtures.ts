@@ -160,8 +160,12 @@ export class Harness {
   /** every transition so far */
   readonly transitions: Evaluation['transitions'] = [];
 
-  constructor(readonly clusters: TestCluster[], readonly config: AlertsConfig = DEFAULT_ALERTS_CONFIG) {
-    for (const c of clusters) for (const e of c.events) this.state = observe(this.state, e, e.time, config);
+  /**
+   * `startedLate`: the engine starts now, after the clusters' events so far (as when loading its
+   * state took longer than the first sync): it never observes them, only the models have them.
+   */
+  constructor(readonly clusters: TestCluster[], readonly config: AlertsConfig = DEFAULT_ALERTS_CONFIG, options: { startedLate?: boolean } = {}) {
+    if (!options.startedLate) for (const c of clusters) for (const e of c.events) this.state = observe(this.state, e, e.time, config);
     this.seen = clusters.map((c) => c.events.length);
   }
 
