@@ -3,6 +3,8 @@ import { map, Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { parseAlertsConfig } from '../../alerts/config.ts';
 import { createAlertEngine } from '../../alerts/engine/engine.ts';
+import { evaluate } from '../../alerts/engine/state-machine.ts';
+import { emptyEngineState, restoreEngineState, serializeEngineState } from '../../alerts/engine/state.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import { healthyCluster, TestCluster } from '../support/alerts-fixtures.ts';
@@ -103,6 +105,46 @@ test('engine: not connected at start (the default) counts as disconnected from t
       a: 'CollectorDisconnected:pending',
       b: 'CollectorDisconnected:firing',
       c: 'CollectorDisconnected:firing',
+    });
+  });
+});
+
+test('engine: started after the first sync from a restored state, it still sees what the sync found (a crash, the current master)', (t) => {
+  // the previous collector's state: it had seen the cluster (memory not blind), nothing firing
+  const cluster = healthyCluster(0, 2);
+  const config = parseAlertsConfig({ evalInterval: '1s', defaults: { MasterFlapping: { changes: 2, window: '1m' }, HeartbeatStale: { enabled: false }, SplitBrain: { enabled: false } } });
+  const before = evaluate(emptyEngineState(), { models: [cluster.model], connected: true, disconnectedSince: null, now: 500 }, config).state;
+  t.false(before.memory.get('crawler')?.blind);
+  const scheduler = new TestScheduler((actual, expected) => t.deepEqual(actual, expected));
+  scheduler.run(({ expectObservable }) => {
+    // the new collector synced (w1 had crashed) before its engine started: that event is never on the streams
+    cluster.crash('w1', 0);
+    const { domain$, watch$ } = wire(scheduler, cluster, '2500ms a 1999ms b', {
+      a: (now) => {
+        cluster.masterGone(now);
+        cluster.master('m2', now, 5);
+      },
+      b: (now) => {
+        cluster.masterGone(now);
+        cluster.master('m3', now, 6);
+      },
+    });
+    const engine = createAlertEngine({
+      domainEvents$: domain$,
+      watchEvents$: watch$,
+      getModels: () => [cluster.model],
+      config,
+      scheduler,
+      initialState: restoreEngineState(serializeEngineState(before)),
+      initiallyConnected: true,
+    });
+    const transitions$ = engine.transitions$.pipe(map((x) => `${x.labels.alertname}:${x.from}>${x.to}@${x.at}`));
+    // WorkerLost at the first tick; two master changes since the one the sync found: MasterFlapping at the 5 s tick
+    expectObservable(transitions$, '^ 6s !').toBe('1s (ab) 3996ms (cd)', {
+      a: 'WorkerLost:inactive>pending@1000',
+      b: 'WorkerLost:pending>firing@1000',
+      c: 'MasterFlapping:inactive>pending@5000',
+      d: 'MasterFlapping:pending>firing@5000',
     });
   });
 });
