@@ -54,6 +54,11 @@ export interface ReplayOptions {
   points?: PointSink;
   /** gauge cadence of the backfill, ms (default 10 s, as live) */
   gaugePeriodMs?: number;
+  /**
+   * virtual time at which alerting starts (default: with the first event). Events observed before it
+   * reach the models only, as in a live collector whose alert state took that long to load.
+   */
+  alertingStartsAt?: number;
 }
 
 export interface ReplayResult {
@@ -90,6 +95,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const source = events(options, counters);
   const first = source.next();
   const result: ReplayResult = { notifications: [], events: 0, badLines: 0, firstTime: null, lastTime: null, endTime: null };
+  // after each scheduled action: let any delivery it started finish before virtual time moves on
+  const settle = () => alerting.idle();
   if (first.done) {
     result.badLines = counters.bad;
     return result;
@@ -111,6 +118,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     return Promise.resolve({ kind: 'http', status: 200 });
   };
   let deliveries = 0;
+  // the session's state as the last connection event said: a late engine start reads it (isConnected)
+  let connected = false;
   const alerting = new Alerting({
     config: config.alerts,
     receivers: config.receivers,
@@ -123,16 +132,23 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     post,
     random: seededRandom(1),
     newDeliveryId: () => `replay-${++deliveries}`,
+    isConnected: () => connected,
   });
-  await alerting.start();
+  const startsAt = options.alertingStartsAt ?? first.value.time;
+  let alertingStarted = false;
+  const startAlerting = async () => {
+    alertingStarted = true;
+    if (scheduler.now() < startsAt) await scheduler.advanceTo(startsAt, settle);
+    await alerting.start();
+  };
+  if (startsAt <= first.value.time) await startAlerting();
   const subs: Subscription[] = [];
   if (sink) subs.push(gaugeTicks({ models: () => models.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
 
   const eventPoints = sink ? new EventPoints((points) => sink.write(points), (cluster) => models.get(cluster)) : null;
-  // after each scheduled action: let any delivery it started finish before virtual time moves on
-  const settle = () => alerting.idle();
   const apply = (event: WatchEvent) => {
     const now = scheduler.now();
+    if (event.kind === 'connection') connected = event.state === 'connected' || event.state === 'reconnected';
     watchEvents$.next(event);
     const derived = models.apply(event, now);
     for (const d of derived) {
@@ -144,6 +160,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   try {
     let event: WatchEvent | undefined = first.value;
     while (event) {
+      if (!alertingStarted && event.time >= startsAt) await startAlerting();
       // the recorder's clock may step back a little (NTP): virtual time never does
       // the `cluster` gauges of the events of one instant are written once, before time moves on
       if (eventPoints?.pending && event.time > scheduler.now()) eventPoints.flush();
@@ -155,6 +172,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       const next = source.next();
       event = next.done ? undefined : next.value;
     }
+    if (!alertingStarted) await startAlerting();
     result.firstTime = first.value.time;
     result.lastTime = scheduler.now();
     eventPoints?.flush();

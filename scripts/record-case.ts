@@ -17,9 +17,9 @@ import { collectConfigSchema } from '../collector/config.ts';
 import { startZooKeeper } from '../stack/index.ts';
 import { startTcpProxy } from '../test/support/tcp-proxy.ts';
 import { PlainZk } from '../test/support/plain-zk.ts';
-import { loadReplayConfig } from '../replay/config.ts';
-import { replay } from '../replay/replay.ts';
+import type { RunningZooKeeper } from '../stack/index.ts';
 import { CASES, layout } from './cases/catalog.ts';
+import { CASE_OPTIONS_FILE, replayCase } from './cases/replay-case.ts';
 import { sleep, type CaseContext, type RecordedCase } from './cases/kit.ts';
 
 export const TESTCASES_DIR = fileURLToPath(new URL('../test/testcases/', import.meta.url));
@@ -40,17 +40,31 @@ export function caseConfig(c: RecordedCase, root: string): Record<string, unknow
   };
 }
 
-async function recordCase(name: string, c: RecordedCase, zkAddress: string): Promise<void> {
+async function recordCase(name: string, c: RecordedCase, zk: RunningZooKeeper): Promise<void> {
+  const zkAddress = zk.connectString;
   const root = `/case-${name}`;
   const dir = join(TESTCASES_DIR, name);
   const tmp = mkdtempSync(join(tmpdir(), `zkpulse-case-${name}-`));
   const recording = join(tmp, 'raw.ndjson');
   const proxy = await startTcpProxy(zkAddress);
   const sessions: PlainZk[] = [];
+  // alertingAfterSync: Alerting.start() waits for the gate, as if its state load took that long
+  let openGate: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let engineStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (engineStarted = resolve));
+  let alertingStartsAt: number | null = null;
+  let collector: Collector | null = null;
   const ctx: CaseContext = {
     root,
     zkAddress,
     proxy,
+    zk,
+    async startAlerting() {
+      if (!c.alertingAfterSync || !collector) throw new Error(`${name}: startAlerting() needs alertingAfterSync`);
+      openGate();
+      await started;
+    },
     async session() {
       const s = await PlainZk.connect(zkAddress, 4000);
       sessions.push(s);
@@ -60,7 +74,6 @@ async function recordCase(name: string, c: RecordedCase, zkAddress: string): Pro
   };
   const admin = await ctx.session();
   const config = caseConfig(c, root);
-  let collector: Collector | null = null;
   try {
     await layout(admin, root);
     await c.setup?.(ctx, admin);
@@ -78,6 +91,17 @@ async function recordCase(name: string, c: RecordedCase, zkAddress: string): Pro
       }),
     });
     const step = (what: string) => process.stderr.write(`${name}: ${what}\n`);
+    if (c.alertingAfterSync) {
+      const alerting = collector.alerting;
+      const start = alerting.start.bind(alerting);
+      alerting.start = async (options) => {
+        await gate;
+        await start(options);
+        // the engine subscribes at the end of start(): events before now reached the models only
+        alertingStartsAt = Date.now();
+        engineStarted();
+      };
+    }
     await collector.start({ http: false });
     await collector.whenSynced();
     step('synced; playing the scenario');
@@ -96,7 +120,13 @@ async function recordCase(name: string, c: RecordedCase, zkAddress: string): Pro
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'config.yaml'), `# ${c.promise}\n# recorded by: npm run record-case -- ${name}\n${stringify(config)}`);
     writeFileSync(join(dir, 'events.ndjson'), lines.map((l) => l + '\n').join(''));
-    const expected = await expectedNotifications(dir);
+    if (c.alertingAfterSync) {
+      if (alertingStartsAt === null) throw new Error(`${name}: the scenario never called startAlerting()`);
+      writeFileSync(join(dir, CASE_OPTIONS_FILE), JSON.stringify({ alertingStartsAt: new Date(alertingStartsAt).toISOString() }) + '\n');
+    } else {
+      rmSync(join(dir, CASE_OPTIONS_FILE), { force: true });
+    }
+    const expected = await replayCase(dir);
     writeFileSync(join(dir, 'expected-notifications.ndjson'), expected);
     const summary = expected.split('\n').filter(Boolean).map((l) => {
       const n = JSON.parse(l) as { at: string; status: string; alerts: { status: string; labels: Record<string, string> }[] };
@@ -109,14 +139,6 @@ async function recordCase(name: string, c: RecordedCase, zkAddress: string): Pro
     await proxy.close();
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** What replay prints for a case folder: the expected file's content. */
-export async function expectedNotifications(dir: string): Promise<string> {
-  const files = [join(dir, 'events.ndjson')];
-  const config = loadReplayConfig(join(dir, 'config.yaml'), () => []);
-  const result = await replay({ files, config });
-  return result.notifications.map((n) => JSON.stringify(n) + '\n').join('');
 }
 
 async function main(): Promise<void> {
@@ -134,7 +156,7 @@ async function main(): Promise<void> {
   }
   const zk = await startZooKeeper();
   try {
-    for (const n of names) await recordCase(n, CASES[n]!, zk.connectString);
+    for (const n of names) await recordCase(n, CASES[n]!, zk);
   } finally {
     await zk.stop();
   }

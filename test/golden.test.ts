@@ -1,14 +1,13 @@
 /**
  * Golden cases: each folder of test/testcases/ holds a recording of a real run (recorded by
- * `npm run record-case -- <name>`), the config it was recorded with, and the notifications a replay
- * must print, byte for byte. One test per folder.
+ * `npm run record-case -- <name>`), the config it was recorded with (and replay.json, when the case
+ * needs replay options), and the notifications a replay must print, byte for byte. One test per folder.
  */
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadReplayConfig } from '../replay/config.ts';
-import { replay } from '../replay/replay.ts';
+import { replayCase } from '../scripts/cases/replay-case.ts';
 
 const DIR = fileURLToPath(new URL('./testcases/', import.meta.url));
 const cases = readdirSync(DIR, { withFileTypes: true })
@@ -23,9 +22,6 @@ test('there are at least 12 golden cases', (t) => {
 for (const name of cases) {
   test(`golden: ${name}`, async (t) => {
     const dir = join(DIR, name);
-    const config = loadReplayConfig(join(dir, 'config.yaml'), () => []);
-    const result = await replay({ files: [join(dir, 'events.ndjson')], config });
-    const actual = result.notifications.map((n) => JSON.stringify(n) + '\n').join('');
-    t.is(actual, readFileSync(join(dir, 'expected-notifications.ndjson'), 'utf8'));
+    t.is(await replayCase(dir), readFileSync(join(dir, 'expected-notifications.ndjson'), 'utf8'));
   });
 }

@@ -249,6 +249,71 @@ export const CASES: Record<string, RecordedCase> = {
     settleMs: 1500,
   },
 
+  'blip-while-firing': {
+    promise:
+      'HeartbeatStale (w2 stopped beating) and ProgressStalled (t1 stuck at 5/10) are firing when ZooKeeper stops for 1.5 s (SIGSTOP; every session survives): nothing is sent about it; they resolve only when w2 beats again and t1 moves',
+    config: {
+      sessionTimeout: 8000,
+      probeIntervalMs: 250,
+      probeTimeoutMs: 700,
+      alerts: { defaults: { HeartbeatStale: { factor: 3 }, ProgressStalled: { after: '1500ms' }, CollectorDisconnected: { for: '10s' }, WorkerLost: {} } },
+    },
+    async setup(ctx, admin) {
+      w = { w1: await worker(ctx, 'w1', 1000), w2: await worker(ctx, 'w2', 500) };
+      await admin.create(`${ctx.root}/tasks/t1`, JSON.stringify({ url: 'https://example.org/1' }));
+      await admin.mkdirp(`${ctx.root}/assign/w1`);
+      await admin.create(`${ctx.root}/assign/w1/t1`, null);
+      await w.w1!.zk.create(`${ctx.root}/status/t1`, statusData('w1', 5, 10), 'ephemeral');
+    },
+    async run(ctx) {
+      await sleep(500);
+      w.w2!.stopBeating();
+      await sleep(3000);
+      // both firing now; ZooKeeper stops (every thread), far below every session timeout
+      await ctx.zk.pause();
+      await sleep(1500);
+      ctx.zk.resume();
+      await sleep(4000);
+      // what really changes resolves them
+      w.w2!.beat();
+      await w.w1!.zk.set(`${ctx.root}/status/t1`, statusData('w1', 6, 10));
+      await sleep(700);
+      // end in a stable state: t1 done, both workers leave on purpose (a replay's tail runs on without events)
+      await w.w1!.zk.set(`${ctx.root}/status/t1`, statusData('w1', 10, 10, 'done'));
+      await sleep(500);
+      await w.w1!.leave();
+      await w.w2!.leave();
+    },
+  },
+
+  'alerting-after-sync': {
+    promise:
+      'alerting starts after the first sync (its state took a while to load) and after w1 crashed: WorkerLost for w1 fires when it starts (resolves 3 s after the crash); m1, the master the sync found, then m2, m3, m4: three changes, MasterFlapping fires',
+    config: { alerts: { defaults: { MasterFlapping: { changes: 3, window: '6s' }, WorkerLost: { resolveAfter: '3s' } } } },
+    alertingAfterSync: true,
+    async setup(ctx) {
+      const m1 = await ctx.session();
+      await m1.create(`${ctx.root}/master`, masterData('m1'), 'ephemeral');
+      w = { m1: { zk: m1 } as unknown as PlayedWorker, w1: await worker(ctx, 'w1'), w2: await worker(ctx, 'w2') };
+    },
+    async run(ctx) {
+      await sleep(500);
+      await w.w1!.crash();
+      await sleep(1000);
+      await ctx.startAlerting();
+      await sleep(500);
+      let previous = w.m1!.zk;
+      for (const id of ['m2', 'm3', 'm4']) {
+        await previous.close();
+        const m = await ctx.session();
+        await m.create(`${ctx.root}/master`, masterData(id), 'ephemeral');
+        previous = m;
+        await sleep(400);
+      }
+      await sleep(7000);
+    },
+  },
+
   'malformed-data': {
     promise: 'nodes with bad data (w1 not JSON, t1 status of the wrong shape) are tracked and do not stop the rules: WorkerLost for w1 fires and resolves',
     config: { alerts: { defaults: { WorkerLost: { resolveAfter: '2s' } } } },

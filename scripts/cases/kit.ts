@@ -14,6 +14,13 @@ export interface CaseContext {
   zkAddress: string;
   /** the collector's path to ZooKeeper */
   proxy: TcpProxy;
+  /** the ZooKeeper server itself: pause() stops every thread of it (SIGSTOP), resume() lets it go on */
+  zk: { pause(): Promise<void>; resume(): void };
+  /**
+   * with `alertingAfterSync`: start the collector's alerting now (until then it waits, as if loading
+   * its state from ZooKeeper took that long); resolves once the engine runs
+   */
+  startAlerting(): Promise<void>;
   /** a new client session (closed at the end of the case) */
   session(): Promise<PlainZk>;
   sleep(ms: number): Promise<void>;
@@ -30,6 +37,8 @@ export interface RecordedCase {
   run: (ctx: CaseContext, admin: PlainZk) => Promise<void>;
   /** quiet time after the scenario before the recording is cut (default 1 s) */
   settleMs?: number;
+  /** alerting waits for ctx.startAlerting() (the case's replay.json says when it started) */
+  alertingAfterSync?: boolean;
 }
 
 export { sleep, workerData };
