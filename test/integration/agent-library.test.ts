@@ -154,6 +154,26 @@ test('a task finished just before close() is seen done or failed by a real colle
   t.deepEqual(finished.sort((a, b) => a.task.localeCompare(b.task)), [{ task: 't1', outcome: 'done' }, { task: 't2', outcome: 'failed' }]);
 });
 
+test('close(): a final task state stays readable for leaveGraceMs before its node goes (a monitor that re-reads late still sees it)', async (t) => {
+  const zkAddr = await sharedZooKeeper();
+  const root = uniqueRoot(t);
+  const zk = await plain(t, zkAddr);
+  const leaveGraceMs = 5000;
+  const agent = agentOn(t, { connectString: zkAddr, root, id: 'w1', leaveGraceMs });
+  await agent.register();
+  agent.progress('t1', 1, 2);
+  await until('t1 running', () => readJson(zk, `${root}/status/t1`), (d) => d?.state === 'running', STEP_MS);
+  // a slow monitor: on the change it re-reads a second later; the grace leaves it 4 s to spare on a busy machine
+  const reread = new Promise<Record<string, unknown> | null>((resolve) =>
+    zk.client.exists(`${root}/status/t1`, () => setTimeout(() => void readJson(zk, `${root}/status/t1`).then(resolve), 1000), () => undefined),
+  );
+  void agent.finish('t1', 'done', 'all good');
+  const closed = agent.close();
+  t.like(await reread, { state: 'done', message: 'all good' });
+  await closed;
+  t.is(await zk.exists(`${root}/status/t1`), null);
+});
+
 /** A loopback port nobody listens on (it was free a moment ago). */
 async function freePort(): Promise<number> {
   const server = createServer();
