@@ -237,6 +237,7 @@ export class Agent {
     for (const timer of this.outageTimers) timer.unsubscribe();
     const deadline = this.o.requestTimeoutMs * 3;
     try {
+      await this.connectionToLeave();
       await this.lastWordOnOutage();
       // final task states first: a task finished just before close() is seen done/failed, not interrupted
       if (this.conn.connected && this.finals.size > 0) await withDeadline(Promise.all(this.finals), deadline, 'writing final task states');
@@ -318,6 +319,25 @@ export class Agent {
     this.diagnosis = { seq, reason };
     void reason.then((r) => this.closing === null && this.sayOutage(this.outage.diagnosed(seq, r, this.registered)));
     return reason;
+  }
+
+  /**
+   * Leaving without a connection, and ZooKeeper not known to be out of reach: give it up to the request
+   * timeout, so that a command shorter than the first connection still gets its worker and final task
+   * states written. A TCP check that fails (refused, unknown host) ends the wait at once.
+   */
+  private async connectionToLeave(): Promise<void> {
+    const seq = this.outage.current;
+    if (!this.started || this.conn.connected || seq === null || this.outage.announced) return;
+    let sub: Subscription | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      sub = this.conn.events$.subscribe((e) => e.kind === 'connection' && (e.state === 'connected' || e.state === 'reconnected') && resolve());
+      timer = setTimeout(resolve, this.o.requestTimeoutMs);
+      void this.diagnose(seq).then((reason) => reason !== null && resolve());
+    });
+    sub?.unsubscribe();
+    clearTimeout(timer);
   }
 
   /** Leaving during an outage not said yet: say it now (with the TCP check's reason), without "retrying". */

@@ -174,6 +174,30 @@ test('close(): a final task state stays readable for leaveGraceMs before its nod
   t.is(await zk.exists(`${root}/status/t1`), null);
 });
 
+test.serial('close() before the first connection waits for it (up to the request timeout): the final state of a short job is still written', async (t) => {
+  const zkAddr = await sharedZooKeeper();
+  const proxy = await startTcpProxy(zkAddr);
+  t.teardown(() => proxy.close());
+  const root = uniqueRoot(t);
+  const collector = await startTestCollector({ clusters: { app: root } });
+  t.teardown(() => collector.stop());
+  const finished: { task: string; outcome: string }[] = [];
+  collector.events$.subscribe((e) => e.type === 'TaskFinished' && finished.push({ task: e.task, outcome: e.outcome }));
+  await collector.whenSynced();
+  proxy.block();
+  const agent = agentOn(t, { connectString: proxy.address, root, id: 'w1' });
+  void agent.register().catch(() => undefined);
+  agent.progress('t1', 1, 1);
+  void agent.finish('t1', 'done');
+  const closed = agent.close();
+  t.is(agent.diagnostics().sessionId, null); // nothing is connected yet
+  proxy.unblock();
+  await closed;
+  await until('the collector to see w1 leave', async () => collector.model('app'), (m) => m?.workers.get('w1')?.up === false, STEP_MS);
+  t.is(collector.model('app')!.workers.get('w1')!.leftReason, 'leaving');
+  t.deepEqual(finished, [{ task: 't1', outcome: 'done' }]);
+});
+
 /** A loopback port nobody listens on (it was free a moment ago). */
 async function freePort(): Promise<number> {
   const server = createServer();
