@@ -32,7 +32,9 @@ export {
   createAgent,
   AgentArgumentError,
   AgentClosedError,
+  ZooKeeperUnreachableError,
   parseProgressLine,
+  parseSidecarLine,
   digestId,
   type AgentOptions,
   type AgentDiagnostics,
@@ -44,6 +46,7 @@ export {
   type WorkerState,
   type TaskState,
   type ProgressLine,
+  type SidecarLine,
 } from './agent/index.ts';
 
 // real services for tests, benchmarks and the demo

@@ -6,7 +6,7 @@
  * Nothing here throws out of a timer: background failures go to `errors$` (and `onError`). Bad
  * arguments throw synchronously, before anything is written.
  */
-import { Subject, type Observable } from 'rxjs';
+import { Subject, type Observable, type Subscription } from 'rxjs';
 import { ZkSession } from '../collector/zk/session.ts';
 import type { ConnectionEvent } from '../collector/watch/events.ts';
 import { aclsFor } from './acl.ts';
@@ -14,12 +14,14 @@ import { Coalescer } from './coalescer.ts';
 import { AgentConnection } from './connection.ts';
 import { Election, type Leadership } from './election.ts';
 import { EphemeralNodes } from './ephemeral-nodes.ts';
-import { AgentArgumentError, AgentClosedError } from './errors.ts';
+import { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { agentPaths, encode, type AgentPaths, type StatusData, type WorkerData, type WorkerState } from './layout.ts';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
+import { OutageTracker, type OutageKind } from './outage.ts';
 import { checkMessage, checkName, checkProgress } from './validate.ts';
 import { ZkOps } from './zk-ops.ts';
+import { tcpReason } from './zk-reach.ts';
 
 export interface AgentDiagnostics {
   sessionId: string | null;
@@ -34,6 +36,9 @@ export interface AgentDiagnostics {
 
 const ignore = () => undefined;
 
+/** how long a connection may take before the agent checks (over TCP) why it has none */
+const CHECK_AFTER_MS = 200;
+
 export class Agent {
   readonly id: string;
   readonly root: string;
@@ -44,10 +49,23 @@ export class Agent {
   readonly leadership$: Observable<Leadership>;
   /** ZooKeeper connection events: connected, disconnected, reconnected, expired */
   readonly connection$: Observable<ConnectionEvent>;
+  /**
+   * News for a person that is not an error: ZooKeeper reached again after an outage reported on
+   * errors$ (a ZooKeeperUnreachableError), or a new session after an expiry; said once the worker
+   * node is written again.
+   */
+  readonly notices$: Observable<string>;
 
   private readonly o: ResolvedAgentOptions;
   private readonly errors = new Subject<Error>();
   private readonly connectionEvents = new Subject<ConnectionEvent>();
+  private readonly notices = new Subject<string>();
+  private readonly outage: OutageTracker;
+  private outageTimers: Subscription[] = [];
+  /** the TCP check of the open outage, by its number */
+  private diagnosis: { seq: number; reason: Promise<string | null> } | null = null;
+  /** final task states not written yet: close() waits for them before leaving */
+  private readonly finals = new Set<Promise<void>>();
   private readonly session: ZkSession;
   private readonly conn: AgentConnection;
   private readonly nodes: EphemeralNodes;
@@ -68,6 +86,8 @@ export class Agent {
     this.paths = agentPaths(this.root);
     this.errors$ = this.errors.asObservable();
     this.connection$ = this.connectionEvents.asObservable();
+    this.notices$ = this.notices.asObservable();
+    this.outage = new OutageTracker({ connectString: this.o.connectString, id: this.id, sessionTimeoutMs: this.o.sessionTimeoutMs, graceMs: this.o.requestTimeoutMs });
     const now = () => this.o.scheduler.now();
     this.startedAt = now();
     this.session = new ZkSession({
@@ -77,7 +97,7 @@ export class Agent {
       probeIntervalMs: this.o.probeIntervalMs,
       probeTimeoutMs: this.o.requestTimeoutMs,
       now,
-      onWarning: (message) => this.report(new Error(message)),
+      onWarning: (message) => this.sessionWarning(message),
     });
     this.conn = new AgentConnection(this.session);
     const ops = new ZkOps(this.session, this.o.requestTimeoutMs);
@@ -104,6 +124,7 @@ export class Agent {
       this.safely(() => {
         this.nodes.onConnection(e.state);
         this.election.onConnection(e.state);
+        this.outageEvent(e.state);
         this.connectionEvents.next(e);
       });
     });
@@ -163,7 +184,10 @@ export class Agent {
     };
     this.tasks.set(task, data);
     // a finished task's status is not re-created after a session expiry
-    return this.nodes.set(this.paths.statusOf(task), encode(data), false);
+    const written = this.nodes.set(this.paths.statusOf(task), encode(data), false);
+    const tracked = written.catch(ignore).finally(() => this.finals.delete(tracked));
+    this.finals.add(tracked);
+    return written;
   }
 
   /** Join the election under R/election; follow `leadership$`. */
@@ -210,18 +234,23 @@ export class Agent {
   private async leave(): Promise<void> {
     this.heartbeat.stop();
     this.coalescer.dispose();
+    for (const timer of this.outageTimers) timer.unsubscribe();
     const deadline = this.o.requestTimeoutMs * 3;
     try {
+      await this.connectionToLeave();
+      await this.lastWordOnOutage();
+      // final task states first: a task finished just before close() is seen done/failed, not interrupted
+      if (this.conn.connected && this.finals.size > 0) await withDeadline(Promise.all(this.finals), deadline, 'writing final task states');
       if (this.conn.connected && this.registered) {
         this.workerState = 'leaving';
         await withDeadline(this.writeWorker(), deadline, 'writing "leaving"');
       }
-      const graceEnds = Date.now() + this.o.leaveGraceMs;
+      // let monitors read "leaving" and the final task states before any node goes (see AgentOptions.leaveGraceMs):
+      // a one-shot watch re-reads a node after it changed and cannot read a version already deleted
+      const rest = this.o.leaveGraceMs;
+      if (rest > 0 && this.conn.connected) await new Promise((resolve) => setTimeout(resolve, rest));
       for (const task of this.tasks.keys()) await withDeadline(this.nodes.remove(this.paths.statusOf(task)), deadline, `deleting status of ${task}`);
       await withDeadline(this.election.leave(), deadline, 'leaving the election');
-      // let monitors read "leaving" before the node goes (see AgentOptions.leaveGraceMs)
-      const rest = graceEnds - Date.now();
-      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       await withDeadline(this.nodes.remove(this.paths.worker(this.id)), deadline, 'deleting the worker node');
     } catch (err) {
       this.report(err instanceof Error ? err : new Error(String(err)));
@@ -232,6 +261,7 @@ export class Agent {
       if (this.started) await withDeadline(this.session.close(), 2000, 'closing the session').catch(ignore);
       this.errors.complete();
       this.connectionEvents.complete();
+      this.notices.complete();
     }
   }
 
@@ -239,6 +269,88 @@ export class Agent {
     if (this.started) return;
     this.started = true;
     this.session.start();
+    this.beginOutage('start');
+  }
+
+  /** A session warning: while ZooKeeper is out of reach it is part of the outage's one message, not a message of its own. */
+  private sessionWarning(message: string): void {
+    // a probe that timed out is followed at once by a disconnect: that outage says it
+    if (!this.conn.connected || this.outage.current !== null || /^zookeeper probe:/.test(message)) this.outage.warning(message);
+    else this.report(new Error(message));
+  }
+
+  private outageEvent(state: string): void {
+    const now = this.o.scheduler.now();
+    if (state === 'disconnected') this.beginOutage('disconnected');
+    else if (state === 'expired') {
+      this.beginOutage('disconnected');
+      this.outage.expired(now);
+    } else if (state === 'connected' || state === 'reconnected') {
+      for (const timer of this.outageTimers) timer.unsubscribe();
+      this.outageTimers = [];
+      this.diagnosis = null;
+      const notice = this.outage.connected(now, this.registered);
+      if (notice === null) return;
+      const said = () => !this.closing && !this.notices.closed && this.notices.next(notice);
+      if (this.registered) void this.nodes.whenWritten(this.paths.worker(this.id)).then(said, ignore);
+      else said();
+    }
+  }
+
+  /**
+   * Nothing connected: a TCP check after a moment (a healthy server answers well before; it names a
+   * refused connection or an unknown host at once), and after the request timeout the outage is said
+   * whatever the check found.
+   */
+  private beginOutage(kind: OutageKind): void {
+    const before = this.outage.current;
+    const seq = this.outage.begin(kind, this.o.scheduler.now());
+    if (before === seq) return;
+    const check = Math.min(CHECK_AFTER_MS, this.o.requestTimeoutMs);
+    this.outageTimers.push(
+      this.o.scheduler.schedule(() => this.safely(() => void this.diagnose(seq)), check),
+      this.o.scheduler.schedule(() => this.safely(() => this.sayOutage(this.outage.due(seq, this.registered))), this.o.requestTimeoutMs),
+    );
+  }
+
+  private diagnose(seq: number): Promise<string | null> {
+    if (this.diagnosis?.seq === seq) return this.diagnosis.reason;
+    const reason = tcpReason(this.o.connectString, this.o.requestTimeoutMs);
+    this.diagnosis = { seq, reason };
+    void reason.then((r) => this.closing === null && this.sayOutage(this.outage.diagnosed(seq, r, this.registered)));
+    return reason;
+  }
+
+  /**
+   * Leaving without a connection, and ZooKeeper not known to be out of reach: give it up to the request
+   * timeout, so that a command shorter than the first connection still gets its worker and final task
+   * states written. A TCP check that fails (refused, unknown host) ends the wait at once.
+   */
+  private async connectionToLeave(): Promise<void> {
+    const seq = this.outage.current;
+    if (!this.started || this.conn.connected || seq === null || this.outage.announced) return;
+    let sub: Subscription | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      sub = this.conn.events$.subscribe((e) => e.kind === 'connection' && (e.state === 'connected' || e.state === 'reconnected') && resolve());
+      timer = setTimeout(resolve, this.o.requestTimeoutMs);
+      void this.diagnose(seq).then((reason) => reason !== null && resolve());
+    });
+    sub?.unsubscribe();
+    clearTimeout(timer);
+  }
+
+  /** Leaving during an outage not said yet: say it now (with the TCP check's reason), without "retrying". */
+  private async lastWordOnOutage(): Promise<void> {
+    const seq = this.outage.current;
+    if (!this.started || seq === null || this.outage.announced) return;
+    const reason = await this.diagnose(seq);
+    this.outage.diagnosed(seq, reason, this.registered, false);
+    this.sayOutage(this.outage.closing(this.registered));
+  }
+
+  private sayOutage(message: string | null): void {
+    if (message !== null) this.report(new ZooKeeperUnreachableError(message));
   }
 
   private writeWorker(): Promise<void> {

@@ -50,6 +50,16 @@ export class EphemeralNodes {
     return written;
   }
 
+  /** Resolves once `path`'s desired value is written (at once when nothing is pending for it). */
+  whenWritten(path: string): Promise<void> {
+    if (!this.desired.has(path) || (!this.dirty.has(path) && !this.running.has(path))) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const list = this.waiters.get(path) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(path, list);
+    });
+  }
+
   has(path: string): boolean {
     return this.desired.has(path);
   }

@@ -10,3 +10,8 @@ export class AgentClosedError extends Error {
     super(`${what}: the agent is closed`);
   }
 }
+
+/** ZooKeeper could not be reached (reported on errors$ once per outage; the agent keeps retrying). */
+export class ZooKeeperUnreachableError extends Error {
+  override readonly name = 'ZooKeeperUnreachableError';
+}

@@ -2,8 +2,8 @@
 export { Agent, createAgent, type AgentDiagnostics } from './agent.ts';
 export type { AgentOptions } from './options.ts';
 export type { Leadership, LeadershipState } from './election.ts';
-export { AgentArgumentError, AgentClosedError } from './errors.ts';
+export { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 export type { WorkerData, StatusData, MasterData, WorkerState, TaskState } from './layout.ts';
 export { digestId, aclsFor } from './acl.ts';
-export { parseProgressLine, type ProgressLine } from './progress-line.ts';
+export { parseProgressLine, parseSidecarLine, type ProgressLine, type SidecarLine } from './progress-line.ts';
 export { exitCodeOf } from './exit-code.ts';

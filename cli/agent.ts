@@ -1,15 +1,18 @@
 /**
  * `zkpulse agent` (contract §6): registers R/workers/<id>, optionally runs for master, and with a
- * command runs it as a child — stdout passed through line by line, `PROGRESS <task> <done>/<total>`
- * lines turned into R/status/<task>, SIGINT/SIGTERM/SIGHUP forwarded — then exits with the child's
- * exit code (128 + signal when a signal killed it), after leaving on purpose.
+ * command runs it as a child — stdout passed through line by line, `PROGRESS`/`DONE`/`FAILED` lines
+ * turned into R/status/<task> (see agent/sidecar-tasks.ts), the worker `busy` while a task runs,
+ * SIGINT/SIGTERM/SIGHUP forwarded — then finishes the tasks still running by the child's exit code,
+ * leaves on purpose and exits with that code (128 + signal when a signal killed it).
+ * A ZooKeeper it cannot reach does not stop the command: it is said on stderr once per outage.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Agent } from '../agent/agent.ts';
 import { AgentArgumentError } from '../agent/errors.ts';
 import { exitCodeOf } from '../agent/exit-code.ts';
-import { parseProgressLine } from '../agent/progress-line.ts';
+import { parseSidecarLine } from '../agent/progress-line.ts';
+import { SidecarTasks, type SidecarAction } from '../agent/sidecar-tasks.ts';
 import { resolveAgentOptions, type AgentOptions } from '../agent/options.ts';
 import { UsageError } from './errors.ts';
 
@@ -66,7 +69,8 @@ const say = (line: string) => process.stderr.write(`zkpulse agent: ${line}\n`);
 
 export async function runAgent(run: AgentRun): Promise<never> {
   const agent = new Agent({ ...run.options, onError: (err) => say(err.message) });
-  agent.connection$.subscribe((e) => e.state !== 'connected' && say(`zookeeper ${e.state}${e.reason ? ` (${e.reason})` : ''}`));
+  // connection trouble comes as one line per outage on onError, its end as a notice
+  agent.notices$.subscribe(say);
   void agent.register().catch(() => undefined);
   if (run.candidate) {
     agent.runForMaster().subscribe((l) => say(`leadership: ${l.state}${l.epoch ? ` epoch=${l.epoch}` : ''}`));
@@ -92,38 +96,47 @@ function runChild(agent: Agent, [command, ...args]: string[]): Promise<number> {
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
     for (const [s, h] of handlers) process.on(s, h);
 
+    const tasks = new SidecarTasks();
     const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
     lines.on('line', (line) => {
       process.stdout.write(`${line}\n`);
-      const p = parseProgressLine(line);
+      const p = parseSidecarLine(line);
       if (!p) return;
       try {
-        agent.progress(p.task, p.done, p.total, p.message);
+        for (const action of tasks.line(p)) apply(agent, action);
       } catch (err) {
-        say(`ignored progress line ${JSON.stringify(line)}: ${(err as Error).message}`);
+        say(`ignored line ${JSON.stringify(line)}: ${(err as Error).message}`);
       }
     });
     // the exit code once the child has exited AND its stdout is drained, so no line is lost
-    let exited: number | null = null;
+    let exited: { code: number; signal: NodeJS.Signals | null } | null = null;
     let drained = false;
     const finish = () => {
       if (exited === null || !drained) return;
       for (const [s, h] of handlers) process.off(s, h);
-      resolve(exited);
+      for (const action of tasks.exit(exited.code, exited.signal)) apply(agent, action);
+      resolve(exited.code);
     };
     lines.on('close', () => {
       drained = true;
       finish();
     });
     child.on('exit', (code, signal) => {
-      exited = exitCodeOf(code, signal);
+      exited = { code: exitCodeOf(code, signal), signal: code === null ? signal : null };
       finish();
     });
     child.on('error', (err) => {
       say(`cannot run ${JSON.stringify(command)}: ${err.message}`);
-      exited = 127;
+      exited = { code: 127, signal: null };
       drained = true;
       finish();
     });
   });
+}
+
+/** One action of the task lines on the agent. Final states are awaited by agent.close(), not here. */
+function apply(agent: Agent, action: SidecarAction): void {
+  if (action.kind === 'progress') agent.progress(action.task, action.done, action.total, action.message);
+  else if (action.kind === 'finish') agent.finish(action.task, action.state, action.message).catch(() => undefined);
+  else agent.setState(action.state);
 }

@@ -106,9 +106,14 @@ function addAgent(program: Command): void {
     .description(
       'Registers R/workers/<id> and rewrites it every heartbeat; with --candidate also runs for master ' +
         '(R/election, the leader holds R/master). With a command (after --) it runs it as a child: stdout is ' +
-        'passed through line by line and each line "PROGRESS <task> <done>/<total>" becomes R/status/<task>; ' +
-        'SIGINT/SIGTERM/SIGHUP are forwarded; it exits with the command\'s exit code (128+signal when killed) ' +
-        'after leaving on purpose. Without a command it runs until SIGINT/SIGTERM.',
+        'passed through line by line, and the task lines below become R/status/<task>. ' +
+        'The worker is "busy" while a task runs, "ready" otherwise. When the command exits, tasks still ' +
+        'running are done if it exited 0, else failed ("command exited with code N" / "command killed by ' +
+        'SIGTERM"). SIGINT/SIGTERM/SIGHUP are forwarded; it exits with the command\'s exit code (128+signal ' +
+        'when killed) after leaving on purpose. Without a command it runs until SIGINT/SIGTERM.\n' +
+        'An unreachable ZooKeeper does not stop the command: stderr says so once per outage ("cannot reach ' +
+        'ZooKeeper at <address> (<reason>); worker <id> is not registered; retrying"), and again when it ' +
+        'is registered.',
     )
     .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
     .option('--root <path>', 'the cluster root R, e.g. /apps/crawler')
@@ -120,8 +125,13 @@ function addAgent(program: Command): void {
     .argument('[command...]', 'the command to run, after --')
     .addHelpText(
       'after',
-      '\nExamples:\n' +
+      '\nTask lines on the command\'s stdout:\n' +
+        '  PROGRESS <task> <done>/<total> [message]   running (done >= total > 0: done)\n' +
+        '  DONE <task> [message]                      done\n' +
+        '  FAILED <task> [message]                    failed\n' +
+        '\nExamples:\n' +
         '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id w1 -- ./crawl.sh\n' +
+        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id w1 -- sh -c \'echo PROGRESS t1 1/2; echo DONE t1\'\n' +
         '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id m1 --candidate\n',
     )
     .action(async (command: string[], flags: AgentFlags) => {

@@ -1,9 +1,15 @@
-/** The agent's pure parts: argument checks, election order, progress lines, exit codes, jitter, ACL ids. */
+/**
+ * The agent's pure parts: argument checks, election order, the sidecar's lines and tasks, exit codes,
+ * jitter, ACL ids, the outage messages.
+ */
 import test from 'ava';
 import fc from 'fast-check';
 import { checkName, checkProgress, checkRoot } from '../../agent/validate.ts';
 import { orderCandidates, positionOf, sequenceOf } from '../../agent/election-order.ts';
-import { parseProgressLine } from '../../agent/progress-line.ts';
+import { parseProgressLine, parseSidecarLine, type SidecarLine } from '../../agent/progress-line.ts';
+import { SidecarTasks, type SidecarAction } from '../../agent/sidecar-tasks.ts';
+import { OutageTracker } from '../../agent/outage.ts';
+import { describeSocketError, joinReasons, serversOf } from '../../agent/zk-reach.ts';
 import { exitCodeOf } from '../../agent/exit-code.ts';
 import { jitteredInterval } from '../../agent/heartbeat.ts';
 import { digestId } from '../../agent/acl.ts';
@@ -50,6 +56,129 @@ test('progress lines: PROGRESS <task> <done>/<total> [message]; anything else is
   t.deepEqual(parseProgressLine('PROGRESS t1 3/10'), { task: 't1', done: 3, total: 10 });
   t.deepEqual(parseProgressLine('PROGRESS crawl-eu 2.5/7 fetching page 3 '), { task: 'crawl-eu', done: 2.5, total: 7, message: 'fetching page 3' });
   for (const other of ['progress t1 3/10', 'PROGRESS t1 3', 'PROGRESS t1 -3/10', ' PROGRESS t1 3/10', 'PROGRESS 3/10', 'hello']) t.is(parseProgressLine(other), null, other);
+});
+
+test('sidecar lines: DONE <task> [message] and FAILED <task> [message]; PROGRESS as before', (t) => {
+  t.deepEqual(parseSidecarLine('PROGRESS t1 3/10 half'), { kind: 'progress', task: 't1', done: 3, total: 10, message: 'half' });
+  t.deepEqual(parseSidecarLine('DONE t1'), { kind: 'done', task: 't1' });
+  t.deepEqual(parseSidecarLine('DONE t1  all 10 pages '), { kind: 'done', task: 't1', message: 'all 10 pages' });
+  t.deepEqual(parseSidecarLine('FAILED crawl-eu disk full'), { kind: 'failed', task: 'crawl-eu', message: 'disk full' });
+  for (const other of ['DONE', 'FAILED ', 'done t1', ' DONE t1', 'DONEt1', 'FAILURE t1', 'hello']) t.is(parseSidecarLine(other), null, other);
+});
+
+/** Feed lines (strings) and an exit to a SidecarTasks; every action in order. */
+function sidecar(lines: string[], exit?: [number, NodeJS.Signals | null]): SidecarAction[] {
+  const tasks = new SidecarTasks();
+  const out = lines.flatMap((l) => tasks.line(parseSidecarLine(l) as SidecarLine));
+  return exit ? [...out, ...tasks.exit(...exit)] : out;
+}
+
+test('sidecar tasks: a task that reaches its total is done at once; the worker is busy while one runs', (t) => {
+  t.deepEqual(sidecar(['PROGRESS t2 1/6', 'PROGRESS t2 6/6']), [
+    { kind: 'progress', task: 't2', done: 1, total: 6 },
+    { kind: 'worker', state: 'busy' },
+    { kind: 'progress', task: 't2', done: 6, total: 6 },
+    { kind: 'finish', task: 't2', state: 'done' },
+    { kind: 'worker', state: 'ready' },
+  ]);
+  // two tasks: busy once, ready only when the last one ends; total 0 is "not known yet", not done
+  t.deepEqual(sidecar(['PROGRESS a 0/0', 'PROGRESS b 1/2', 'DONE a', 'FAILED b bad input']), [
+    { kind: 'progress', task: 'a', done: 0, total: 0 },
+    { kind: 'worker', state: 'busy' },
+    { kind: 'progress', task: 'b', done: 1, total: 2 },
+    { kind: 'finish', task: 'a', state: 'done' },
+    { kind: 'finish', task: 'b', state: 'failed', message: 'bad input' },
+    { kind: 'worker', state: 'ready' },
+  ]);
+  // a DONE for a task never started finishes it without touching the worker state
+  t.deepEqual(sidecar(['DONE x']), [{ kind: 'finish', task: 'x', state: 'done' }]);
+});
+
+test('sidecar tasks: on exit, running tasks are done (exit 0) or failed with the code or signal; finished ones stay', (t) => {
+  t.deepEqual(sidecar(['PROGRESS a 3/10', 'PROGRESS b 10/10'], [0, null]).slice(-2), [
+    { kind: 'finish', task: 'a', state: 'done' },
+    { kind: 'worker', state: 'ready' },
+  ]);
+  t.deepEqual(sidecar(['PROGRESS a 3/10', 'PROGRESS b 4/10'], [3, null]).slice(-3), [
+    { kind: 'finish', task: 'a', state: 'failed', message: 'command exited with code 3' },
+    { kind: 'finish', task: 'b', state: 'failed', message: 'command exited with code 3' },
+    { kind: 'worker', state: 'ready' },
+  ]);
+  t.deepEqual(sidecar(['PROGRESS a 3/10'], [143, 'SIGTERM']).slice(-2), [
+    { kind: 'finish', task: 'a', state: 'failed', message: 'command killed by SIGTERM' },
+    { kind: 'worker', state: 'ready' },
+  ]);
+  t.deepEqual(sidecar(['PROGRESS a 3/10', 'FAILED a'], [0, null]).slice(-1), [{ kind: 'worker', state: 'ready' }]);
+  t.deepEqual(sidecar([], [1, null]), []);
+});
+
+test('sidecar tasks: a bad task name or count throws and changes nothing', (t) => {
+  const tasks = new SidecarTasks();
+  t.throws(() => tasks.line({ kind: 'progress', task: '..', done: 1, total: 2 }), { name: 'AgentArgumentError' });
+  t.throws(() => tasks.line({ kind: 'done', task: 'a\u0001' }), { name: 'AgentArgumentError' });
+  t.deepEqual(tasks.runningTasks, []);
+  t.deepEqual(tasks.exit(1, null), []);
+});
+
+const outageContext = { connectString: '127.0.0.1:21810', id: 'w1', sessionTimeoutMs: 10_000, graceMs: 3333 };
+
+test('outage at start: said once, with address, reason and registration, when the TCP check fails; then "registered"', (t) => {
+  const o = new OutageTracker(outageContext);
+  const seq = o.begin('start', 1000);
+  t.is(o.begin('start', 1100), seq); // the same outage
+  o.warning('zookeeper probe: exists /: no answer within 3333 ms');
+  t.is(o.diagnosed(seq, 'connection refused', true), 'cannot reach ZooKeeper at 127.0.0.1:21810 (connection refused); worker w1 is not registered; retrying');
+  t.is(o.due(seq, true), null); // once per outage, not once per probe
+  t.is(o.closing(true), null);
+  t.is(o.connected(13_500, true), 'reached ZooKeeper at 127.0.0.1:21810 after 12.5 s; worker w1 is registered');
+  t.is(o.current, null);
+  // stale answers of an outage that is over say nothing
+  t.is(o.diagnosed(seq, 'connection refused', true), null);
+  t.is(o.due(seq, true), null);
+});
+
+test('outage: a port that accepts connections is said after the grace; a short blip is not said at all', (t) => {
+  const o = new OutageTracker(outageContext);
+  const seq = o.begin('start', 0);
+  t.is(o.diagnosed(seq, null, true), null);
+  t.is(o.due(seq, true), 'cannot reach ZooKeeper at 127.0.0.1:21810 (the port accepts connections but ZooKeeper did not answer within 3333 ms); worker w1 is not registered; retrying');
+  o.connected(4000, true);
+  const blip = o.begin('disconnected', 5000);
+  t.is(o.diagnosed(blip, null, true), null);
+  t.is(o.connected(5100, true), null);
+  const auth = o.begin('start', 6000);
+  o.warning('zookeeper authentication failed; retrying');
+  t.regex(o.due(auth, false)!, /^cannot reach ZooKeeper at 127\.0\.0\.1:21810 \(authentication failed\); retrying$/);
+});
+
+test('outage after a disconnect: the worker stays registered unless the session expires; an expiry is always told', (t) => {
+  const o = new OutageTracker(outageContext);
+  const seq = o.begin('disconnected', 0);
+  t.is(o.diagnosed(seq, 'connection refused', true), 'cannot reach ZooKeeper at 127.0.0.1:21810 (connection refused); worker w1 stays registered unless its session expires (10000 ms without a connection); retrying');
+  o.expired(11_000);
+  t.is(o.connected(12_000, true), 'reached ZooKeeper at 127.0.0.1:21810 again after 12.0 s; worker w1 is registered on a new session (the old one expired)');
+  // an expiry found on a quick reconnect was never announced, but is told
+  o.expired(20_000);
+  t.is(o.connected(20_050, true), 'reached ZooKeeper at 127.0.0.1:21810 again after 0.1 s; worker w1 is registered on a new session (the old one expired)');
+});
+
+test('outage when leaving before it was said: one last line without "retrying"', (t) => {
+  const o = new OutageTracker(outageContext);
+  const seq = o.begin('start', 0);
+  o.diagnosed(seq, 'connection refused', true, false);
+  t.is(o.closing(true), 'cannot reach ZooKeeper at 127.0.0.1:21810 (connection refused); worker w1 was not registered');
+  t.is(o.closing(true), null);
+});
+
+test('reachability words: servers of a connect string, socket errors, joined reasons', (t) => {
+  t.deepEqual(serversOf('a:1, b ,[::1]:3/chroot/x'), [{ host: 'a', port: 1 }, { host: 'b', port: 2181 }, { host: '::1', port: 3 }]);
+  t.is(describeSocketError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })), 'connection refused');
+  t.is(describeSocketError(Object.assign(new Error('x'), { code: 'ENOTFOUND' })), 'unknown host');
+  t.is(describeSocketError(Object.assign(new Error('x'), { code: 'EWEIRD' })), 'EWEIRD');
+  const a = { host: 'a', port: 1 };
+  const b = { host: 'b', port: 2 };
+  t.is(joinReasons([{ server: a, reason: 'connection refused' }, { server: b, reason: 'connection refused' }]), 'connection refused');
+  t.is(joinReasons([{ server: a, reason: 'connection refused' }, { server: b, reason: 'unknown host' }]), 'a:1 connection refused, b:2 unknown host');
 });
 
 test('exit codes: the child\'s code, or 128 + signal number', (t) => {
