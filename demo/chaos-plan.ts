@@ -64,8 +64,10 @@ export function* chaosPlan(opts: ChaosOptions, random: () => number): Generator<
   };
   // at least 1 ms apart, so that a tiny mean cannot stall the plan at one instant
   const on = (mean: number, width: number): number => (mean > 0 && Number.isFinite(mean) ? Math.max(1, spread(random, mean, width)) : Infinity);
-  let nextWorker = on(opts.workerEveryMs, WORKER_SPREAD);
-  let nextMaster = on(opts.masterEveryMs, MASTER_SPREAD);
+  // the first of each comes after a third of the mean, so that someone who just opened the page sees
+  // one soon; the gaps after it are what keeps failovers apart
+  let nextWorker = on(opts.workerEveryMs / 3, WORKER_SPREAD);
+  let nextMaster = on(opts.masterEveryMs / 3, MASTER_SPREAD);
 
   for (;;) {
     const restart = restarts[0];

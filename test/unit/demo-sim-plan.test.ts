@@ -165,6 +165,7 @@ test('chaos with the demo defaults: almost all workers up, each back within seco
     // about one disruption every 30 s, one failover every 3 minutes
     t.true(s.disruptions >= 150 && s.disruptions <= 300, `${at}: ${s.disruptions} worker disruptions in 2 h`);
     t.true(s.failovers.length >= 30 && s.failovers.length <= 50, `${at}: ${s.failovers.length} failovers in 2 h`);
+    t.true((s.failovers[0] ?? Infinity) <= 70_000, `${at}: the first failover within ~a minute`);
     // MasterFlapping: `changes` master changes within `window`; the failovers never come that close together
     for (let i = 0; i + changes - 1 < s.failovers.length; i++) {
       const span = (s.failovers[i + changes - 1] as number) - (s.failovers[i] as number);
