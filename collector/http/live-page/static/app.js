@@ -112,9 +112,9 @@ async function refresh() {
   }
   try {
     const detail = await getJson(`/api/clusters/${encodeURIComponent(state.current)}`);
-    setReachable(true);
     state.detail = detail;
     state.fetchedAt = Date.now();
+    setReachable(true);
     render();
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}${detail.synced ? '' : ' · syncing'}${detail.blind ? ' · ZooKeeper unreachable' : ''}`;
   } catch (err) {
@@ -138,7 +138,8 @@ function setReachable(reachable) {
       badge.dataset.state = 'down';
       badge.textContent = 'reconnecting…';
     }
-    render();
+    // what the page shows is from before: only a fresh answer replaces the "unknown"
+    scheduleRefresh();
     loadAlerts();
     return;
   }
