@@ -75,13 +75,13 @@ function addDemo(program: Command): void {
       new Option('--workers <n>', 'number of simulated workers').default(8).argParser((text) => wholeNumber('--workers', text, 1, 1000)),
     )
     .addOption(
-      new Option('--crash-every <ms>', 'a worker crashes about this often (0 = never)')
-        .default(20_000)
+      new Option('--crash-every <ms>', 'a worker goes down about this often, mostly a crash (0 = never); its supervisor starts it again ~3 s later')
+        .default(30_000)
         .argParser((text) => wholeNumber('--crash-every', text, 0, 86_400_000)),
     )
     .addOption(
       new Option('--master-crash-every <ms>', 'the master crashes about this often, so a standby takes over (0 = never)')
-        .default(60_000)
+        .default(180_000)
         .argParser((text) => wholeNumber('--master-crash-every', text, 0, 86_400_000)),
     )
     .action(async (opts: { http: string; workers: number; crashEvery: number; masterCrashEvery: number }) => {

@@ -40,9 +40,11 @@ const readyFile = values['ready-file'];
 if (readyFile) writeFileSync(readyFile, `${process.pid}\n`);
 log(`simulated cluster running at ${values.root} on ${values.zk} (${workers} workers)`);
 
+// the handlers stay: a repeated signal (a second Ctrl-C) must not end the process half-way through leaving
+let stopping = false;
 const stop = async () => {
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  if (stopping) return;
+  stopping = true;
   if (readyFile) rmSync(readyFile, { force: true });
   log('stopping: every simulated process leaves on purpose');
   await cluster.stop();

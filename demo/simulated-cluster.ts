@@ -1,10 +1,12 @@
 /**
  * The simulated master–worker application behind `zkpulse demo`: candidates electing a master, workers
- * beating and running tasks, a task generator, and now and then a crash (a worker, more rarely the master)
- * followed by a replacement. Every process is its own plain ZooKeeper session following contract §2,
+ * beating and running tasks, a task generator, and the failures of chaos-plan.ts: now and then a worker
+ * crashes (or restarts on purpose), more rarely the master, and a supervisor starts the same process
+ * again a few seconds later. Every process is its own plain ZooKeeper session following contract §2,
  * so the collector sees exactly what it would see from a real application.
  */
 import { SimCandidate } from './candidate.ts';
+import { chaosPlan, DEMO_CHAOS, defaultMaxDown, type ChaosEvent } from './chaos-plan.ts';
 import { jitter, type SimContext } from './context.ts';
 import { paths } from './layout.ts';
 import { describeError } from './sim-session.ts';
@@ -16,15 +18,15 @@ export interface SimulatedClusterOptions {
   connectString: string;
   /** The cluster root R, e.g. `/apps/crawler`. */
   root: string;
-  /** Worker processes kept running (default 8). */
+  /** Worker processes kept running (default 8), `worker-1` … `worker-<n>`. */
   workers?: number;
   /** Master candidates: 1 master + standbys (default 3). */
   candidates?: number;
   /** Heartbeat period written into each worker node (default 1000). */
   heartbeatMs?: number;
-  /** Mean time between worker crashes (default 20000); 0 = never. */
+  /** Mean time between two worker disruptions, a crash or (a quarter of them) a restart on purpose (default 30000); 0 = never. */
   crashEveryMs?: number;
-  /** Mean time between master crashes (default 60000); 0 = never. */
+  /** Mean time between master crashes (default 180000); 0 = never. */
   masterCrashEveryMs?: number;
   /** A new task this often while fewer than 2× workers are pending (default 1500). */
   taskEveryMs?: number;
@@ -33,8 +35,12 @@ export interface SimulatedClusterOptions {
   log?: (line: string) => void;
   /** Added: session timeout of each simulated process (default 4000). */
   sessionTimeoutMs?: number;
-  /** Added: mean delay before a crashed process is replaced (default 3000). */
+  /** Added: mean delay before the supervisor starts a process that went down again (default 3000). */
   restartDelayMs?: number;
+  /** Added: at most this many workers down at once (default a quarter of them, at least 1). */
+  maxDown?: number;
+  /** Added: share of worker disruptions that are a restart on purpose rather than a crash (default 0.25). */
+  leaveShare?: number;
   /** Added: time between two progress writes of a running task (default 300). */
   taskStepMs?: number;
   /** Added: chance that a task fails half-way and is handed back (default 0.03; 0 = never). */
@@ -51,9 +57,7 @@ export interface SimulatedCluster {
 export async function startSimulatedCluster(opts: SimulatedClusterOptions): Promise<SimulatedCluster> {
   const workerCount = opts.workers ?? 8;
   const candidateCount = opts.candidates ?? 3;
-  const crashEveryMs = opts.crashEveryMs ?? 20_000;
-  const masterCrashEveryMs = opts.masterCrashEveryMs ?? 60_000;
-  const restartDelayMs = opts.restartDelayMs ?? 3000;
+  const restartDelayMs = opts.restartDelayMs ?? DEMO_CHAOS.restartDelayMs;
   const log = opts.log ?? (() => {});
   const ctx: SimContext = {
     connectString: opts.connectString,
@@ -73,28 +77,29 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
   });
   const workers = new Map<string, SimWorker>();
   const candidates = new Map<string, SimCandidate>();
+  /** ids with a start scheduled or under way: the supervisor starts each process once */
+  const comingUp = new Set<string>();
   const starting = new Set<Promise<unknown>>();
   const dying = new Set<Promise<unknown>>();
-  /** Crashes a process; stop() waits for sessions still closing. */
-  const kill = (proc: { crash(): Promise<void> }): Promise<void> => {
-    const closing = proc.crash();
+  /** Ends a process (a crash or leaving on purpose); stop() waits for sessions still closing. */
+  const end = (closing: Promise<void>): Promise<void> => {
     dying.add(closing);
     return closing.finally(() => dying.delete(closing));
   };
-  let workerSerial = 0;
-  let candidateSerial = 0;
 
   /** Starts a process; one that finishes starting after stop() leaves at once; a failed start is retried. */
-  const spawn = <P extends { leave(): Promise<void> }>(what: string, start: () => Promise<P>, keep: (p: P) => void): Promise<void> => {
+  const spawn = <P extends { leave(): Promise<void> }>(id: string, start: () => Promise<P>, keep: (p: P) => void): Promise<void> => {
+    comingUp.add(id);
     const run = start().then(
       async (proc) => {
+        comingUp.delete(id);
         if (stopping) await proc.leave();
         else keep(proc);
       },
       (err) => {
         if (stopping) return;
-        log(`demo: ${what} did not start (${describeError(err)}), retrying`);
-        timers.after(restartDelayMs, () => spawn(what, start, keep));
+        log(`demo: ${id} did not start (${describeError(err)}), retrying`);
+        timers.after(restartDelayMs, () => spawn(id, start, keep));
       },
     );
     starting.add(run);
@@ -121,75 +126,104 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
       },
     );
 
-  const replaceWorker = (oldId: string): void => {
-    // mostly a new process id; sometimes the same one, as a restarted service would
-    const id = ctx.random() < 0.25 ? oldId : `worker-${++workerSerial}`;
-    timers.after(jitter(ctx.random, restartDelayMs), () => startWorker(id));
+  /** The supervisor: starts `id` again unless it is up or already coming up. */
+  const restart = (id: string, start: (id: string) => Promise<void>, isUp: boolean): void => {
+    if (stopping || isUp || comingUp.has(id)) return;
+    log(`${id}: restarted by its supervisor`);
+    void start(id);
   };
+  const restartWorker = (id: string): void => restart(id, startWorker, workers.has(id));
+  const restartCandidate = (id: string): void => restart(id, startCandidate, candidates.has(id));
 
-  const replaceCandidate = (): void => {
-    timers.after(jitter(ctx.random, restartDelayMs), () => startCandidate(`candidate-${++candidateSerial}`));
-  };
-
+  /** A session the server expired (not planned): the supervisor starts the process again after its delay. */
   function onWorkerExpired(w: SimWorker): void {
     if (stopping || workers.get(w.id) !== w) return;
     workers.delete(w.id);
     log(`${w.id}: session expired`);
-    void kill(w).then(() => replaceWorker(w.id));
+    void end(w.crash()).then(() => timers.after(jitter(ctx.random, restartDelayMs), () => restartWorker(w.id)));
   }
 
   function onCandidateExpired(c: SimCandidate): void {
     if (stopping || candidates.get(c.id) !== c) return;
     candidates.delete(c.id);
     log(`${c.id}: session expired`);
-    void kill(c).then(replaceCandidate);
+    void end(c.crash()).then(() => timers.after(jitter(ctx.random, restartDelayMs), () => restartCandidate(c.id)));
   }
 
-  const crashAWorker = async (): Promise<void> => {
-    const ids = [...workers.keys()].sort();
-    if (ids.length === 0) return;
-    const id = ids[Math.min(ids.length - 1, Math.floor(ctx.random() * ids.length))] as string;
-    const w = workers.get(id) as SimWorker;
-    workers.delete(id);
-    log(`${id}: CRASH (session closed without leaving${w.isBusy ? ', task in flight' : ''})`);
-    await kill(w);
-    replaceWorker(id);
-  };
+  /** candidates of master crashes, oldest first: each `candidateUp` starts the oldest again */
+  const crashedCandidates: string[] = [];
 
-  const crashTheMaster = async (): Promise<void> => {
-    const master = [...candidates.values()].find((c) => c.isMaster);
-    if (!master) return; // between masters right now
-    candidates.delete(master.id);
-    log(`${master.id}: CRASH of the master (standby takes over)`);
-    await kill(master);
-    replaceCandidate();
-  };
-
-  const every = (meanMs: number, fn: () => Promise<void>): void => {
-    if (!(meanMs > 0) || !Number.isFinite(meanMs)) return;
-    const schedule = (): void =>
-      timers.after(jitter(ctx.random, meanMs), async () => {
-        try {
-          await fn();
-        } finally {
-          schedule();
+  const play = async (event: ChaosEvent): Promise<void> => {
+    switch (event.kind) {
+      case 'workerDown': {
+        const w = workers.get(event.worker);
+        if (!w) return; // down already (its session expired, or it is still starting)
+        workers.delete(w.id);
+        if (event.how === 'crash') {
+          log(`${w.id}: CRASH (session closed without leaving${w.isBusy ? ', task in flight' : ''})`);
+          await end(w.crash());
+        } else {
+          log(`${w.id}: restarting on purpose (leaves first)`);
+          await end(w.leave());
         }
-      });
-    schedule();
+        return;
+      }
+      case 'workerUp':
+        return restartWorker(event.worker);
+      case 'masterCrash': {
+        const master = [...candidates.values()].find((c) => c.isMaster);
+        if (!master) return; // between masters right now
+        candidates.delete(master.id);
+        crashedCandidates.push(master.id);
+        log(`${master.id}: CRASH of the master (standby takes over)`);
+        await end(master.crash());
+        return;
+      }
+      case 'candidateUp': {
+        const id = crashedCandidates.shift();
+        if (id !== undefined) restartCandidate(id);
+        return;
+      }
+    }
   };
 
   const generator = await TaskGenerator.start(ctx, opts.taskEveryMs ?? 1500, () => 2 * workerCount);
+  const workerIds = Array.from({ length: workerCount }, (_, i) => `worker-${i + 1}`);
   try {
     // one at a time, so the first candidate holds the lowest sequence and becomes master
-    for (let i = 0; i < candidateCount; i++) await startCandidate(`candidate-${++candidateSerial}`);
-    await Promise.all(Array.from({ length: workerCount }, () => startWorker(`worker-${++workerSerial}`)));
+    for (let i = 1; i <= candidateCount; i++) await startCandidate(`candidate-${i}`);
+    await Promise.all(workerIds.map(startWorker));
   } catch (err) {
     stopping = true;
     await generator.stop();
     throw err;
   }
-  every(crashEveryMs, crashAWorker);
-  every(masterCrashEveryMs, crashTheMaster);
+
+  // the plan's times are relative to its start; each event is played after the gap since the previous one
+  const plan = chaosPlan(
+    {
+      workers: workerIds,
+      workerEveryMs: opts.crashEveryMs ?? DEMO_CHAOS.workerEveryMs,
+      masterEveryMs: opts.masterCrashEveryMs ?? DEMO_CHAOS.masterEveryMs,
+      restartDelayMs,
+      leaveShare: opts.leaveShare ?? DEMO_CHAOS.leaveShare,
+      maxDown: opts.maxDown ?? defaultMaxDown(workerCount),
+    },
+    ctx.random,
+  );
+  const playFrom = (previousAt: number): void => {
+    const next = plan.next();
+    if (next.done) return;
+    const event = next.value;
+    timers.after(event.at - previousAt, async () => {
+      try {
+        await play(event);
+      } finally {
+        playFrom(event.at);
+      }
+    });
+  };
+  playFrom(0);
   log(`demo: ${candidateCount} candidates and ${workerCount} workers under ${opts.root}`);
 
   let stopped: Promise<void> | undefined;

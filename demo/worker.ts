@@ -7,6 +7,9 @@ import { taskNumber, type StatusData, type WorkerData, type WorkerState } from '
 import { Codes, describeError, hasCode, type SimSession } from './sim-session.ts';
 import { Timers } from './timers.ts';
 
+/** how long "leaving" stays visible before the worker node is deleted (the agent's leaveGraceMs) */
+const LEAVE_GRACE_MS = 250;
+
 export class SimWorker {
   private state: WorkerState = 'ready';
   private stopped = false;
@@ -64,7 +67,12 @@ export class SimWorker {
     try {
       this.state = 'leaving';
       await this.session.set(p.worker(this.id), this.workerData());
+      const graceEnds = this.ctx.now() + LEAVE_GRACE_MS;
       for (const task of this.ownStatus) await this.session.remove(p.taskStatus(task));
+      // as the agent does: a monitor re-reads a node after its watch fired, and cannot read "leaving"
+      // from a node already gone (it would see a crash)
+      const rest = graceEnds - this.ctx.now();
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       await this.session.remove(p.worker(this.id));
     } catch (err) {
       this.ctx.log(`${this.id}: while leaving: ${describeError(err)}`);

@@ -1,21 +1,57 @@
 /**
  * The live page (GET /) in a real browser (Debian chromium via playwright-core) against a real
- * Collector and ZooKeeper: workers written by a plain client appear as tiles, a deleted one turns
- * down within 2 s without a reload, the event log fills from SSE, and the page obeys the CSP.
- * Leaves a screenshot in test-output/live-page.png for people to look at.
+ * Collector and ZooKeeper: workers written by a plain client appear as tiles (in natural order), a
+ * deleted one turns down within 2 s without a reload, the event log fills from SSE, alerts are listed
+ * most severe first, a collector that goes away shows as unreachable (and recovers), nothing answers
+ * 404 (the favicon), and the page obeys the CSP.
+ * Leaves screenshots in test-output/live-page*.png for people to look at.
  */
 import { mkdirSync } from 'node:fs';
-import test from 'ava';
-import { chromium } from 'playwright-core';
+import test, { type ExecutionContext } from 'ava';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Collector } from '../../collector/collector.ts';
-import { startTestCollector } from '../support/collector.ts';
+import { startTestCollector, type TestCollectorConfig } from '../support/collector.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
+import { until } from '../support/poll.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Chromium's EventSource retries every ~3 s and the page refreshes every 5 s: a few rounds of both */
+const PAGE_UPDATE_MS = 15_000;
 
-function startCollector(root: string): Promise<Collector> {
-  return startTestCollector({ clusters: { app: root } });
+function startCollector(root: string, extra: Partial<TestCollectorConfig> = {}): Promise<Collector> {
+  return startTestCollector({ clusters: { app: root }, ...extra });
+}
+
+/**
+ * Closes the browser within 10 s: closing a headless Chromium whose page holds an open SSE stream
+ * can hang, so the pages go first; what still hangs is killed by playwright when the worker exits.
+ */
+async function closeBrowser(browser: Browser): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closing = (async () => {
+    for (const context of browser.contexts()) await context.close().catch(() => undefined);
+    await browser.close();
+  })();
+  await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+  clearTimeout(timer);
+}
+
+/** A browser page on `url`; every console error, page error and answer of 400 or more ends up in `problems`. */
+async function openPage(t: ExecutionContext, url: string): Promise<{ page: Page; problems: string[] }> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  t.teardown(() => closeBrowser(browser));
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (err) => problems.push(String(err)));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(url);
+  return { page, problems };
 }
 
 test('static files are served with their types under the CSP', async (t) => {
@@ -33,6 +69,14 @@ test('static files are served with their types under the CSP', async (t) => {
   t.regex(await js.text(), /new EventSource\('\/api\/events'\)/);
   const css = await fetch(`${collector.url}/live/style.css`);
   t.regex(css.headers.get('content-type') ?? '', /^text\/css/);
+  // an icon, named by the page and at the path browsers try by default: no 404 on every load
+  t.regex(html, /<link rel="icon" href="\/live\/favicon\.svg" type="image\/svg\+xml">/);
+  for (const path of ['/live/favicon.svg', '/favicon.ico']) {
+    const icon = await fetch(`${collector.url}${path}`);
+    t.is(icon.status, 200, path);
+    t.is(icon.headers.get('content-type'), 'image/svg+xml', path);
+    t.regex(await icon.text(), /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, path);
+  }
 });
 
 test('the page shows master, candidates, workers and tasks; a deleted worker turns down within 2 s', async (t) => {
@@ -48,22 +92,12 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
     await zk.create(`${root}/status/${task}`, JSON.stringify({ worker: 'w1', done, total: 10, state: 'running', message: '', updatedAt: Date.now() }), 'ephemeral');
   }
   const collector = await startCollector(root);
-  await collector.whenSynced();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   t.teardown(async () => {
-    await browser.close();
     await collector.stop();
     await zk.close();
   });
-
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    // /api/alerts may not exist yet (404): the page says so and carries on
-    if (m.type() === 'error' && !/404/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (err) => problems.push(String(err)));
-  await page.goto(`${collector.url}/`);
+  await collector.whenSynced();
+  const { page, problems } = await openPage(t, `${collector.url}/`);
 
   await page.waitForSelector('[data-worker="w5"][data-up="true"]', { timeout: 5000 });
   await page.waitForSelector('#stream[data-state="live"]', { timeout: 5000 });
@@ -95,10 +129,100 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
 
   // alerts: either the list from /api/alerts or a clear note that the route is not there
   const alertsText = (await page.textContent('#alerts')) ?? '';
-  t.regex(alertsText, /no active alerts|not available|Alert|firing|pending/);
+  t.regex(alertsText, /no active alerts|Alert|firing|pending/);
   t.notRegex(alertsText, /loading/);
+  t.is(await page.isVisible('#candidates-empty'), false, 'no "no candidates" note beside a list of candidates');
 
   mkdirSync('test-output', { recursive: true });
   await page.screenshot({ path: 'test-output/live-page.png', fullPage: true });
   t.deepEqual(problems, []);
+});
+
+test('tiles sort naturally (worker-2 before worker-10), alerts most severe first then newest first, no candidates says so', async (t) => {
+  const root = uniqueRoot(t);
+  const zk = await PlainZk.connect(await sharedZooKeeper());
+  for (const dir of ['workers', 'election', 'tasks', 'status']) await zk.mkdirp(`${root}/${dir}`);
+  // worker-1 never beats again after 200 ms: HeartbeatStale (warning); no master: MasterMissing (info here)
+  for (const id of ['worker-10', 'worker-2', 'worker-1', 'worker-3']) await zk.create(`${root}/workers/${id}`, workerData(id, { heartbeatMs: id === 'worker-1' ? 200 : 600_000 }), 'ephemeral');
+  for (const task of ['task-10', 'task-9']) await zk.create(`${root}/tasks/${task}`, '{}');
+  const collector = await startCollector(root, {
+    alerts: {
+      evalInterval: '200ms',
+      statePath: `/zkpulse-test-state${uniqueRoot()}`,
+      defaults: { MasterMissing: { for: '0s', severity: 'info' }, CollectorDisconnected: { enabled: false } },
+    },
+  });
+  t.teardown(async () => {
+    await collector.stop();
+    await zk.close();
+  });
+  await collector.whenSynced();
+  const alerts = async () => (await (await fetch(`${collector.url}/api/alerts`)).json()) as { labels: Record<string, string> }[];
+  const lostFor = (worker: string) => async () => (await alerts()).some((a) => a.labels.alertname === 'WorkerLost' && a.labels.worker === worker);
+  // two crashes one after the other: two critical alerts with different start times
+  await zk.remove(`${root}/workers/worker-2`);
+  await until('WorkerLost worker-2', lostFor('worker-2'), (v) => v, 10_000);
+  await zk.remove(`${root}/workers/worker-10`);
+  await until('WorkerLost worker-10', lostFor('worker-10'), (v) => v, 10_000);
+  await until('4 alerts', alerts, (list) => list.length === 4, 10_000);
+
+  const { page, problems } = await openPage(t, `${collector.url}/`);
+  await page.waitForSelector('[data-worker="worker-10"][data-up="false"]', { timeout: PAGE_UPDATE_MS });
+  t.deepEqual(await page.$$eval('[data-worker]', (tiles) => tiles.map((x) => (x as HTMLElement).dataset.worker)), ['worker-1', 'worker-2', 'worker-3', 'worker-10']);
+  t.deepEqual(await page.$$eval('[data-task]', (rows) => rows.map((x) => (x as HTMLElement).dataset.task)), ['task-9', 'task-10']);
+
+  await page.waitForFunction(() => document.querySelectorAll('#alerts li.alert').length === 4, undefined, { timeout: PAGE_UPDATE_MS });
+  const listed = await page.$$eval('#alerts li.alert', (items) => items.map((li) => `${li.querySelector('strong')?.textContent} ${(li as HTMLElement).dataset.severity}`));
+  const workers = await page.$$eval('#alerts li.alert', (items) => items.map((li) => /worker-\d+/.exec(li.textContent ?? '')?.[0] ?? ''));
+  t.deepEqual(listed, ['WorkerLost critical', 'WorkerLost critical', 'HeartbeatStale warning', 'MasterMissing info']);
+  t.deepEqual(workers.slice(0, 3), ['worker-10', 'worker-2', 'worker-1'], 'newest first within a severity');
+
+  t.is(await page.textContent('#master'), 'none');
+  t.is(await page.locator('#candidates li').count(), 0, 'no numbered "none"');
+  t.true(await page.isVisible('#candidates-empty'));
+  t.is(await page.textContent('#candidates-empty'), 'no candidates');
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/live-page-alerts.png', fullPage: true });
+  t.deepEqual(problems, []);
+});
+
+test('when the collector goes away the page says so (master unknown, not the old one) and recovers when it is back', async (t) => {
+  const root = uniqueRoot(t);
+  const zk = await PlainZk.connect(await sharedZooKeeper());
+  t.teardown(() => zk.close());
+  for (const dir of ['workers', 'election']) await zk.mkdirp(`${root}/${dir}`);
+  await zk.create(`${root}/workers/w1`, workerData('w1', { heartbeatMs: 600_000 }), 'ephemeral');
+  await zk.create(`${root}/election/n_`, '{"id":"m1"}', 'sequential');
+  await zk.create(`${root}/master`, JSON.stringify({ id: 'm1', since: Date.now() }), 'ephemeral');
+  const first = await startCollector(root);
+  const again: { collector?: Collector } = {};
+  t.teardown(async () => {
+    await first.stop();
+    await again.collector?.stop();
+  });
+  await first.whenSynced();
+  const { page, problems } = await openPage(t, `${first.url}/`);
+  await page.waitForSelector('#stream[data-state="live"]', { timeout: PAGE_UPDATE_MS });
+  t.is(await page.textContent('#master'), 'm1');
+
+  await first.stop();
+  await page.waitForSelector('#stream[data-state="unreachable"]', { timeout: PAGE_UPDATE_MS });
+  t.is(await page.textContent('#stream'), 'collector unreachable');
+  t.is(await page.textContent('#master'), 'unknown (collector unreachable)');
+  t.is(await page.textContent('#workers-up'), '—');
+  t.is(await page.getAttribute('body', 'data-reachable'), 'false');
+  t.regex((await page.textContent('#status')) ?? '', /collector unreachable since/);
+  mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: 'test-output/live-page-unreachable.png', fullPage: true });
+
+  // a collector on the same address again: the stream reconnects and the page shows the master
+  const { port } = new URL(first.url!);
+  again.collector = await startCollector(root, { http: `127.0.0.1:${port}` });
+  await again.collector.whenSynced();
+  await page.waitForSelector('#stream[data-state="live"]', { timeout: PAGE_UPDATE_MS });
+  await page.waitForFunction(() => document.getElementById('master')?.textContent === 'm1', undefined, { timeout: PAGE_UPDATE_MS });
+  t.is(await page.getAttribute('body', 'data-reachable'), 'true');
+  t.is(await page.textContent('#workers-up'), '1 / 1');
+  // while the collector was away the browser's requests failed (no answer at all): not a page problem
+  t.deepEqual(problems.filter((p) => !/ERR_CONNECTION_REFUSED|Failed to load resource|EventSource/.test(p)), []);
 });

@@ -1,6 +1,6 @@
 /**
- * GET / — the live page (contract §3): one static HTML file, one vanilla JS file and one CSS file,
- * served as they are (no build step). The page talks to /api on the same origin, so it fits the
+ * GET / — the live page (contract §3): one static HTML file, one vanilla JS file, one CSS file and
+ * an SVG icon (also at /favicon.ico, where browsers look by default), served as they are (no build step). The page talks to /api on the same origin, so it fits the
  * strict CSP of security.ts: no inline script or style anywhere.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ export const LIVE_PAGE_FILES: Readonly<Record<string, readonly [string, string]>
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/live/app.js': ['app.js', 'text/javascript; charset=utf-8'],
   '/live/style.css': ['style.css', 'text/css; charset=utf-8'],
+  '/live/favicon.svg': ['favicon.svg', 'image/svg+xml'],
+  '/favicon.ico': ['favicon.svg', 'image/svg+xml'],
 };
 
 /** The page's router; files are read once, when it is created. */

@@ -1,7 +1,8 @@
 // zkpulse live page: plain browser JavaScript, no build step, no inline code (the CSP forbids it).
 // State comes from GET /api/clusters/:name, refreshed (throttled) on every SSE event of /api/events;
-// a 1 s tick advances the beat ages between refreshes.
-/* global document, Node, fetch, location, setTimeout, setInterval, CSS, EventSource, window */
+// a 1 s tick advances the beat ages between refreshes. When the collector cannot be reached (the
+// stream fails and a request fails or times out), the page says so instead of showing what it last knew.
+/* global document, Node, fetch, location, setTimeout, setInterval, CSS, EventSource, window, AbortSignal */
 'use strict';
 
 const EVENT_TYPES = [
@@ -11,6 +12,13 @@ const EVENT_TYPES = [
 const REFRESH_THROTTLE_MS = 250;
 const FULL_REFRESH_MS = 5000;
 const MAX_LOG = 200;
+/** a request that takes longer counts as the collector being unreachable */
+const REQUEST_TIMEOUT_MS = 4000;
+/** a stream the browser gave up on (an answer that was not an event stream) is opened again after this */
+const STREAM_RETRY_MS = 3000;
+/** worker-2 before worker-10 */
+const byName = new Intl.Collator('en', { numeric: true }).compare;
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
 
 const state = {
   clusters: [],
@@ -19,6 +27,10 @@ const state = {
   fetchedAt: 0, // local clock when `detail` arrived; ages advance from there
   refreshTimer: null,
   lastRefresh: 0,
+  reachable: true,
+  unreachableSince: 0,
+  /** bumped when the collector is found unreachable: answers to requests sent before are stale */
+  generation: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -46,8 +58,19 @@ function formatTime(ms) {
   return ms ? new Date(ms).toLocaleTimeString() : '';
 }
 
+/** A failed request that says the collector itself is out of reach (no answer at all, or none in time). */
+class UnreachableError extends Error {}
+
 async function getJson(url) {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  const generation = state.generation;
+  let res;
+  try {
+    const signal = AbortSignal.timeout ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : undefined;
+    res = await fetch(url, { headers: { accept: 'application/json' }, signal });
+  } catch (err) {
+    throw new UnreachableError(`${url}: ${err.name === 'TimeoutError' ? 'no answer in time' : 'no answer'}`);
+  }
+  if (generation !== state.generation) throw new UnreachableError(`${url}: answered before the collector went away`);
   if (!res.ok) {
     const err = new Error(`${url}: ${res.status}`);
     err.status = res.status;
@@ -91,11 +114,54 @@ async function refresh() {
     const detail = await getJson(`/api/clusters/${encodeURIComponent(state.current)}`);
     state.detail = detail;
     state.fetchedAt = Date.now();
+    setReachable(true);
     render();
     $('status').textContent = `updated ${new Date().toLocaleTimeString()}${detail.synced ? '' : ' · syncing'}${detail.blind ? ' · ZooKeeper unreachable' : ''}`;
   } catch (err) {
-    $('status').textContent = `cannot load cluster: ${err.message}`;
+    if (err instanceof UnreachableError) setReachable(false);
+    else $('status').textContent = `cannot load cluster: ${err.message}`;
   }
+}
+
+/**
+ * Whether the collector answers. While it does not, nothing the page last knew is shown as current:
+ * the master is unknown, the counts are blank and the tiles and tasks are greyed out.
+ */
+function setReachable(reachable) {
+  if (state.reachable === reachable) return;
+  state.reachable = reachable;
+  document.body.dataset.reachable = String(reachable);
+  if (reachable) {
+    const badge = $('stream');
+    if (badge.dataset.state === 'unreachable') {
+      // the API answers again; the stream follows on its own (its open event says "live")
+      badge.dataset.state = 'down';
+      badge.textContent = 'reconnecting…';
+    }
+    // what the page shows is from before: only a fresh answer replaces the "unknown"
+    scheduleRefresh();
+    loadAlerts();
+    return;
+  }
+  state.generation += 1;
+  state.unreachableSince = Date.now();
+  const badge = $('stream');
+  badge.dataset.state = 'unreachable';
+  badge.textContent = 'collector unreachable';
+  $('status').textContent = `collector unreachable since ${formatTime(state.unreachableSince)}; retrying`;
+  renderUnreachable();
+}
+
+function renderUnreachable() {
+  $('master').textContent = 'unknown (collector unreachable)';
+  $('master').dataset.present = 'unknown';
+  $('master-since').textContent = '';
+  $('epoch').textContent = '—';
+  $('workers-up').textContent = '—';
+  $('candidates').replaceChildren();
+  $('candidates-empty').textContent = 'unknown';
+  $('candidates-empty').hidden = false;
+  $('alerts').replaceChildren(el('li', { class: 'muted' }, 'unknown (collector unreachable)'));
 }
 
 /** At most one refresh per REFRESH_THROTTLE_MS, the last event always followed by one. */
@@ -111,17 +177,19 @@ function scheduleRefresh() {
 function render() {
   const d = state.detail;
   if (!d) return;
+  if (!state.reachable) return renderUnreachable();
   $('master').textContent = d.master ? (d.master.id ?? '(no id)') : 'none';
   $('master').dataset.present = String(d.master !== null);
   $('master-since').textContent = d.master && d.master.since ? `since ${formatTime(d.master.since)}` : '';
   $('epoch').textContent = d.master ? d.master.epoch : '—';
   const up = d.workers.filter((w) => w.up).length;
   $('workers-up').textContent = `${up} / ${d.workers.length}`;
+  // an empty list says nothing: a note instead of a numbered "none"
   $('candidates').replaceChildren(
-    ...(d.candidates.length
-      ? d.candidates.map((c, i) => el('li', { class: i === 0 ? 'leader' : '' }, c.id ?? c.node, el('span', { class: 'muted mono' }, ` #${c.seq}`)))
-      : [el('li', { class: 'muted' }, 'none')]),
+    ...d.candidates.map((c, i) => el('li', { class: i === 0 ? 'leader' : '' }, c.id ?? c.node, el('span', { class: 'muted mono' }, ` #${c.seq}`))),
   );
+  $('candidates-empty').textContent = 'no candidates';
+  $('candidates-empty').hidden = d.candidates.length > 0;
   renderWorkers(d.workers);
   renderTasks(d.tasks);
   tick();
@@ -130,7 +198,7 @@ function render() {
 function renderWorkers(workers) {
   const grid = $('workers');
   const existing = new Map([...grid.children].map((n) => [n.dataset.worker, n]));
-  const nodes = workers.map((w) => {
+  const nodes = [...workers].sort((a, b) => byName(a.id, b.id)).map((w) => {
     let tile = existing.get(w.id);
     if (!tile) {
       tile = el('div', { class: 'tile', 'data-worker': w.id },
@@ -155,7 +223,7 @@ function renderTasks(tasks) {
     return;
   }
   box.replaceChildren(
-    ...tasks.map((t) => {
+    ...[...tasks].sort((a, b) => byName(a.id, b.id)).map((t) => {
       const ratio = t.total ? Math.min(1, Math.max(0, t.done / t.total)) : 0;
       const bar = el('progress', { max: '1', value: String(ratio) });
       const label = t.total !== null ? `${t.done}/${t.total} (${Math.round(ratio * 100)}%)` : 'no progress yet';
@@ -169,7 +237,7 @@ function renderTasks(tasks) {
 /** Beat ages (and "down for") advance with the local clock between refreshes. */
 function tick() {
   const d = state.detail;
-  if (!d) return;
+  if (!d || !state.reachable) return;
   const elapsed = Date.now() - state.fetchedAt;
   for (const w of d.workers) {
     const tile = document.querySelector(`[data-worker="${CSS.escape(w.id)}"]`);
@@ -184,22 +252,30 @@ function tick() {
   }
 }
 
+/** Most severe first (critical, warning, info, anything else), newest first within a severity. */
+function alertOrder(a, b) {
+  const rank = (x) => SEVERITY_RANK[x.labels.severity] ?? 3;
+  return rank(a) - rank(b) || Date.parse(b.startsAt) - Date.parse(a.startsAt) || byName(a.fingerprint, b.fingerprint);
+}
+
 async function loadAlerts() {
   const list = $('alerts');
   try {
     const alerts = await getJson('/api/alerts');
+    setReachable(true);
     if (!alerts.length) {
       list.replaceChildren(el('li', { class: 'muted' }, 'no active alerts'));
       return;
     }
     list.replaceChildren(
-      ...alerts.map((a) => el('li', { class: 'alert', 'data-state': a.state, 'data-severity': a.labels.severity ?? '' },
+      ...[...alerts].sort(alertOrder).map((a) => el('li', { class: 'alert', 'data-state': a.state, 'data-severity': a.labels.severity ?? '' },
         el('strong', {}, a.labels.alertname ?? 'alert'),
         ` ${a.labels.cluster ?? ''} ${a.labels.worker ?? ''} ${a.labels.task ?? ''} · ${a.state} since ${formatTime(Date.parse(a.startsAt))}`,
         a.annotations.summary ? el('div', { class: 'muted' }, a.annotations.summary) : '')),
     );
   } catch (err) {
-    list.replaceChildren(el('li', { class: 'muted' }, err.status === 404 ? 'alerts are not available on this collector' : `alerts: ${err.message}`));
+    if (err instanceof UnreachableError) setReachable(false);
+    else list.replaceChildren(el('li', { class: 'muted' }, err.status === 404 ? 'alerts are not available on this collector' : `alerts: ${err.message}`));
   }
 }
 
@@ -241,10 +317,17 @@ function connectEvents() {
     badge.dataset.state = 'live';
     badge.textContent = 'live';
     refresh();
+    loadAlerts();
   };
   source.onerror = () => {
-    badge.dataset.state = 'down';
-    badge.textContent = 'reconnecting…';
+    // the browser retries by itself unless the answer was no event stream at all (CLOSED): then we do
+    if (source.readyState === EventSource.CLOSED) setTimeout(connectEvents, STREAM_RETRY_MS);
+    if (state.reachable) {
+      badge.dataset.state = 'down';
+      badge.textContent = 'reconnecting…';
+    }
+    // the stream broke: is the collector still there? refresh() marks it unreachable if not
+    refresh();
   };
   for (const type of EVENT_TYPES) {
     source.addEventListener(type, (msg) => {
