@@ -98,6 +98,7 @@ export class Collector {
       ? new Recorder(this.config.record, {
           maxBytes: this.config.recordMaxBytes,
           keep: this.config.recordKeep,
+          roots: this.config.clusters,
           onError: (err) => this.log.error({ err: err.message, file: this.config.record }, 'recording stopped'),
         })
       : null;
