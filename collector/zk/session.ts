@@ -189,9 +189,12 @@ export class ZkSession {
       // a discarded client's last bytes are nobody's concern
       if (gen === this.generation && !this.closed) this.opts.onWarning?.(`zookeeper client socket handler threw: ${String(err)}`);
     });
-    onClientConnectFailure(client, (failure) => {
-      if (gen === this.generation && !this.closed) this.opts.onConnectFailure?.(failure);
-    });
+    const onConnectFailure = this.opts.onConnectFailure;
+    if (onConnectFailure) {
+      onClientConnectFailure(client, (failure) => {
+        if (gen === this.generation && !this.closed) onConnectFailure(failure);
+      });
+    }
     if (this.opts.auth) client.addAuthInfo('digest', Buffer.from(this.opts.auth));
 
     client.on('state', (s: zookeeper.State) => {
