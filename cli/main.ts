@@ -46,6 +46,7 @@ function addCollect(program: Command): void {
     .option('--max-data-bytes <n>', `larger znode data is not read, only counted (default: ${DEFAULTS.maxDataBytes})`)
     .option('--ha', 'high availability: collectors with the same --ha-path elect one active; the others stand by (docs/ha.md)')
     .option('--ha-path <path>', `znode path of the HA group (default: ${DEFAULT_HA_PATH})`)
+    .option('--log-format <format>', 'pretty (readable lines) or json (one object a line) (default: pretty on a terminal, json otherwise)')
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -4,10 +4,11 @@
  */
 import { Subject, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
-import { createCollectorLogger } from './http/log-redaction.ts';
+import { createLogger } from './logger.ts';
 import type { CollectConfig } from './config.ts';
 import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
+import { initialReach, serverCount, stepReach, type ReachContext, type ReachInput, type ReachState } from './zk/reachability.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
 import type { WatchEvent } from './watch/events.ts';
 import { ClusterModels } from './cluster-models.ts';
@@ -68,12 +69,16 @@ export class Collector {
   private gaugeFlush: NodeJS.Immediate | null = null;
   private lastLagMs = 0;
   private reportedWrites = { writeErrors: 0, droppedPoints: 0 };
+  /** what the log has said about the ZooKeeper connection (zk/reachability.ts) */
+  private reach: ReachState = initialReach();
+  private readonly reachContext: ReachContext;
 
   constructor(options: CollectorOptions) {
     this.config = options.config;
     this.now = options.now ?? Date.now;
-    this.log = options.logger ?? createCollectorLogger();
+    this.log = options.logger ?? createLogger({ format: this.config.logFormat });
     const clusters: ClusterRoot[] = Object.entries(this.config.clusters).map(([name, root]) => ({ name, root }));
+    this.reachContext = { servers: serverCount(this.config.zk), clusters: clusters.map((c) => c.name) };
     this.session = new ZkSession({
       connectString: this.config.zk,
       sessionTimeout: this.config.sessionTimeout,
@@ -82,6 +87,7 @@ export class Collector {
       probeTimeoutMs: this.config.probeTimeoutMs,
       now: this.now,
       onWarning: (message) => this.log.warn(message),
+      onConnectFailure: (failure) => this.noteReach({ kind: 'failure', failure }),
     });
     this.watch = new ClusterWatch({
       session: this.session,
@@ -98,6 +104,7 @@ export class Collector {
       ? new Recorder(this.config.record, {
           maxBytes: this.config.recordMaxBytes,
           keep: this.config.recordKeep,
+          roots: this.config.clusters,
           onError: (err) => this.log.error({ err: err.message, file: this.config.record }, 'recording stopped'),
         })
       : null;
@@ -157,11 +164,21 @@ export class Collector {
     return this.alertingStart;
   }
 
+  /** Log what a person needs to know about the ZooKeeper connection (once per outage, and each reconnect). */
+  private noteReach(input: ReachInput): void {
+    const { state, report } = stepReach(this.reach, input, this.reachContext);
+    this.reach = state;
+    if (report) this.log[report.level](report.fields, report.message);
+  }
+
   /** Start alerting, and try again every second while its state cannot be loaded (never give up on it). */
   private keepStartingAlerting(notify: boolean): void {
+    const connectedAtStart = this.session.connected;
     this.startAlerting(notify).catch((err: unknown) => {
       if (this.stopping) return;
-      this.log.error({ err: String(err) }, 'alerting failed to start; trying again in 1 s');
+      // alert state lives in ZooKeeper: without a session it cannot load, which the connection lines already say
+      const why = connectedAtStart && this.session.connected ? 'error' : 'debug';
+      this.log[why]({ err: String(err) }, 'alerting failed to start (its state is kept in ZooKeeper); trying again in 1 s');
       setTimeout(() => !this.stopping && this.keepStartingAlerting(notify), 1000).unref();
     });
   }
@@ -272,7 +289,7 @@ export class Collector {
       this.watchEvents$.next(event);
       if (event.kind === 'connection') {
         this.metrics.zkConnected.set(event.state === 'connected' || event.state === 'reconnected' ? 1 : 0);
-        this.log.info({ state: event.state, reason: event.reason, session: event.sessionId }, 'zookeeper session');
+        this.noteReach({ kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: this.session.server });
       } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
         this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
         this.metrics.eventLagMs.set(this.lastLagMs);

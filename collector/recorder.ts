@@ -1,7 +1,9 @@
 /**
  * `collect --record f.ndjson`: appends every watch event (node changes, syncs, connection states)
  * as one JSON object a line, in the order observed. Schema version 1: the WatchEvent of
- * collector/watch/events.ts plus `"v":1` (docs/replay.md).
+ * collector/watch/events.ts plus `"v":1` (docs/replay.md). The first line of each cluster in each
+ * file (after opening, after every rotation) also carries the cluster's `"root"`: any one file of
+ * a rotated set replays with the real paths.
  *
  * Writes are buffered (flushed at 64 KiB, after `flushMs`, and at close). When the file would
  * grow past `maxBytes` it is rotated like logrotate: f.ndjson → f.1.ndjson → f.2.ndjson ...,
@@ -10,7 +12,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { WatchEvent } from './watch/events.ts';
-import { recordLine, RECORD_SCHEMA_VERSION } from '../replay/record-schema.ts';
+import { recordLine, RECORD_SCHEMA_VERSION, withRoot } from '../replay/record-schema.ts';
 
 export { RECORD_SCHEMA_VERSION };
 
@@ -26,6 +28,8 @@ export interface RecorderOptions {
   flushMs?: number;
   /** called once with the error that stopped recording */
   onError?: (err: Error) => void;
+  /** cluster name → root znode, written on the first line of each cluster in each file */
+  roots?: Readonly<Record<string, string>>;
 }
 
 const FLUSH_BYTES = 64 * 1024;
@@ -42,6 +46,10 @@ export class Recorder {
   private fd: number | null = null;
   private size = 0;
   private chunks: string[] = [];
+  /** the cluster of each buffered line (undefined for connection events) */
+  private chunkClusters: (string | undefined)[] = [];
+  /** clusters whose root the current file already holds */
+  private rooted = new Set<string>();
   private buffered = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failed: Error | null = null;
@@ -68,6 +76,7 @@ export class Recorder {
     if (this.failed) return;
     const line = recordLine(event);
     this.chunks.push(line);
+    this.chunkClusters.push(event.kind === 'connection' ? undefined : event.cluster);
     this.buffered += Buffer.byteLength(line);
     if (this.buffered >= FLUSH_BYTES) this.flush();
     else if (this.timer === null) {
@@ -81,10 +90,20 @@ export class Recorder {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.failed || this.chunks.length === 0) return;
-    const text = this.chunks.join('');
+    const lines = this.chunks;
+    const clusters = this.chunkClusters;
     this.chunks = [];
+    this.chunkClusters = [];
     this.buffered = 0;
-    this.guard(() => this.write(text));
+    this.guard(() => this.write(lines, clusters));
+  }
+
+  /** The line as written to the current file: with the root when it is the cluster's first there. */
+  private rootedLine(line: string, cluster: string | undefined): string {
+    const root = cluster === undefined ? undefined : this.options.roots?.[cluster];
+    if (root === undefined || this.rooted.has(cluster as string)) return line;
+    this.rooted.add(cluster as string);
+    return withRoot(line, root);
   }
 
   close(): Promise<void> {
@@ -97,23 +116,28 @@ export class Recorder {
   private open(): void {
     this.fd = openSync(this.path, 'a');
     this.size = fstatSync(this.fd).size;
+    this.rooted.clear();
   }
 
-  private write(text: string): void {
-    // line by line only when the buffer straddles the limit: rotation happens between whole lines
-    if (this.size + Buffer.byteLength(text) > this.maxBytes && this.size > 0) {
-      let start = 0;
-      while (start < text.length) {
-        const nl = text.indexOf('\n', start);
-        const line = text.slice(start, nl + 1);
-        start = nl + 1;
-        const bytes = Buffer.byteLength(line);
-        if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
-        this.append(line);
-      }
+  private write(lines: string[], clusters: (string | undefined)[]): void {
+    const before = new Set(this.rooted);
+    const text = lines.map((line, i) => this.rootedLine(line, clusters[i])).join('');
+    if (this.size + Buffer.byteLength(text) <= this.maxBytes || this.size === 0) {
+      this.append(text);
       return;
     }
-    this.append(text);
+    // line by line only when the buffer straddles the limit: rotation happens between whole lines,
+    // and the first line of each cluster in the new file gets its root
+    this.rooted = before;
+    for (let i = 0; i < lines.length; i++) {
+      const raw = lines[i] as string;
+      let line = this.rootedLine(raw, clusters[i]);
+      if (this.size > 0 && this.size + Buffer.byteLength(line) > this.maxBytes) {
+        this.rotate(); // opens a new file: no root written there yet
+        line = this.rootedLine(raw, clusters[i]);
+      }
+      this.append(line);
+    }
   }
 
   private append(text: string): void {
@@ -146,6 +170,7 @@ export class Recorder {
     } catch (err) {
       this.failed = err instanceof Error ? err : new Error(String(err));
       this.chunks = [];
+      this.chunkClusters = [];
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
       if (this.fd !== null) {

@@ -8,6 +8,7 @@ import { readConfigFile } from '../collector/config/file.ts';
 import { parseAlertsConfig, type AlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
 import { readLines } from './lines.ts';
+import { parseRecordLine, rootOf } from './record-schema.ts';
 
 export interface ReplayConfig {
   collect: CollectConfig;
@@ -20,19 +21,29 @@ export interface ReplayConfig {
 const NO_ZK = '127.0.0.1:2181';
 export const DEFAULT_RECEIVER = 'replay';
 
+/** A cluster of a recording: its name, and its root when the recording carries it. */
+export interface RecordedCluster {
+  name: string;
+  root?: string;
+}
+
 /**
  * Validates `configFile` (optional) like `zkpulse collect` would; `clustersOf` lists the recording's
- * clusters, called only when the file configures none. Throws ConfigError (one line) on a bad value.
+ * clusters (names, or names with roots), called only when the file configures none; a cluster
+ * without a recorded root (recordings made before roots were recorded) gets "/<name>".
+ * Throws ConfigError (one line) on a bad value.
  */
-export function loadReplayConfig(configFile: string | undefined, clustersOf: () => string[]): ReplayConfig {
+export function loadReplayConfig(configFile: string | undefined, clustersOf: () => readonly (string | RecordedCluster)[]): ReplayConfig {
   const raw = configFile !== undefined ? readConfigFile(configFile) : {};
-  const clusters = raw.clusters === undefined ? clustersOf() : [];
+  const clusters = raw.clusters === undefined ? clustersOf().map((c) => (typeof c === 'string' ? { name: c } : c)) : [];
   const collect = loadConfig({
     configFile,
     flags: {
       zk: raw.zk === undefined ? NO_ZK : undefined,
-      // a recording has only names; the root is shown nowhere that matters in a replay
-      cluster: raw.clusters === undefined ? (clusters.length > 0 ? clusters : [DEFAULT_RECEIVER]).map((name) => `${name}=/${name}`) : undefined,
+      cluster:
+        raw.clusters === undefined
+          ? (clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER }]).map(({ name, root }) => `${name}=${root ?? `/${name}`}`)
+          : undefined,
       instance: raw.instance === undefined ? 'replay' : undefined,
     },
   });
@@ -58,11 +69,13 @@ export function replayReceivers(config: CollectConfig, alerts: AlertsConfig): Re
 }
 
 /**
- * The cluster names of recordings, in order of first appearance, without parsing every line:
- * `"cluster":"` can only appear unescaped as the key itself (data is an escaped JSON string).
+ * The clusters of recordings, in order of first appearance, with the first root recorded for each,
+ * without parsing every line: `"cluster":"` and `"root":"` can only appear unescaped as keys (data is
+ * an escaped JSON string). Only a line with a root is parsed; a bad one is skipped here (the replay
+ * itself reports it with its line number).
  */
-export function clustersInRecordings(files: readonly string[]): string[] {
-  const seen = new Set<string>();
+export function clustersInRecordings(files: readonly string[]): RecordedCluster[] {
+  const seen = new Map<string, RecordedCluster>();
   const KEY = '"cluster":"';
   for (const file of files) {
     for (const { text } of readLines(file)) {
@@ -70,8 +83,16 @@ export function clustersInRecordings(files: readonly string[]): string[] {
       if (at === -1) continue;
       const start = at + KEY.length;
       const end = text.indexOf('"', start);
-      if (end > start) seen.add(text.slice(start, end));
+      if (end <= start) continue;
+      const name = text.slice(start, end);
+      let cluster = seen.get(name);
+      if (!cluster) seen.set(name, (cluster = { name }));
+      if (cluster.root === undefined && text.includes('"root":"')) {
+        const parsed = parseRecordLine(text);
+        const root = parsed.ok ? rootOf(parsed.event) : undefined;
+        if (root !== undefined) cluster.root = root;
+      }
     }
   }
-  return [...seen].filter((name) => /^[A-Za-z0-9_.-]+$/.test(name));
+  return [...seen.values()].filter(({ name }) => /^[A-Za-z0-9_.-]+$/.test(name));
 }

@@ -2,8 +2,13 @@
  * The recording's line schema, version 1: `{"v":1, ...WatchEvent}` (collector/watch/events.ts),
  * one JSON object a line. Validated with zod so a truncated or hand-edited file fails with the
  * line number and what is wrong, instead of corrupting the replayed models.
+ *
+ * The first line of each cluster in each file also carries `"root"`, the cluster's root znode
+ * (optional v1 field: older recordings have none, older replayers ignore it), so that a replay
+ * without --config names the real paths.
  */
 import { z } from 'zod';
+import { checkZkPath } from '../collector/config/validators.ts';
 import type { WatchEvent } from '../collector/watch/events.ts';
 
 export const RECORD_SCHEMA_VERSION = 1;
@@ -21,9 +26,18 @@ const stat = z.object({
   numChildren: z.number(),
 });
 
+const root = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = checkZkPath(value, 'root');
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .optional();
+
 const nodeEvent = z.object({
   kind: z.enum(['added', 'changed', 'removed']),
   cluster: z.string().min(1),
+  root,
   path: z.string(),
   stat,
   data: z.string().nullable(),
@@ -42,6 +56,7 @@ const connectionEvent = z.object({
 const syncEvent = z.object({
   kind: z.literal('synced'),
   cluster: z.string().min(1),
+  root,
   time,
   nodes: z.number(),
   afterBlind: z.literal(true).optional(),
@@ -70,9 +85,10 @@ function plainStat(s: unknown): boolean {
  */
 function wellFormed(o: Record<string, unknown>): boolean {
   if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
+  if (o.root !== undefined && (!isStr(o.root) || checkZkPath(o.root, 'root') !== null)) return false;
   const kind = o.kind as string;
   if (NODE_KINDS.has(kind)) return isStr(o.cluster) && o.cluster !== '' && isStr(o.path) && (o.data === null || isStr(o.data)) && plainStat(o.stat);
-  if (kind === 'connection') return STATES.has(o.state as string) && (o.sessionId === undefined || isStr(o.sessionId)) && (o.reason === undefined || isStr(o.reason)) && o.afterBlind === undefined;
+  if (kind === 'connection') return o.root === undefined && STATES.has(o.state as string) && (o.sessionId === undefined || isStr(o.sessionId)) && (o.reason === undefined || isStr(o.reason)) && o.afterBlind === undefined;
   if (kind === 'synced') return isStr(o.cluster) && o.cluster !== '' && isNum(o.nodes);
   return false;
 }
@@ -111,4 +127,18 @@ export function recordLine(event: WatchEvent): string {
     if (json.length > 2) return `{"v":${RECORD_SCHEMA_VERSION},${json.slice(1)}\n`;
   }
   return JSON.stringify({ v: RECORD_SCHEMA_VERSION, ...event }) + '\n';
+}
+
+const PREFIX = `{"v":${RECORD_SCHEMA_VERSION},`;
+
+/** A line of recordLine with the cluster's root added: `{"v":1,"root":"/apps/x",...}`. */
+export function withRoot(line: string, rootPath: string): string {
+  if (!line.startsWith(PREFIX)) throw new Error(`not a recorded line: ${line.slice(0, 40)}`);
+  return `${PREFIX}"root":${JSON.stringify(rootPath)},${line.slice(PREFIX.length)}`;
+}
+
+/** The root a parsed line carries, if any (the first line of a cluster in a file). */
+export function rootOf(event: WatchEvent): string | undefined {
+  const value = (event as { root?: unknown }).root;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -16,7 +16,13 @@ export interface CommonRuleConfig {
 }
 
 export interface RuleConfigs {
-  MasterMissing: CommonRuleConfig;
+  MasterMissing: CommonRuleConfig & {
+    /**
+     * true (default): only a cluster that has shown a master or a candidate since it was first
+     * watched can miss one (a worker-only cluster never does); false: R/master must always exist
+     */
+    requireSeen: boolean;
+  };
   MasterFlapping: CommonRuleConfig & { changes: number; window: number };
   WorkerLost: CommonRuleConfig & { resolveAfter: number };
   WorkersBelowMinimum: CommonRuleConfig & { min: number };
@@ -62,7 +68,7 @@ const common = (severity: Severity, forMs: number): CommonRuleConfig => ({
 });
 
 export const DEFAULT_RULES: RuleConfigs = {
-  MasterMissing: common('critical', 10_000),
+  MasterMissing: { ...common('critical', 10_000), requireSeen: true },
   MasterFlapping: { ...common('warning', 0), changes: 3, window: 5 * 60_000 },
   WorkerLost: { ...common('critical', 0), resolveAfter: 5 * 60_000 },
   WorkersBelowMinimum: { ...common('warning', 0), min: 0 },

@@ -31,7 +31,7 @@ function wholeAtLeast(min: number) {
 const rule = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...common, ...shape }).optional();
 
 export const ruleOverridesSchema = z.strictObject({
-  MasterMissing: rule({}),
+  MasterMissing: rule({ requireSeen: z.boolean({ error: 'expected true or false' }).optional() }),
   MasterFlapping: rule({ changes: wholeAtLeast(2).optional(), window: positiveDuration.optional() }),
   WorkerLost: rule({ resolveAfter: positiveDuration.optional() }),
   WorkersBelowMinimum: rule({ min: wholeAtLeast(0).optional() }),

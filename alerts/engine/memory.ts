@@ -45,6 +45,8 @@ export interface KeptClock {
 export interface ClusterMemory {
   /** the epoch of the last master seen, kept across MasterLost; null before the first one */
   lastEpoch: string | null;
+  /** a candidate (R/election/n_*) was seen; with lastEpoch, says the cluster has a master role at all (MasterMissing) */
+  candidateSeen: boolean;
   /** times of MasterElected with a new epoch (not counting the first master ever seen) */
   masterChanges: readonly number[];
   beats: IMap<string, BeatMemory>;
@@ -73,6 +75,7 @@ export interface ClusterMemory {
 export function emptyMemory(): ClusterMemory {
   return {
     lastEpoch: null,
+    candidateSeen: false,
     masterChanges: [],
     beats: IMap(),
     progress: IMap(),
@@ -91,6 +94,7 @@ export function emptyMemory(): ClusterMemory {
 export function memoryWith(m: ClusterMemory, p: Partial<ClusterMemory>): ClusterMemory {
   return {
     lastEpoch: p.lastEpoch === undefined ? m.lastEpoch : p.lastEpoch,
+    candidateSeen: p.candidateSeen === undefined ? m.candidateSeen : p.candidateSeen,
     masterChanges: p.masterChanges === undefined ? m.masterChanges : p.masterChanges,
     beats: p.beats === undefined ? m.beats : p.beats,
     progress: p.progress === undefined ? m.progress : p.progress,
@@ -207,6 +211,8 @@ export function observeEvent(memory: ClusterMemory, event: DomainEvent, now: num
         memory.lastEpoch === null ? memory.masterChanges : [...memory.masterChanges, time].slice(-MAX_MASTER_CHANGES);
       return memoryWith(memory, { lastEpoch: event.epoch, masterChanges: changes });
     }
+    case 'CandidateJoined':
+      return memory.candidateSeen ? memory : memoryWith(memory, { candidateSeen: true });
     case 'WorkerJoined':
       return memoryWith(memory, { beats: memory.beats.delete(event.worker), lost: memory.lost.delete(event.worker) });
     case 'WorkerLeft':

@@ -62,6 +62,7 @@ export function memoryOf(state: EngineState, cluster: string): ClusterMemory {
 /** The persisted form: plain JSON. */
 interface PersistedMemory {
   lastEpoch: string | null;
+  candidateSeen?: boolean;
   masterChanges: number[];
   beats: Array<[string, BeatMemory]>;
   progress: Array<[string, ProgressMemory]>;
@@ -85,6 +86,7 @@ export function serializeEngineState(state: EngineState): string {
       cluster,
       {
         lastEpoch: m.lastEpoch,
+        candidateSeen: m.candidateSeen,
         masterChanges: [...m.masterChanges],
         beats: [...m.beats.entries()],
         progress: [...m.progress.entries()],
@@ -124,6 +126,7 @@ export function restoreEngineState(text: string): EngineState {
     if (typeof cluster !== 'string' || typeof m !== 'object' || m === null) throw new Error('alert engine state: malformed memory');
     memory = memory.set(cluster, {
       lastEpoch: m.lastEpoch ?? null,
+      candidateSeen: m.candidateSeen === true,
       masterChanges: m.masterChanges ?? [],
       beats: IMap(m.beats ?? []),
       progress: IMap(m.progress ?? []),

@@ -1,8 +1,15 @@
-/** MasterMissing: R/master does not exist. */
+/**
+ * MasterMissing: R/master does not exist, in a cluster that has a master role at all: one that has
+ * shown a master or a candidate since the collector first watched it (kept in the rule memory, which
+ * survives restarts). A cluster of workers only never gets it; `requireSeen: false` makes R/master
+ * required from the start (e.g. to catch a master that was already down when watching began).
+ */
 import { condition, type ZkRule } from './types.ts';
 
-export const masterMissing: ZkRule<'MasterMissing'> = ({ model, config }) => {
+export const masterMissing: ZkRule<'MasterMissing'> = ({ model, config, memory }) => {
   if (model.master !== null) return [];
+  const hasMasterRole = memory.lastEpoch !== null || memory.candidateSeen || model.candidates.size > 0;
+  if (config.requireSeen && !hasMasterRole) return [];
   return [
     condition('MasterMissing', model.name, config.severity, {}, {
       summary: `No active master in ${model.name}`,

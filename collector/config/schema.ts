@@ -16,6 +16,9 @@ import {
 
 export const DEFAULT_HTTP = '127.0.0.1:7070';
 export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
+/** log line formats (collector/logger.ts) */
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 export const DEFAULTS = {
   sessionTimeout: 10_000,
   probeIntervalMs: 2_000,
@@ -85,6 +88,8 @@ export const collectConfigSchema = z
      */
     ha: z.boolean({ error: 'expected true or false' }).optional(),
     haPath: checked((path) => checkZkPath(path, 'the path')).optional(),
+    /** `pretty` or `json` log lines; absent: pretty on a terminal, JSON otherwise */
+    logFormat: z.enum(LOG_FORMATS, { error: 'expected pretty or json' }).optional(),
     /** the alert rules' section, validated by the alerts module; passed through untouched */
     alerts: z.unknown().optional(),
   })

@@ -31,6 +31,8 @@ export interface CollectFlags {
   /** --ha: take part in the election of the active collector */
   ha?: boolean;
   haPath?: string;
+  /** --log-format pretty|json */
+  logFormat?: string;
 }
 
 const NUMERIC_KEYS = new Set<CollectConfigKey>(['sessionTimeout', 'probeIntervalMs', 'probeTimeoutMs', 'maxDataBytes']);
@@ -49,6 +51,7 @@ export const ENV_KEYS: readonly CollectConfigKey[] = [
   'probeIntervalMs',
   'probeTimeoutMs',
   'maxDataBytes',
+  'logFormat',
 ];
 
 function kebab(key: string): string {

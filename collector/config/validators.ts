@@ -2,6 +2,7 @@
  * Pure checks for the string-shaped config values. Each returns null when the value is fine,
  * otherwise a short reason (without the key name; the caller adds it).
  */
+import { isIPv4, isIPv6 } from 'node:net';
 
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 
@@ -17,7 +18,20 @@ export interface HostPort {
   port: number;
 }
 
-/** Parses "host:port" or "[ipv6]:port"; port 0 means "any free port". */
+/**
+ * Why `host` cannot be a host name or IPv4 address, or null. A name whose last label is all digits
+ * is meant as an IPv4 address (no top-level domain is numeric), so it must be one: "999.1.1.1" is
+ * refused here instead of failing later in a DNS lookup.
+ */
+function checkHost(host: string): string | null {
+  if (!HOST.test(host)) return `"${host}" is not a host name`;
+  if (/(?:^|\.)\d+$/.test(host)) return isIPv4(host) ? null : `"${host}" is not an IPv4 address (four numbers 0-255)`;
+  if (host.length > 253) return `"${host.slice(0, 20)}..." is longer than a host name may be (253 characters)`;
+  if (host.split('.').some((label) => label.length > 63)) return `"${host}" has a label longer than 63 characters`;
+  return null;
+}
+
+/** Parses "host:port" (a host name or IPv4 address) or "[ipv6]:port"; port 0 means "any free port". */
 export function parseHostPort(text: string): HostPort | string {
   const bracketed = /^\[([0-9A-Fa-f:.]+)\]:(.*)$/.exec(text);
   const plain = /^([^:[\]]+):(.*)$/.exec(text);
@@ -25,7 +39,8 @@ export function parseHostPort(text: string): HostPort | string {
   if (!match) return `expected host:port, got ${JSON.stringify(text)}`;
   const host = match[1] ?? '';
   const portText = match[2] ?? '';
-  if (!bracketed && !HOST.test(host)) return `expected host:port, "${host}" is not a host name`;
+  const hostProblem = bracketed ? (isIPv6(host) ? null : `"[${host}]" is not an IPv6 address`) : checkHost(host);
+  if (hostProblem) return `expected host:port, ${hostProblem}`;
   const portProblem = checkPort(portText, true);
   if (portProblem) return `expected host:port, ${portProblem}`;
   return { host, port: Number(portText) };

@@ -16,12 +16,19 @@
  *   (lean-jute.ts) instead of the generic record's ~15 zero-filled 8-byte buffers.
  * - Watches: a Map of watcher functions per type instead of an EventEmitter per path and a `once`
  *   wrapper per re-armed watch (lean-watchers.ts).
+ * - Failed connection attempts: the library swallows the socket error and silently tries the next
+ *   server; we keep the server and the error and report each attempt that ended before a session was
+ *   established (onClientConnectFailure), so that "connection refused" reaches a person.
  */
 import { createRequire } from 'node:module';
 import { installLeanJute, type JuteModule } from './lean-jute.ts';
 import { installLeanWatchers } from './lean-watchers.ts';
+import { describeConnectError, type ConnectFailure } from './connect-failure.ts';
 
 const require = createRequire(import.meta.url);
+
+/** The code of the error for a stream that is not ZooKeeper's protocol (connect-failure.ts words it). */
+export const NOT_ZOOKEEPER = 'ENOTZOOKEEPER';
 
 /** Larger than any reply ZooKeeper sends (jute.maxbuffer is 1 MiB by default): a corrupt stream. */
 const MAX_PACKET_BYTES = 64 * 1024 * 1024;
@@ -35,8 +42,22 @@ interface QueuedRequest {
   request: { header: { xid: number; type: number } | null; toBuffer(): Buffer };
 }
 
+interface ServerAddress {
+  host: string;
+  port: number;
+}
+
 interface ConnectionManagerLike {
   onSocketData(this: ConnectionManagerLike, buffer: Buffer): void;
+  findNextServer(this: ConnectionManagerLike, callback: (server: ServerAddress) => void): void;
+  onSocketError(this: ConnectionManagerLike, error: unknown): void;
+  onSocketConnectTimeout(this: ConnectionManagerLike): void;
+  onSocketClosed(this: ConnectionManagerLike, hasError: boolean): void;
+  connectTimeout: number;
+  /** the server of the current (or last) connection attempt, and the error its socket reported */
+  __zkpulseServer?: ServerAddress;
+  __zkpulseSocketError?: unknown;
+  __zkpulseOnConnectFailure?: (failure: ConnectFailure) => void;
   onPacketQueueReadable(this: ConnectionManagerLike): void;
   pendingBuffer: Buffer | null;
   socket?: SocketLike;
@@ -91,7 +112,10 @@ export function hardenZooKeeperClient(): void {
       let off = 0;
       while (buf.length - off >= 4) {
         const size = buf.readInt32BE(off);
-        if (size < 0 || size > MAX_PACKET_BYTES) throw new Error(`corrupt ZooKeeper stream: packet size ${size}`);
+        if (size < 0 || size > MAX_PACKET_BYTES) {
+          const head = buf.subarray(off, off + 4).toString('latin1');
+          throw Object.assign(new Error(`corrupt ZooKeeper stream: packet size ${size}`), { code: NOT_ZOOKEEPER, head });
+        }
         if (buf.length - off < size + 4) break;
         this.pendingBuffer = null;
         onData.call(this, buf.subarray(off, off + size + 4));
@@ -103,8 +127,11 @@ export function hardenZooKeeperClient(): void {
     } catch (err) {
       this.__zkpulseTail = null;
       this.pendingBuffer = null;
+      // during the handshake this is a failed connection attempt, reported as such when the socket closes
+      const handshake = this.state === CONNECTING && this.__zkpulseOnConnectFailure !== undefined;
+      if (handshake) this.__zkpulseSocketError ??= err;
       try {
-        this.__zkpulseOnError?.(err);
+        if (!handshake) this.__zkpulseOnError?.(err);
       } catch {
         // a reporting hook must not throw either
       }
@@ -126,6 +153,8 @@ export function hardenZooKeeperClient(): void {
     return toBuffer.call(this);
   };
 
+  installConnectFailureReports(ConnectionManager.prototype);
+
   ConnectionManager.prototype.onPacketQueueReadable = function batched(this: ConnectionManagerLike) {
     // the queue says "readable" for every request: write what this turn of the event loop queued in
     // one go, after its I/O callbacks (setImmediate: the replies of several socket reads answered at once)
@@ -135,6 +164,43 @@ export function hardenZooKeeperClient(): void {
       this.__zkpulseFlushPending = false;
       flushPacketQueue(this);
     });
+  };
+}
+
+/** The library's STATES.CONNECTING: a socket closing in this state never got a session. */
+const CONNECTING = 1;
+
+const serverText = (server: ServerAddress): string => `${server.host}:${server.port}`;
+
+/** Remember each attempt's server and socket error; report an attempt whose socket closed before a session. */
+function installConnectFailureReports(proto: ConnectionManagerLike): void {
+  const { findNextServer, onSocketError, onSocketConnectTimeout, onSocketClosed } = proto;
+  proto.findNextServer = function remembered(this: ConnectionManagerLike, callback) {
+    findNextServer.call(this, (server) => {
+      this.__zkpulseServer = server;
+      this.__zkpulseSocketError = undefined;
+      callback(server);
+    });
+  };
+  proto.onSocketError = function kept(this: ConnectionManagerLike, error) {
+    this.__zkpulseSocketError ??= error;
+    onSocketError.call(this, error);
+  };
+  proto.onSocketConnectTimeout = function timedOut(this: ConnectionManagerLike) {
+    this.__zkpulseSocketError ??= Object.assign(new Error(`no connection within ${this.connectTimeout} ms`), { code: 'ETIMEDOUT' });
+    onSocketConnectTimeout.call(this);
+  };
+  proto.onSocketClosed = function reported(this: ConnectionManagerLike, hasError) {
+    const hook = this.__zkpulseOnConnectFailure;
+    if (hook && this.state === CONNECTING && this.__zkpulseServer) {
+      try {
+        hook({ server: serverText(this.__zkpulseServer), ...describeConnectError(this.__zkpulseSocketError) });
+      } catch {
+        // a reporting hook must not stop the library from reconnecting
+      }
+    }
+    this.__zkpulseSocketError = undefined;
+    onSocketClosed.call(this, hasError);
   };
 }
 
@@ -180,6 +246,18 @@ function flushPacketQueue(cm: ConnectionManagerLike): void {
 
 function writeChunks(socket: SocketLike, chunks: Buffer[], bytes: number): boolean {
   return socket.write!(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes));
+}
+
+/** Register a callback for each of one client's connection attempts that failed before a session was established. */
+export function onClientConnectFailure(client: unknown, hook: (failure: ConnectFailure) => void): void {
+  const cm = (client as { connectionManager?: ConnectionManagerLike }).connectionManager;
+  if (cm) cm.__zkpulseOnConnectFailure = hook;
+}
+
+/** host:port of the server one client is connected to (or last tried), if known. */
+export function clientServer(client: unknown): string | undefined {
+  const server = (client as { connectionManager?: ConnectionManagerLike }).connectionManager?.__zkpulseServer;
+  return server ? serverText(server) : undefined;
 }
 
 /** Register a callback for errors caught in one client's socket handler. */

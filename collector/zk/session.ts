@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { Subject, type Observable } from 'rxjs';
 import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
-import { hardenZooKeeperClient, onClientSocketError } from './harden.ts';
+import { clientServer, hardenZooKeeperClient, onClientConnectFailure, onClientSocketError } from './harden.ts';
+import type { ConnectFailure } from './connect-failure.ts';
 import { longToHex } from './stat.ts';
 import { closeClient } from './close-client.ts';
 import { queueGetData } from './direct-read.ts';
@@ -27,6 +28,12 @@ export interface ZkSessionOptions {
   now: () => number;
   /** receives errors the library threw in its socket handler, and failed probes */
   onWarning?: (message: string) => void;
+  /**
+   * Each connection attempt that ended before a session was established (connection refused, DNS,
+   * timeout, closed by the server). When given, a probe that times out while not connected is reported
+   * here (reason "no answer within N ms") instead of through onWarning.
+   */
+  onConnectFailure?: (failure: ConnectFailure) => void;
 }
 
 /** A ZooKeeper error code of the library (NO_NODE = -101, ...). */
@@ -136,6 +143,11 @@ export class ZkSession {
     return this.session ? longToHex(this.session.id) : null;
   }
 
+  /** host:port of the server the session is connected to (or last tried), if known */
+  get server(): string | undefined {
+    return this.current ? clientServer(this.current) : undefined;
+  }
+
   /** The live client; throws before start(). For writers (agent, demo) that manage their own ops. */
   get client(): Client {
     if (!this.current) throw new Error('ZkSession not started');
@@ -173,7 +185,16 @@ export class ZkSession {
     }
     const client = zookeeper.createClient(this.opts.connectString, options);
     this.current = client;
-    onClientSocketError(client, (err) => this.opts.onWarning?.(`zookeeper client socket handler threw: ${String(err)}`));
+    onClientSocketError(client, (err) => {
+      // a discarded client's last bytes are nobody's concern
+      if (gen === this.generation && !this.closed) this.opts.onWarning?.(`zookeeper client socket handler threw: ${String(err)}`);
+    });
+    const onConnectFailure = this.opts.onConnectFailure;
+    if (onConnectFailure) {
+      onClientConnectFailure(client, (failure) => {
+        if (gen === this.generation && !this.closed) onConnectFailure(failure);
+      });
+    }
     if (this.opts.auth) client.addAuthInfo('digest', Buffer.from(this.opts.auth));
 
     client.on('state', (s: zookeeper.State) => {
@@ -234,7 +255,11 @@ export class ZkSession {
     } catch (err) {
       if (gen !== this.generation || this.closed) return;
       if (err instanceof RequestTimeoutError) {
-        this.opts.onWarning?.(`zookeeper probe: ${err.message}`);
+        const report = this.opts.onConnectFailure;
+        if (!this.connected && report) {
+          const server = (this.current && clientServer(this.current)) ?? this.opts.connectString;
+          report({ server, reason: `no answer within ${this.opts.probeTimeoutMs} ms`, code: 'ETIMEDOUT' });
+        } else this.opts.onWarning?.(`zookeeper probe: ${err.message}`);
         if (this.connected) this.emit('disconnected', 'probe timeout');
         this.build(this.session ? 'resume' : 'start');
       }

@@ -60,6 +60,7 @@ const bad: Array<[unknown, string]> = [
   [{ clusters: { crawler: { MasterMissing: { fo: '10s' } } } }, 'alerts.clusters.crawler.MasterMissing: unknown key "fo"'],
   [{ clusters: { crawler: { MasterMising: {} } } }, 'alerts.clusters.crawler: unknown rule "MasterMising"'],
   [{ clusters: { crawler: { MasterMissing: { severity: 'page' } } } }, 'alerts.clusters.crawler.MasterMissing.severity: expected critical, warning or info'],
+  [{ clusters: { crawler: { MasterMissing: { requireSeen: 'yes' } } } }, 'alerts.clusters.crawler.MasterMissing.requireSeen: expected true or false'],
   [{ clusters: { crawler: { WorkersBelowMinimum: { min: 1.5 } } } }, 'alerts.clusters.crawler.WorkersBelowMinimum.min: expected a whole number >= 0'],
   [{ clusters: { crawler: { MasterFlapping: { changes: 1 } } } }, 'alerts.clusters.crawler.MasterFlapping.changes: expected a whole number >= 2'],
   [{ clusters: { crawler: { WorkerLost: { resolveAfter: 0 } } } }, 'alerts.clusters.crawler.WorkerLost.resolveAfter: expected a duration > 0'],

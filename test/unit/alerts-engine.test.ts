@@ -238,7 +238,8 @@ test('blind: an instance pending before the disconnect stays pending, however lo
 
 test('blind: a model never synced yet judges nothing but CollectorDisconnected', (t) => {
   const c = new TestCluster();
-  const h = new Harness([c]);
+  // R/master required from the start, so that the empty cluster shows that judging resumes after the sync
+  const h = new Harness([c], parseAlertsConfig({ defaults: { MasterMissing: { requireSeen: false } } }));
   h.connected = false;
   h.disconnectedSince = T0;
   t.deepEqual(brief(h.eval(T0 + 60_000)), ['CollectorDisconnected/firing']);

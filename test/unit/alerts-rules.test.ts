@@ -2,6 +2,8 @@ import test from 'ava';
 import { DEFAULT_RULES, type RuleConfigs } from '../../alerts/config.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import { collectorDisconnected, phi, ZK_RULES, type ZkRule, type ZkRuleName } from '../../alerts/rules/index.ts';
+import { Map as IMap } from 'immutable';
+import { emptyEngineState, restoreEngineState, serializeEngineState } from '../../alerts/engine/index.ts';
 import { healthyCluster, TestCluster } from '../support/alerts-fixtures.ts';
 
 const T0 = 1_000_000;
@@ -31,6 +33,46 @@ test('MasterMissing: fires without R/master, not with one; labels and annotation
   t.truthy(cond?.annotations.summary);
   t.truthy(cond?.annotations.description);
   t.is(run('MasterMissing', c, T0 + 2, { severity: 'info' })[0]?.labels.severity, 'info');
+});
+
+test('MasterMissing: a worker-only cluster never gets it; a candidate or a master seen once makes R/master expected', (t) => {
+  const workersOnly = new TestCluster();
+  workersOnly.worker('w1', T0);
+  workersOnly.synced(T0);
+  t.deepEqual(run('MasterMissing', workersOnly, T0 + 60_000), [], 'no master role: nothing to miss');
+  t.is(run('MasterMissing', workersOnly, T0 + 60_000, { requireSeen: false }).length, 1, 'requireSeen: false expects R/master from the start');
+
+  // an election under way without a winner: candidates but no master
+  const electing = new TestCluster();
+  electing.candidate(1, 'm1', T0, 1);
+  electing.synced(T0);
+  t.is(run('MasterMissing', electing, T0 + 1000)[0]?.annotations.candidates, '1');
+  // the candidates gave up before any won: the cluster had a master role, it is still missing
+  electing.node('removed', 'election/n_0000000001', null, T0 + 2000, { owner: '0000000000000001' });
+  t.is(electing.model.candidates.size, 0);
+  t.true(electing.memory.candidateSeen);
+  t.is(run('MasterMissing', electing, T0 + 3000).length, 1);
+
+  // a master seen once (no election nodes: a master that does not use R/election)
+  const lone = new TestCluster();
+  lone.master('m1', T0, 1);
+  lone.synced(T0);
+  t.deepEqual(run('MasterMissing', lone, T0 + 1000), []);
+  lone.masterGone(T0 + 2000);
+  t.is(run('MasterMissing', lone, T0 + 3000).length, 1);
+});
+
+test('MasterMissing: what was seen survives a restart of the collector (the persisted rule memory)', (t) => {
+  const c = new TestCluster();
+  c.candidate(1, 'm1', T0, 1);
+  c.synced(T0);
+  const stored = serializeEngineState({ ...emptyEngineState(), memory: IMap([['crawler', c.memory]]) });
+  const restored = restoreEngineState(stored).memory.get('crawler');
+  t.true(restored?.candidateSeen);
+  // state written before the field existed reads as "no candidate seen"
+  const old = JSON.parse(stored) as { memory: [string, Record<string, unknown>][] };
+  delete old.memory[0]![1].candidateSeen;
+  t.false(restoreEngineState(JSON.stringify(old)).memory.get('crawler')?.candidateSeen);
 });
 
 test('MasterFlapping: the first master is no change; 3 new epochs within 5 min fire, 2 do not, old ones age out', (t) => {

@@ -37,6 +37,10 @@ test('collect --http nonsense: one line naming --http, exit 2', async (t) => {
   assertOneLine(t, await zkpulse('collect', '--http', 'nonsense'), '--http: expected host:port, got "nonsense"');
 });
 
+test('collect --http 999.1.1.1:8080: one line naming --http, exit 2, nothing started', async (t) => {
+  assertOneLine(t, await zkpulse('collect', '--zk', '127.0.0.1:2181', '--cluster', 'x=/x', '--http', '999.1.1.1:8080'), '--http: expected host:port, "999.1.1.1" is not an IPv4 address (four numbers 0-255)');
+});
+
 test('collect with an unknown flag: one line, exit 2', async (t) => {
   assertOneLine(t, await zkpulse('collect', '--zk', 'h:1', '--bogus'), "zkpulse: unknown option '--bogus'");
 });

@@ -94,6 +94,12 @@ const badFlags: Array<[string, CollectFlags, string]> = [
   ['influx garbage', { ...base, influx: 'not a url' }, '--influx: expected an http(s) URL, got "not a url"'],
   ['http nonsense', { ...base, http: 'nonsense' }, '--http: expected host:port, got "nonsense"'],
   ['http bad port', { ...base, http: '127.0.0.1:99999' }, '--http: expected host:port, port 99999 is out of range'],
+  ['http IPv4 out of range', { ...base, http: '999.1.1.1:8080' }, '--http: expected host:port, "999.1.1.1" is not an IPv4 address (four numbers 0-255)'],
+  ['http IPv4 with three numbers', { ...base, http: '10.0.1:8080' }, '--http: expected host:port, "10.0.1" is not an IPv4 address (four numbers 0-255)'],
+  ['http numeric last label', { ...base, http: 'host.42:8080' }, '--http: expected host:port, "host.42" is not an IPv4 address (four numbers 0-255)'],
+  ['http bad IPv6', { ...base, http: '[1:2:3:4:5:6:7:8:9]:8080' }, '--http: expected host:port, "[1:2:3:4:5:6:7:8:9]" is not an IPv6 address'],
+  ['http long label', { ...base, http: `${'a'.repeat(64)}.example:8080` }, `--http: expected host:port, "${'a'.repeat(64)}.example" has a label longer than 63 characters`],
+  ['zk IPv4 out of range', { ...base, zk: '256.0.0.1:2181' }, '--zk: expected host:port, "256.0.0.1" is not an IPv4 address (four numbers 0-255) (in "256.0.0.1:2181")'],
   ['webhook ftp', { ...base, webhook: ['http://ok', 'ftp://x'] }, '--webhook: expected an http(s) URL, got protocol "ftp:"'],
   ['empty webhook secret', { ...base, webhookSecret: '' }, '--webhook-secret: must not be empty'],
   ['empty api token', { ...base, apiToken: '  ' }, '--api-token: must not be empty'],
@@ -101,6 +107,19 @@ const badFlags: Array<[string, CollectFlags, string]> = [
   ['probe interval 0', { ...base, probeIntervalMs: '0' }, '--probe-interval-ms: must be between 100 and 600000 ms'],
   ['max data bytes too large', { ...base, maxDataBytes: '2000000' }, '--max-data-bytes: must be between 1 and 1048576 bytes'],
 ];
+
+test('--http takes IPv4, IPv6 and host names, ports 0-65535', (t) => {
+  const cases: [string, { host: string; port: number }][] = [
+    ['0.0.0.0:8080', { host: '0.0.0.0', port: 8080 }],
+    ['255.255.255.255:65535', { host: '255.255.255.255', port: 65535 }],
+    ['[::]:0', { host: '::', port: 0 }],
+    ['[::ffff:127.0.0.1]:7070', { host: '::ffff:127.0.0.1', port: 7070 }],
+    ['localhost:7070', { host: 'localhost', port: 7070 }],
+    ['zk-1.example.com:80', { host: 'zk-1.example.com', port: 80 }],
+    ['1password.example:80', { host: '1password.example', port: 80 }],
+  ];
+  for (const [http, expected] of cases) t.deepEqual(loadConfig({ flags: { ...base, http }, hostname: 'h' }).http, expected, http);
+});
 
 for (const [name, flags, message] of badFlags) {
   test(`bad flag: ${name}`, (t) => {

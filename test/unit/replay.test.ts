@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Recorder, rotatedPath } from '../../collector/recorder.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
-import { loadReplayConfig } from '../../replay/config.ts';
+import { clustersInRecordings, loadReplayConfig } from '../../replay/config.ts';
 import { parseRecordLine, recordLine } from '../../replay/record-schema.ts';
 import { readLines } from '../../replay/lines.ts';
 import { BadRecordError, replay } from '../../replay/replay.ts';
@@ -194,4 +194,62 @@ test('Recorder: an unwritable path never throws; the error is reported once and 
   await recorder.close();
   t.is(errors.length, 1);
   t.truthy(recorder.error);
+});
+
+/** the master of cluster "x" comes and goes: MasterMissing fires, its description names the master znode */
+const MASTER_GONE: WatchEvent[] = [
+  { kind: 'connection', state: 'connected', time: T0, sessionId: '00000000000000aa' },
+  { kind: 'added', cluster: 'x', path: 'master', stat: stat('7'), data: JSON.stringify({ id: 'm1', since: T0 }), time: T0 + 10 },
+  { kind: 'synced', cluster: 'x', time: T0 + 20, nodes: 1 },
+  { kind: 'removed', cluster: 'x', path: 'master', stat: stat('7'), data: JSON.stringify({ id: 'm1', since: T0 }), time: T0 + 1000 },
+];
+
+test('Recorder writes each cluster\'s root; replay without --config names the real master path', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'x.ndjson');
+  const recorder = new Recorder(file, { roots: { x: '/apps/x' } });
+  for (const e of MASTER_GONE) recorder.record(e);
+  await recorder.close();
+  const lines = [...readLines(file)].map((l) => JSON.parse(l.text) as { root?: string });
+  t.deepEqual(lines.map((l) => l.root), [undefined, '/apps/x', undefined, undefined], 'the first line of the cluster carries the root');
+  const r = runCli([file, '--tail', '2m']);
+  t.is(r.status, 0, r.stderr);
+  const missing = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] })
+    .flatMap((n) => n.alerts).find((a) => a.labels.alertname === 'MasterMissing');
+  t.is(missing?.annotations.description, '/apps/x/master does not exist: no process holds the master role.');
+});
+
+test('a recording without roots (older files) replays with "/<name>"; a bad recorded root names the line', (t) => {
+  const dir = tempDir(t);
+  const old = join(dir, 'old.ndjson');
+  writeFileSync(old, MASTER_GONE.map(recordLine).join(''));
+  const r = runCli([old, '--tail', '2m']);
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /"description":"\/x\/master does not exist/);
+  const bad = join(dir, 'bad.ndjson');
+  writeFileSync(bad, MASTER_GONE.map((e, i) => (i === 1 ? recordLine(e).replace('{"v":1,', '{"v":1,"root":"apps/x",') : recordLine(e))).join(''));
+  const b = runCli([bad]);
+  t.is(b.status, 2);
+  t.is(b.stderr.trim(), `${bad}:2: root: root must start with "/"`);
+});
+
+test('Recorder with roots: after every rotation the first line of each cluster in the new file carries its root', async (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, 'rec.ndjson');
+  const recorder = new Recorder(path, { maxBytes: 20_000, keep: 3, roots: { bench: '/apps/bench' } });
+  const events = [...syntheticEvents({ events: 400, workers: 10, seed: 5 })];
+  for (const e of events) recorder.record(e);
+  await recorder.close();
+  const files = [3, 2, 1].map((n) => rotatedPath(path, n)).concat(path);
+  for (const f of files) {
+    const parsed = [...readLines(f)].map((l) => JSON.parse(l.text) as { cluster?: string; root?: string });
+    const first = parsed.findIndex((p) => p.cluster === 'bench');
+    t.true(first >= 0, f);
+    t.is(parsed[first]?.root, '/apps/bench', `${f}: the first line of the cluster`);
+    t.true(parsed.every((p, i) => i === first || p.root === undefined), `${f}: only that line`);
+    t.true(readFileSync(f).length <= 20_000, `${f} is within maxBytes`);
+  }
+  const result = await replay({ files: [path], config: loadReplayConfig(undefined, () => clustersInRecordings([path])), tailMs: 0 });
+  t.true(result.events > 0);
+  t.deepEqual(clustersInRecordings([path]), [{ name: 'bench', root: '/apps/bench' }]);
 });
