@@ -12,7 +12,7 @@ import { Notifier, type NotificationRecord } from '../../alerts/notify/notifier.
 import { buildRequest, splitCredentials } from '../../alerts/notify/request.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
 import { REPLY_BODY_LIMIT_BYTES } from '../../collector/http/read-limited.ts';
-import { INFLUX_REPLY_LIMIT_BYTES, InfluxWriter } from '../../collector/influx/writer.ts';
+import { InfluxWriter } from '../../collector/influx/writer.ts';
 import { startRecordingReceiver } from '../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
