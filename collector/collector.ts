@@ -3,8 +3,8 @@
  * This file only wires the parts together; each decision lives in its own pure module.
  */
 import { Subject, type Subscription } from 'rxjs';
-import type { Logger } from 'pino';
-import { createCollectorLogger } from './http/log-redaction.ts';
+import type { DestinationStream, Logger } from 'pino';
+import { createCollectorLogger, secretsOf } from './http/log-redaction.ts';
 import type { CollectConfig } from './config.ts';
 import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
@@ -33,7 +33,10 @@ import { collectorRouter, type CollectorInfo } from './ha/collector-router.ts';
 export interface CollectorOptions {
   config: CollectConfig;
   now?: () => number;
+  /** default: createCollectorLogger with this config's secrets redacted, to `logDestination` (stdout) */
   logger?: Logger;
+  logDestination?: DestinationStream;
+  logLevel?: string;
   /** start the HTTP server (default true) */
   http?: boolean;
 }
@@ -41,7 +44,7 @@ export interface CollectorOptions {
 export class Collector {
   readonly config: CollectConfig;
   private readonly now: () => number;
-  private readonly log: Logger;
+  readonly log: Logger;
   readonly session: ZkSession;
   readonly watch: ClusterWatch;
   readonly models: ClusterModels;
@@ -72,7 +75,9 @@ export class Collector {
   constructor(options: CollectorOptions) {
     this.config = options.config;
     this.now = options.now ?? Date.now;
-    this.log = options.logger ?? createCollectorLogger();
+    this.log =
+      options.logger ??
+      createCollectorLogger({ secrets: secretsOf(this.config), destination: options.logDestination, level: options.logLevel });
     const clusters: ClusterRoot[] = Object.entries(this.config.clusters).map(([name, root]) => ({ name, root }));
     this.session = new ZkSession({
       connectString: this.config.zk,

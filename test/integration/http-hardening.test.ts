@@ -8,13 +8,14 @@ import { Registry } from 'prom-client';
 import { Subject } from 'rxjs';
 import { Collector } from '../../collector/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
-import { createCollectorLogger } from '../../collector/http/log-redaction.ts';
+import { redactLine, redactText } from '../../collector/http/log-redaction.ts';
 import { takeToken } from '../../collector/http/rate-limit.ts';
 import { createHttpApp, startHttpServer } from '../../collector/http/server.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { Silences } from '../../alerts/silences/silences.ts';
 import { silencesRouter } from '../../alerts/http/silences-router.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
+import { until } from '../support/poll.ts';
 
 const TOKEN = 'token-0123456789abcdef';
 
@@ -76,7 +77,7 @@ test('GET /api/clusters/:name: a weird name is a 400, an unknown good one a 404'
   t.is((await fetch(`${url}/api/clusters/crawler.eu-1`)).status, 404);
 });
 
-test('secrets never reach the log: a collector started with every secret, used and stopped, logs none of them', async (t) => {
+function logSink() {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -84,18 +85,32 @@ test('secrets never reach the log: a collector started with every secret, used a
       done();
     },
   });
-  const log = createCollectorLogger({ level: 'debug', destination: sink });
+  return { lines, sink, text: () => lines.join('') };
+}
+
+test('secrets never reach the log: a collector started with every secret, used and stopped, logs none of them', async (t) => {
+  const { sink, text: logged } = logSink();
   const secrets = { zkAuth: 'zkuser:zk-password-42', apiToken: 'api-token-4242424242', webhookSecret: 'hook-secret-4343' };
+  const hookPassword = 'hook-pw-%2F7777';
   const collector = new Collector({
-    logger: log,
+    logDestination: sink,
+    logLevel: 'debug',
     config: collectConfigSchema.parse({
       zk: await sharedZooKeeper(),
       ...secrets,
       clusters: { app: uniqueRoot(t) },
       http: '127.0.0.1:0',
-      webhook: ['http://127.0.0.1:9/hook'],
+      // nothing listens on port 9: every delivery fails, and the failure is logged
+      webhook: [`http://bot:${hookPassword}@127.0.0.1:9/hook`],
+      influx: 'http://influx-user:influx-pw-5151@127.0.0.1:9/zkpulse',
       instance: 'secrets-test',
-      alerts: { statePath: `/zkpulse-test-state${uniqueRoot()}` },
+      alerts: {
+        statePath: `/zkpulse-test-state${uniqueRoot()}`,
+        evalInterval: '200ms',
+        route: { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' },
+        retry: { maxAge: '500ms', initialBackoff: '100ms' },
+        defaults: { MasterMissing: { for: '0s' } },
+      },
     }),
   });
   await collector.start();
@@ -103,13 +118,37 @@ test('secrets never reach the log: a collector started with every secret, used a
   const url = collector.url!;
   await fetch(`${url}/api/silences`, { method: 'POST', headers: { Authorization: 'Bearer wrong-token-4444', 'Content-Type': 'application/json' }, body: '{}' });
   await fetch(`${url}/api/silences`, { method: 'POST', headers: { Authorization: `Bearer ${secrets.apiToken}`, 'Content-Type': 'application/json' }, body: '{"bad":' });
+  const log = collector.log;
   // whoever logs the config or a request's headers later gets them redacted too
   log.info({ config: collector.config }, 'config');
   log.info({ req: { headers: { authorization: `Bearer ${secrets.apiToken}` } } }, 'request');
+  // ...and so does whoever writes a secret or a URL with credentials into the text, at any depth
+  log.warn(`POST http://bot:${hookPassword}@127.0.0.1:9/hook failed; token ${secrets.apiToken}`);
+  log.warn({ detail: { deeper: { note: `zk auth ${secrets.zkAuth}, signed with ${secrets.webhookSecret}` } } }, 'nested');
+  log.error({ err: new Error('connect to http://influx-user:influx-pw-5151@127.0.0.1:9 refused') }, 'an error');
+  log.child({ bound: `p=${'influx-pw-5151'}` }).info('child binding');
+  await until('the failed delivery is logged', async () => logged(), (text) => text.includes('delivery to webhook-1 failed'), 30_000);
   await collector.stop();
 
-  const text = lines.join('');
+  const text = logged();
   t.true(text.includes('zookeeper session'), 'the log was written');
   t.true(text.includes('[redacted]'));
-  for (const secret of [...Object.values(secrets), 'zk-password-42', 'wrong-token-4444']) t.false(text.includes(secret), `${secret} is not in the log`);
+  t.true(text.includes('http://[redacted]@127.0.0.1:9/hook failed'), 'the URL is still there, without its userinfo');
+  for (const line of text.trim().split('\n')) t.notThrows(() => JSON.parse(line), 'each line stays JSON');
+  const leaks = [...Object.values(secrets), 'zk-password-42', 'wrong-token-4444', hookPassword, 'hook-pw-/7777', 'influx-pw-5151'];
+  for (const secret of leaks) t.false(text.includes(secret), `${secret} is not in the log`);
+});
+
+test('redactLine: userinfo and literal secrets go from every string value, escaped characters included; keys and numbers stay', (t) => {
+  const secrets = ['q"uo\\te', 'tok-123'];
+  const line = JSON.stringify({ level: 40, msg: 'GET https://u:p@h/x and ftp://a@b/ with tok-123', deep: { s: 'q"uo\\te!', n: 123 }, 'tok-123': 1 });
+  const out = redactLine(line, secrets);
+  t.deepEqual(JSON.parse(out), {
+    level: 40,
+    msg: 'GET https://[redacted]@h/x and ftp://[redacted]@b/ with [redacted]',
+    deep: { s: '[redacted]!', n: 123 },
+    'tok-123': 1,
+  });
+  t.is(redactText('http://host:80/a@b?c=d@e'), 'http://host:80/a@b?c=d@e', 'an "@" after the host is not userinfo');
+  t.is(redactText('http://us%40er:p@ss@host/'), 'http://[redacted]@host/', 'the userinfo runs to the last "@" before the host');
 });
