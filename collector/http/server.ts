@@ -12,7 +12,8 @@ import type { ClusterModel } from '../model/types.ts';
 import { errorHandler, notFound, type ErrorLog } from './errors.ts';
 import { securityHeaders } from './security.ts';
 import { DEFAULT_SSE, sseEvents } from './sse.ts';
-import { DEFAULT_WRITE_RATE_LIMIT, writeRateLimit, type RateLimit } from './rate-limit.ts';
+import { DEFAULT_WRITE_RATE_LIMIT, type RateLimit } from './rate-limit.ts';
+import { DEFAULT_AUTH_FAILURE_LIMIT, writeGuard } from './write-guard.ts';
 import { CLUSTER_NAME } from '../config/validators.ts';
 import { clusterDetailView, clusterSummaryView } from './views.ts';
 
@@ -27,15 +28,17 @@ export interface HttpDeps {
   role?(): string;
   events$: Observable<DomainEvent>;
   registry: Registry;
-  /** the write routes' Bearer token (see requireToken); writes are refused without one */
+  /** the Bearer token every write (POST/PUT/PATCH/DELETE) needs (write-guard.ts); writes are refused without one */
   apiToken?: string;
   now(): number;
   /** called just before /metrics is rendered, e.g. to run metrics.updateFromModels(getModels()) */
   onScrape?(): void;
   /** more routes (alerts, silences, the dashboard page), mounted before the 404 fallback */
   routers?: readonly Router[];
-  /** per-client token bucket of the write routes (DEFAULT_WRITE_RATE_LIMIT); false turns it off */
+  /** per-address token bucket of writes with the right token (DEFAULT_WRITE_RATE_LIMIT); false turns it off */
   writeRateLimit?: RateLimit | false;
+  /** per-address token bucket of refused writes (DEFAULT_AUTH_FAILURE_LIMIT); false turns it off */
+  authFailureLimit?: RateLimit | false;
   /** SSE heartbeat period; 15 s by default */
   sseHeartbeatMs?: number;
   log?: ErrorLog;
@@ -46,7 +49,14 @@ export function createHttpApp(deps: HttpDeps): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
-  if (deps.writeRateLimit !== false) app.use(writeRateLimit(deps.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT, deps.now));
+  app.use(
+    writeGuard({
+      apiToken: deps.apiToken,
+      writeLimit: deps.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
+      failureLimit: deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT,
+      now: deps.now,
+    }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.get('/healthz', (_req, res) => {

@@ -10,7 +10,7 @@ import { Collector } from '../../collector/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { redactLine, redactText } from '../../collector/http/log-redaction.ts';
 import { takeToken } from '../../collector/http/rate-limit.ts';
-import { createHttpApp, startHttpServer } from '../../collector/http/server.ts';
+import { createHttpApp, startHttpServer, type HttpDeps } from '../../collector/http/server.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { Silences } from '../../alerts/silences/silences.ts';
 import { silencesRouter } from '../../alerts/http/silences-router.ts';
@@ -19,7 +19,7 @@ import { until } from '../support/poll.ts';
 
 const TOKEN = 'token-0123456789abcdef';
 
-async function app(t: { teardown(fn: () => unknown): void }, now: () => number) {
+async function app(t: { teardown(fn: () => unknown): void }, now: () => number, more: Partial<HttpDeps> = {}) {
   const silences = new Silences();
   const server = await startHttpServer(
     createHttpApp({
@@ -31,6 +31,7 @@ async function app(t: { teardown(fn: () => unknown): void }, now: () => number) 
       now,
       writeRateLimit: { burst: 2, perSecond: 1 },
       routers: [silencesRouter({ silences, apiToken: TOKEN, now })],
+      ...more,
     }),
     { port: 0 },
   );
@@ -65,6 +66,33 @@ test('write routes: over the burst a client gets 429 with Retry-After; reads are
   now += 1000;
   t.is((await del()).status, 404, 'one token back after a second');
   t.is((await del()).status, 429);
+});
+
+test('the token is checked first: refused writes from the admin\'s own address never lock the admin out; they get 429 of their own', async (t) => {
+  let now = Date.UTC(2030, 0, 1);
+  const url = await app(t, () => now, { authFailureLimit: { burst: 3, perSecond: 0.5 } });
+  const del = (headers: Record<string, string>) => fetch(`${url}/api/silences/nope`, { method: 'DELETE', headers });
+  // someone on the same address (127.0.0.1, like the admin) hammers the write routes without the token
+  for (let i = 0; i < 3; i++) t.is((await del({})).status, 401);
+  for (const headers of [{}, { Authorization: 'Bearer wrong' }]) {
+    const limited = await del(headers);
+    t.is(limited.status, 429);
+    t.is(limited.headers.get('retry-after'), '2');
+    t.regex(((await limited.json()) as { error: string }).error, /too many refused write requests/);
+  }
+  // the admin is not affected: the right token passes, within the writes' own bucket (burst 2)
+  t.is((await del({ Authorization: `Bearer ${TOKEN}` })).status, 404);
+  t.is((await del({ Authorization: `Bearer ${TOKEN}` })).status, 404);
+  t.is((await del({ Authorization: `Bearer ${TOKEN}` })).status, 429, 'the admin\'s own burst is spent');
+  now += 2000;
+  t.is((await del({})).status, 401, 'a refused request is answered again once its bucket refilled');
+  t.is((await del({})).status, 429);
+});
+
+test('an unauthenticated write is refused before its body is read', async (t) => {
+  const url = await app(t, () => 0);
+  const res = await fetch(`${url}/api/silences`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(100 * 1024) }) });
+  t.is(res.status, 401, 'not a 413: nothing was parsed');
 });
 
 test('GET /api/clusters/:name: a weird name is a 400, an unknown good one a 404', async (t) => {
