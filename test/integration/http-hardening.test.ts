@@ -74,7 +74,7 @@ test('the token is checked first: refused writes from the admin\'s own address n
   const del = (headers: Record<string, string>) => fetch(`${url}/api/silences/nope`, { method: 'DELETE', headers });
   // someone on the same address (127.0.0.1, like the admin) hammers the write routes without the token
   for (let i = 0; i < 3; i++) t.is((await del({})).status, 401);
-  for (const headers of [{}, { Authorization: 'Bearer wrong' }]) {
+  for (const headers of [{}, { Authorization: 'Bearer wrong' }] as Record<string, string>[]) {
     const limited = await del(headers);
     t.is(limited.status, 429);
     t.is(limited.headers.get('retry-after'), '2');
