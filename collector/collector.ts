@@ -239,7 +239,7 @@ export class Collector {
         routers: [collectorRouter(() => this.info()), ...this.alerting.routers(), livePageRouter()],
         log: this.log,
       });
-      this.http = await startHttpServer(app, this.config.http);
+      this.http = await startHttpServer(app, { ...this.config.http, allowedHosts: this.config.allowedHosts });
       this.log.info({ url: this.http.url }, 'zkpulse collector listening');
     }
   }

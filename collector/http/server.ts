@@ -10,6 +10,7 @@ import type { Observable } from 'rxjs';
 import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { errorHandler, notFound, type ErrorLog } from './errors.ts';
+import { hostAllowed, hostPolicy, hostRefusal } from './host-check.ts';
 import { securityHeaders } from './security.ts';
 import { DEFAULT_SSE, sseEvents } from './sse.ts';
 import { DEFAULT_WRITE_RATE_LIMIT, type RateLimit } from './rate-limit.ts';
@@ -115,12 +116,21 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * Binds `app` (127.0.0.1 by default). Every request's Host header is checked first (host-check.ts):
+ * bound to loopback, only loopback names and `allowedHosts` are answered, anything else is a 403.
+ */
 export async function startHttpServer(
   app: Application,
-  address: { host?: string; port: number },
+  address: { host?: string; port: number; allowedHosts?: readonly string[] },
 ): Promise<RunningHttpServer> {
   const host = address.host ?? '127.0.0.1';
-  const server = createServer(app);
+  const policy = hostPolicy(host, address.allowedHosts);
+  const server = createServer((req, res) => {
+    if (hostAllowed(req.headers.host, policy)) return void app(req, res);
+    const body = JSON.stringify({ error: hostRefusal(req.headers.host, policy!) });
+    res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).end(body);
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;

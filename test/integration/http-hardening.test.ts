@@ -3,6 +3,7 @@
  * validation of the cluster name in the URL, and no secret in the collector's log.
  */
 import test from 'ava';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { Subject } from 'rxjs';
@@ -93,6 +94,39 @@ test('an unauthenticated write is refused before its body is read', async (t) =>
   const url = await app(t, () => 0);
   const res = await fetch(`${url}/api/silences`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(100 * 1024) }) });
   t.is(res.status, 401, 'not a 413: nothing was parsed');
+});
+
+/** GET over real HTTP with a Host header of our choosing (fetch sets its own). */
+function getWithHost(url: string, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { headers: { Host: host } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('DNS rebinding: bound to loopback, a request whose Host is another name is refused (403); loopback names and allowedHosts are answered', async (t) => {
+  const url = await app(t, () => 0);
+  const port = new URL(url).port;
+  for (const path of ['/api/clusters', '/api/silences', '/healthz', '/']) {
+    const refused = await getWithHost(url, path, `rebind.evil.example:${port}`);
+    t.is(refused.status, 403, path);
+    t.regex((JSON.parse(refused.body) as { error: string }).error, /^Host "rebind\.evil\.example:\d+" is not allowed: .*--allowed-hosts/);
+  }
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.9.9.9:${port}`, `[::1]:${port}`, 'localhost']) {
+    t.is((await getWithHost(url, '/api/clusters', host)).status, 200, host);
+  }
+  const configured = await startHttpServer(
+    createHttpApp({ getModels: () => [], isConnected: () => ({ ok: true }), events$: new Subject<DomainEvent>(), registry: new Registry(), now: () => 0 }),
+    { port: 0, allowedHosts: ['zkpulse.internal'] },
+  );
+  t.teardown(() => configured.close());
+  t.is((await getWithHost(configured.url, '/api/clusters', 'zkpulse.internal:7070')).status, 200);
+  t.is((await getWithHost(configured.url, '/api/clusters', 'evil.example')).status, 403);
 });
 
 test('GET /api/clusters/:name: a weird name is a 400, an unknown good one a 404', async (t) => {
