@@ -8,6 +8,7 @@ import { createCollectorLogger, secretsOf } from './http/log-redaction.ts';
 import type { CollectConfig } from './config.ts';
 import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
+import { SESSION_CLOSE_DEADLINE_MS } from './zk/close-client.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
 import type { WatchEvent } from './watch/events.ts';
 import { ClusterModels } from './cluster-models.ts';
@@ -309,29 +310,65 @@ export class Collector {
     this.reportedWrites = { writeErrors: s.writeErrors, droppedPoints: s.droppedPoints };
   }
 
+  /**
+   * Stops everything within STOP_DEADLINE_MS even when ZooKeeper and InfluxDB are gone: the last
+   * alert-state writes (after a notice in flight is answered) and the last InfluxDB points get one
+   * flush attempt, both at once, cut at STOP_FLUSH_DEADLINE_MS; then the session is closed.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const wasActive = this.role === 'active';
     for (const s of this.subs) s.unsubscribe();
     await this.http?.close();
-    if (this.election) {
-      // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
-      await this.roles.want('standby');
-      await this.election.stop();
-    }
-    await this.alerting.stop();
+    await Promise.all([
+      withDeadline(this.stopAlerting(), STOP_FLUSH_DEADLINE_MS).then((done) => {
+        if (!done) this.log.warn({ deadlineMs: STOP_FLUSH_DEADLINE_MS }, 'alert state not written before the stop deadline (ZooKeeper unreachable?)');
+      }),
+      this.flushInflux(wasActive),
+    ]);
     await this.watch.stop();
-    // the last gauges and events reach InfluxDB before we go
-    if (this.writer) {
-      if (this.gaugeFlush) clearImmediate(this.gaugeFlush);
-      this.eventPoints.flush();
-      if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
-      await this.writer.close();
-    }
     await this.recorder?.close();
     this.events$.complete();
     this.watchEvents$.complete();
   }
+
+  private async stopAlerting(): Promise<void> {
+    try {
+      if (this.election) {
+        // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
+        await this.roles.want('standby');
+        await this.election.stop();
+      }
+      await this.alerting.stop();
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'stopping alerting failed');
+    }
+  }
+
+  /** The last gauges and events reach InfluxDB before we go, if it answers within the deadline. */
+  private async flushInflux(wasActive: boolean): Promise<void> {
+    if (!this.writer) return;
+    if (this.gaugeFlush) clearImmediate(this.gaugeFlush);
+    this.eventPoints.flush();
+    if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
+    await this.writer.close(STOP_FLUSH_DEADLINE_MS);
+  }
+}
+
+/** the one flush attempt of alert state and InfluxDB points when stopping (both at once) */
+export const STOP_FLUSH_DEADLINE_MS = 2000;
+/** how long Collector.stop() takes at most: the flush, the session's close, and a margin for the rest */
+export const STOP_DEADLINE_MS = STOP_FLUSH_DEADLINE_MS + SESSION_CLOSE_DEADLINE_MS + 1000;
+
+/** True once `work` has settled, false once `ms` have passed first (the work then goes on unwatched). */
+function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** gauge points written per turn of the event loop (see writeInSlices) */
