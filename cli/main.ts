@@ -35,6 +35,7 @@ function addCollect(program: Command): void {
     .option('--cluster <name=root>', 'a cluster to monitor: its name and root znode (repeatable)', repeat)
     .option('--influx <url>', 'InfluxDB 1.x, e.g. http://127.0.0.1:8086/zkpulse (database from the path)')
     .option('--http <host:port>', `address of the HTTP API and dashboard (default: ${DEFAULT_HTTP})`)
+    .option('--allowed-hosts <names>', 'Host names the API answers besides loopback ones, comma-separated (".example.com" for subdomains, "*" for any)')
     .option('--webhook <url>', 'send alert notifications to this URL, Alertmanager format (repeatable)', repeat)
     .option('--webhook-secret <secret>', 'sign webhook bodies: X-Zkpulse-Signature: sha256=<HMAC>')
     .option('--alertmanager <url>', 'also post alerts to this Alertmanager (base URL; repeatable)', repeat)

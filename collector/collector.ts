@@ -3,11 +3,13 @@
  * This file only wires the parts together; each decision lives in its own pure module.
  */
 import { Subject, type Subscription } from 'rxjs';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { createLogger } from './logger.ts';
+import { secretsOf } from './http/log-redaction.ts';
 import type { CollectConfig } from './config.ts';
 import { DEFAULT_HA_PATH } from './config/schema.ts';
 import { ZkSession } from './zk/session.ts';
+import { SESSION_CLOSE_DEADLINE_MS } from './zk/close-client.ts';
 import { initialReach, serverCount, stepReach, type ReachContext, type ReachInput, type ReachState } from './zk/reachability.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
 import type { WatchEvent } from './watch/events.ts';
@@ -34,7 +36,10 @@ import { collectorRouter, type CollectorInfo } from './ha/collector-router.ts';
 export interface CollectorOptions {
   config: CollectConfig;
   now?: () => number;
+  /** default: createCollectorLogger with this config's secrets redacted, to `logDestination` (stdout) */
   logger?: Logger;
+  logDestination?: DestinationStream;
+  logLevel?: string;
   /** start the HTTP server (default true) */
   http?: boolean;
 }
@@ -42,7 +47,7 @@ export interface CollectorOptions {
 export class Collector {
   readonly config: CollectConfig;
   private readonly now: () => number;
-  private readonly log: Logger;
+  readonly log: Logger;
   readonly session: ZkSession;
   readonly watch: ClusterWatch;
   readonly models: ClusterModels;
@@ -76,7 +81,9 @@ export class Collector {
   constructor(options: CollectorOptions) {
     this.config = options.config;
     this.now = options.now ?? Date.now;
-    this.log = options.logger ?? createLogger({ format: this.config.logFormat });
+    this.log =
+      options.logger ??
+      createLogger({ format: this.config.logFormat, secrets: secretsOf(this.config), destination: options.logDestination, level: options.logLevel });
     const clusters: ClusterRoot[] = Object.entries(this.config.clusters).map(([name, root]) => ({ name, root }));
     this.reachContext = { servers: serverCount(this.config.zk), clusters: clusters.map((c) => c.name) };
     this.session = new ZkSession({
@@ -251,7 +258,7 @@ export class Collector {
         routers: [collectorRouter(() => this.info()), ...this.alerting.routers(), livePageRouter()],
         log: this.log,
       });
-      this.http = await startHttpServer(app, this.config.http);
+      this.http = await startHttpServer(app, { ...this.config.http, allowedHosts: this.config.allowedHosts });
       this.log.info({ url: this.http.url }, 'zkpulse collector listening');
     }
   }
@@ -321,29 +328,65 @@ export class Collector {
     this.reportedWrites = { writeErrors: s.writeErrors, droppedPoints: s.droppedPoints };
   }
 
+  /**
+   * Stops everything within STOP_DEADLINE_MS even when ZooKeeper and InfluxDB are gone: the last
+   * alert-state writes (after a notice in flight is answered) and the last InfluxDB points get one
+   * flush attempt, both at once, cut at STOP_FLUSH_DEADLINE_MS; then the session is closed.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const wasActive = this.role === 'active';
     for (const s of this.subs) s.unsubscribe();
     await this.http?.close();
-    if (this.election) {
-      // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
-      await this.roles.want('standby');
-      await this.election.stop();
-    }
-    await this.alerting.stop();
+    await Promise.all([
+      withDeadline(this.stopAlerting(), STOP_FLUSH_DEADLINE_MS).then((done) => {
+        if (!done) this.log.warn({ deadlineMs: STOP_FLUSH_DEADLINE_MS }, 'alert state not written before the stop deadline (ZooKeeper unreachable?)');
+      }),
+      this.flushInflux(wasActive),
+    ]);
     await this.watch.stop();
-    // the last gauges and events reach InfluxDB before we go
-    if (this.writer) {
-      if (this.gaugeFlush) clearImmediate(this.gaugeFlush);
-      this.eventPoints.flush();
-      if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
-      await this.writer.close();
-    }
     await this.recorder?.close();
     this.events$.complete();
     this.watchEvents$.complete();
   }
+
+  private async stopAlerting(): Promise<void> {
+    try {
+      if (this.election) {
+        // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
+        await this.roles.want('standby');
+        await this.election.stop();
+      }
+      await this.alerting.stop();
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'stopping alerting failed');
+    }
+  }
+
+  /** The last gauges and events reach InfluxDB before we go, if it answers within the deadline. */
+  private async flushInflux(wasActive: boolean): Promise<void> {
+    if (!this.writer) return;
+    if (this.gaugeFlush) clearImmediate(this.gaugeFlush);
+    this.eventPoints.flush();
+    if (wasActive) this.writer.write(collectorPoint(this.config.instance, this.stats(), this.now()));
+    await this.writer.close(STOP_FLUSH_DEADLINE_MS);
+  }
+}
+
+/** the one flush attempt of alert state and InfluxDB points when stopping (both at once) */
+export const STOP_FLUSH_DEADLINE_MS = 2000;
+/** how long Collector.stop() takes at most: the flush, the session's close, and a margin for the rest */
+export const STOP_DEADLINE_MS = STOP_FLUSH_DEADLINE_MS + SESSION_CLOSE_DEADLINE_MS + 1000;
+
+/** True once `work` has settled, false once `ms` have passed first (the work then goes on unwatched). */
+function withDeadline(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** gauge points written per turn of the event loop (see writeInSlices) */

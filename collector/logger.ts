@@ -21,6 +21,8 @@ export interface LoggerOptions {
   /** default: defaultLogFormat() */
   format?: LogFormat;
   level?: string;
+  /** literal secret values to redact from every line (http/log-redaction.ts secretsOf) */
+  secrets?: readonly string[];
   /** where lines go (default stdout) */
   destination?: DestinationStream;
   /** pretty only: ANSI colours (default: when stdout is a terminal) */
@@ -29,7 +31,7 @@ export interface LoggerOptions {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? defaultLogFormat();
-  if (format === 'json') return createCollectorLogger({ level: options.level, destination: options.destination });
+  if (format === 'json') return createCollectorLogger({ level: options.level, secrets: options.secrets, destination: options.destination });
   const pretty = pinoPretty({
     sync: true,
     destination: options.destination ?? 1,
@@ -39,5 +41,5 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // one line per entry, its fields at the end of it
     singleLine: true,
   });
-  return createCollectorLogger({ level: options.level, destination: pretty });
+  return createCollectorLogger({ level: options.level, secrets: options.secrets, destination: pretty });
 }

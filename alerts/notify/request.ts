@@ -15,12 +15,28 @@ export function alertmanagerAlertsURL(base: string): string {
   return `${base.replace(/\/+$/, '')}/api/v2/alerts`;
 }
 
+/**
+ * `http://user:password@host/…` → the URL without them and `Authorization: Basic …` (what Alertmanager's
+ * basic_auth sends): fetch refuses URLs with credentials, and a URL without them is safe to log.
+ */
+export function splitCredentials(raw: string): { url: string; authorization?: string } {
+  const url = new URL(raw);
+  if (url.username === '' && url.password === '') return { url: raw };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  return { url: url.toString(), authorization: `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}` };
+}
+
 export function buildRequest(receiver: ReceiverConfig, n: NotificationInput, deliveryId: string): NotificationRequest {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', [DELIVERY_HEADER]: deliveryId };
+  const { url, authorization } = splitCredentials(receiver.url);
+  if (authorization) headers.Authorization = authorization;
   if (receiver.kind === 'alertmanager') {
-    return { url: alertmanagerAlertsURL(receiver.url), body: JSON.stringify(postableAlerts(n.alerts, n.externalURL)), headers };
+    return { url: alertmanagerAlertsURL(url), body: JSON.stringify(postableAlerts(n.alerts, n.externalURL)), headers };
   }
   const body = JSON.stringify(webhookBody(n, receiver.maxAlerts ?? 0));
   if (receiver.secret) headers[SIGNATURE_HEADER] = signBody(body, receiver.secret);
-  return { url: receiver.url, body, headers };
+  return { url, body, headers };
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   CLUSTER_NAME,
+  checkAllowedHost,
   checkHttpUrl,
   checkUserPassword,
   checkZkConnect,
@@ -64,6 +65,16 @@ export const collectConfigSchema = z
       .refine((m) => Object.keys(m).length > 0, 'at least one cluster is required'),
     influx: url.optional(),
     http: httpAddress.prefault(DEFAULT_HTTP),
+    /**
+     * Host names the HTTP API answers besides the loopback ones (DNS rebinding, collector/http/host-check.ts);
+     * a comma-separated string (flag, environment) or a list
+     */
+    allowedHosts: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter((s) => s !== '') : v),
+        z.array(checked(checkAllowedHost), { error: 'expected a comma-separated list or a list of host names' }),
+      )
+      .optional(),
     webhook: z
       .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(url, { error: 'expected a URL or a list of URLs' }))
       .default([]),

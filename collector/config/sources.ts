@@ -17,6 +17,8 @@ export interface CollectFlags {
   cluster?: string[];
   influx?: string;
   http?: string;
+  /** comma-separated host names the API answers besides loopback ones */
+  allowedHosts?: string;
   /** repeated `--webhook url` */
   webhook?: string[];
   webhookSecret?: string;
@@ -44,6 +46,7 @@ export const ENV_KEYS: readonly CollectConfigKey[] = [
   'sessionTimeout',
   'influx',
   'http',
+  'allowedHosts',
   'webhookSecret',
   'apiToken',
   'record',

@@ -103,4 +103,26 @@ export function checkUserPassword(text: string): string | null {
   return null;
 }
 
+/**
+ * Checks one `allowedHosts` entry: a host name, an IPv4 or IPv6 address (brackets optional),
+ * ".example.com" (that name and every name below it), or "*" (any Host: the check is off).
+ */
+export function checkAllowedHost(text: string): string | null {
+  if (text === '*') return null;
+  const name = text.startsWith('.') ? text.slice(1) : text;
+  const v6 = /^\[?([0-9A-Fa-f:.]+)\]?$/.exec(name);
+  if (v6 && name.includes(':')) {
+    try {
+      new URL(`http://[${v6[1]}]/`);
+      return null;
+    } catch {
+      return `${JSON.stringify(text)} is not an IPv6 address`;
+    }
+  }
+  if (!HOST.test(name.endsWith('.') ? name.slice(0, -1) : name)) {
+    return `${JSON.stringify(text)} is not a host name (expected a name, an IP address, ".example.com" or "*")`;
+  }
+  return null;
+}
+
 export const CLUSTER_NAME = /^[A-Za-z0-9_.-]+$/;

@@ -1,9 +1,7 @@
 /**
- * A token bucket per client IP for the write routes (POST/PUT/PATCH/DELETE): `burst` requests at once,
- * then `perSecond`. Over the limit: 429 with Retry-After (whole seconds). The decision is a pure
- * function of (bucket, time); the middleware only keeps the buckets and reads the injected clock.
+ * Token buckets per client address (used by write-guard.ts): `burst` requests at once, then
+ * `perSecond`. The decision is a pure function of (bucket, time); ClientBuckets only keeps them.
  */
-import type { RequestHandler } from 'express';
 
 export interface RateLimit {
   /** requests allowed at once */
@@ -38,21 +36,20 @@ export function takeToken(bucket: Bucket | undefined, now: number, limit: RateLi
   return { allowed: false, bucket: { tokens, at }, retryAfterMs };
 }
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** at most this many clients are remembered; the least recently seen go first */
 const MAX_CLIENTS = 10_000;
 
-export function writeRateLimit(limit: RateLimit, now: () => number): RequestHandler {
-  const buckets = new Map<string, Bucket>();
-  return (req, res, next) => {
-    if (!WRITES.has(req.method)) return next();
-    const client = req.socket.remoteAddress ?? 'unknown';
-    const decision = takeToken(buckets.get(client), now(), limit);
-    buckets.delete(client); // re-insert: Map order is then least recently seen first
-    buckets.set(client, decision.bucket);
-    if (buckets.size > MAX_CLIENTS) buckets.delete(buckets.keys().next().value as string);
-    if (decision.allowed) return next();
-    const seconds = Number.isFinite(decision.retryAfterMs) ? Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) : 3600;
-    res.set('Retry-After', String(seconds)).status(429).json({ error: `too many write requests; retry in ${seconds} s` });
-  };
+/** One token bucket per client address, with the injected clock's time passed in. */
+export class ClientBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  constructor(private readonly limit: RateLimit) {}
+
+  /** Takes a token for `client`: 0 when allowed, else ms until one is there (Infinity if never). */
+  take(client: string, now: number): number {
+    const decision = takeToken(this.buckets.get(client), now, this.limit);
+    this.buckets.delete(client); // re-insert: Map order is then least recently seen first
+    this.buckets.set(client, decision.bucket);
+    if (this.buckets.size > MAX_CLIENTS) this.buckets.delete(this.buckets.keys().next().value as string);
+    return decision.allowed ? 0 : decision.retryAfterMs;
+  }
 }

@@ -10,9 +10,11 @@ import type { Observable } from 'rxjs';
 import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { errorHandler, notFound, type ErrorLog } from './errors.ts';
+import { hostAllowed, hostPolicy, hostRefusal } from './host-check.ts';
 import { securityHeaders } from './security.ts';
 import { DEFAULT_SSE, sseEvents } from './sse.ts';
-import { DEFAULT_WRITE_RATE_LIMIT, writeRateLimit, type RateLimit } from './rate-limit.ts';
+import { DEFAULT_WRITE_RATE_LIMIT, type RateLimit } from './rate-limit.ts';
+import { DEFAULT_AUTH_FAILURE_LIMIT, writeGuard } from './write-guard.ts';
 import { CLUSTER_NAME } from '../config/validators.ts';
 import { clusterDetailView, clusterSummaryView } from './views.ts';
 
@@ -27,15 +29,17 @@ export interface HttpDeps {
   role?(): string;
   events$: Observable<DomainEvent>;
   registry: Registry;
-  /** the write routes' Bearer token (see requireToken); writes are refused without one */
+  /** the Bearer token every write (POST/PUT/PATCH/DELETE) needs (write-guard.ts); writes are refused without one */
   apiToken?: string;
   now(): number;
   /** called just before /metrics is rendered, e.g. to run metrics.updateFromModels(getModels()) */
   onScrape?(): void;
   /** more routes (alerts, silences, the dashboard page), mounted before the 404 fallback */
   routers?: readonly Router[];
-  /** per-client token bucket of the write routes (DEFAULT_WRITE_RATE_LIMIT); false turns it off */
+  /** per-address token bucket of writes with the right token (DEFAULT_WRITE_RATE_LIMIT); false turns it off */
   writeRateLimit?: RateLimit | false;
+  /** per-address token bucket of refused writes (DEFAULT_AUTH_FAILURE_LIMIT); false turns it off */
+  authFailureLimit?: RateLimit | false;
   /** SSE heartbeat period; 15 s by default */
   sseHeartbeatMs?: number;
   log?: ErrorLog;
@@ -46,7 +50,14 @@ export function createHttpApp(deps: HttpDeps): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
-  if (deps.writeRateLimit !== false) app.use(writeRateLimit(deps.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT, deps.now));
+  app.use(
+    writeGuard({
+      apiToken: deps.apiToken,
+      writeLimit: deps.writeRateLimit ?? DEFAULT_WRITE_RATE_LIMIT,
+      failureLimit: deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT,
+      now: deps.now,
+    }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.get('/healthz', (_req, res) => {
@@ -105,12 +116,21 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+/**
+ * Binds `app` (127.0.0.1 by default). Every request's Host header is checked first (host-check.ts):
+ * bound to loopback, only loopback names and `allowedHosts` are answered, anything else is a 403.
+ */
 export async function startHttpServer(
   app: Application,
-  address: { host?: string; port: number },
+  address: { host?: string; port: number; allowedHosts?: readonly string[] },
 ): Promise<RunningHttpServer> {
   const host = address.host ?? '127.0.0.1';
-  const server = createServer(app);
+  const policy = hostPolicy(host, address.allowedHosts);
+  const server = createServer((req, res) => {
+    if (hostAllowed(req.headers.host, policy)) return void app(req, res);
+    const body = JSON.stringify({ error: hostRefusal(req.headers.host, policy!) });
+    res.writeHead(403, { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }).end(body);
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;

@@ -10,6 +10,7 @@
  * 400 (e.g. 1.6's "field type conflict", which rejects the whole batch) is split in halves until the
  * offending point is alone, and only that point is dropped.
  */
+import { readLimited } from '../http/read-limited.ts';
 import { DistinctTimes } from './distinct-times.ts';
 import { parseInfluxUrl, quoteIdentifier, type InfluxTarget } from './influx-url.ts';
 import { LineBuffer } from './line-buffer.ts';
@@ -65,6 +66,9 @@ function nodeTimers(keepAlive: () => boolean): Timers {
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   };
 }
+
+/** how much of an InfluxDB reply is read: its errors are short; the rest of a larger body is dropped unread */
+export const INFLUX_REPLY_LIMIT_BYTES = 64 * 1024;
 
 const silent: WriterLogger = { info: () => {}, warn: () => {} };
 
@@ -283,7 +287,7 @@ export class InfluxWriter {
         body,
         signal: abort.signal,
       });
-      return { status: res.status, body: await res.text() };
+      return { status: res.status, body: await readLimited(res, INFLUX_REPLY_LIMIT_BYTES) };
     } catch (err) {
       this.failed(`${path} request failed: ${(err as Error).message ?? String(err)}`);
       return null;

@@ -198,13 +198,14 @@ test('GET /metrics: Prometheus text with the per-cluster gauges', async (t) => {
 });
 
 test('a JSON body over 64kb is 413, malformed JSON is 400, both JSON', async (t) => {
-  const { url } = await start(t);
+  const { url } = await start(t, { apiToken: 'tok' });
   const big = JSON.stringify({ pad: 'x'.repeat(100 * 1024) });
-  const tooLarge = await fetch(`${url}/api/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer tok' };
+  const tooLarge = await fetch(`${url}/api/silences`, { method: 'POST', headers, body: big });
   t.is(tooLarge.status, 413);
   t.deepEqual(await tooLarge.json(), { error: 'request body too large (limit 65536 bytes)' });
   assertSecurityHeaders(t, tooLarge);
-  const malformed = await fetch(`${url}/api/silences`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+  const malformed = await fetch(`${url}/api/silences`, { method: 'POST', headers, body: '{"a":' });
   t.is(malformed.status, 400);
   t.deepEqual(await malformed.json(), { error: 'request body is not valid JSON' });
 });
@@ -232,7 +233,7 @@ test('requireToken: 401 without or with a wrong token, 200 with the right one, 4
     });
     return router;
   };
-  const { url } = await start(t, { routers: [guarded('s3cret-token')] });
+  const { url } = await start(t, { apiToken: 's3cret-token', routers: [guarded('s3cret-token')] });
   const post = (headers: Record<string, string>) =>
     fetch(`${url}/api/write`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"a":1}' });
 
