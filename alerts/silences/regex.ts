@@ -75,15 +75,18 @@ function compile(pattern: string): CompiledRegex {
   };
 }
 
+/** the instructions every program has (fail, the whole match's captures, match) */
+const PROGRAM_OVERHEAD = 4;
+
 const tooLarge = (): CompiledRegex => ({
   ok: false,
   problem: `regular expression too large (more than ${MAX_PROGRAM_SIZE} instructions once repetitions like x{100} are expanded)`,
 });
 
 /**
- * An upper bound, without compiling, of the instructions a pattern compiles to: every atom, operator
- * and group counts 1, and a counted repetition `{n}`, `{n,}`, `{n,m}` multiplies what it repeats by
- * its largest count (+1 for the open end). Over-counting only makes the bound safer.
+ * An upper bound, without compiling, of the instructions a pattern compiles to: every atom and operator counts 1, `|` 2, a group what it holds + 2 (its captures),
+ * and a counted repetition `{n}`, `{n,}`, `{n,m}` its largest count of copies, each + 2 (splits).
+ * Over-counting only makes the bound safer (a property test checks it against re2js).
  */
 export function expandedSize(p: string): number {
   const groups: Array<{ total: number; last: number }> = [{ total: 0, last: 0 }];
@@ -139,7 +142,7 @@ export function expandedSize(p: string): number {
       continue;
     }
     if (c === ')') {
-      if (groups.length > 1) atom(groups.pop()!.total + 1);
+      if (groups.length > 1) atom(groups.pop()!.total + 2);
       else atom(1);
       i++;
       continue;
@@ -151,15 +154,16 @@ export function expandedSize(p: string): number {
         const n = Number(m[1]);
         const most = m[2] === undefined ? n : m[2] === '' ? n + 1 : Math.max(n, Number(m[2]));
         const g = top();
-        g.total += g.last * Math.max(most - 1, 0) + 1;
-        g.last = g.last * Math.max(most, 1) + 1;
+        const copies = Math.max(most, 1);
+        g.total += g.last * (copies - 1) + 2 * copies;
+        g.last = g.last * copies + 2 * copies;
         i += m[0].length;
         continue;
       }
     }
-    atom(1);
+    atom(c === '|' ? 2 : 1);
     i++;
   }
   while (groups.length > 1) atom(groups.pop()!.total);
-  return groups[0]!.total;
+  return groups[0]!.total + PROGRAM_OVERHEAD;
 }

@@ -32,7 +32,7 @@ export const MAX_CHUNKS = 128;
 
 const manifestSchema = z.union([
   z.object({ format: z.literal(1), chunks: z.literal(0), value: z.unknown() }),
-  z.object({ format: z.literal(1), chunks: z.number().int().min(1).max(MAX_CHUNKS), gen: z.string().regex(/^[0-9a-f]{1,16}$/), bytes: z.number().int().min(0) }),
+  z.object({ format: z.literal(1), chunks: z.number().int().min(1).max(MAX_CHUNKS), gen: z.string().regex(/^[A-Za-z0-9]{1,32}$/), bytes: z.number().int().min(0) }),
 ]);
 
 /**
@@ -49,7 +49,5 @@ export function parseManifest(data: Buffer | undefined): Manifest | null {
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`not a zkpulse state node: expected {"format":1,"chunks":0,"value":...} or a chunk manifest`);
-  // zod marks `value` optional (unknown); a node without it is an inline null-less value: refuse it
-  if (parsed.data.chunks === 0 && !('value' in parsed.data)) throw new Error('not a zkpulse state node: inline value missing');
   return parsed.data as Manifest;
 }

@@ -75,8 +75,14 @@ const engineSchema = z.looseObject({ version: num, alerts: z.array(storedAlertSc
 /** The engine state is one value: used whole (as an EngineState) or refused whole. */
 export const decodeEngine: DecodeFn = (raw): Decoded => {
   if (typeof raw !== 'string') return { value: undefined, refused: ['expected the serialized engine state (a JSON string)'] };
+  let json: unknown;
   try {
-    const parsed = engineSchema.safeParse(JSON.parse(raw));
+    json = JSON.parse(raw);
+  } catch (err) {
+    return { value: undefined, refused: [`alert engine state: not JSON (${(err as Error).message})`] };
+  }
+  try {
+    const parsed = engineSchema.safeParse(json);
     if (!parsed.success) return { value: undefined, refused: [`alert engine state: ${reasonOf(parsed.error)}`] };
     return { value: restoreEngineState(raw), refused: [] };
   } catch (err) {
