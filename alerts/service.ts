@@ -12,7 +12,8 @@ import type { ClusterModel } from '../collector/model/types.ts';
 import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
 import type { AlertsConfig } from './config.ts';
-import { createAlertEngine, restoreEngineState, serializeEngineState, type EngineState } from './engine/index.ts';
+import { aclsFor, digestId } from '../agent/acl.ts';
+import { createAlertEngine, serializeEngineState, type EngineState } from './engine/index.ts';
 import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';
 import type { HttpPost } from './notify/http-post.ts';
@@ -22,6 +23,8 @@ import { Silences } from './silences/silences.ts';
 import type { Silence } from './silences/types.ts';
 import { ZkStateStore } from './store/zk-state-store.ts';
 import { ENGINE_KEY, NFLOG_KEY, NOTIFIER_MERGES, SILENCES_KEY } from './store/merges.ts';
+import { secureStateNodes } from './store/state-acls.ts';
+import { decodeEngine, decodeNflog, decodeSilences } from './store/stored-values.ts';
 import { alertsRouter } from './http/alerts-router.ts';
 import { silencesRouter } from './http/silences-router.ts';
 import type { AlertInstance } from './types.ts';
@@ -29,6 +32,7 @@ import type { AlertInstance } from './types.ts';
 export interface AlertingLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error?(obj: object, msg: string): void;
 }
 
 export interface AlertingOptions {
@@ -41,6 +45,11 @@ export interface AlertingOptions {
   scheduler?: SchedulerLike;
   /** where state is persisted; none (replay, tests) keeps it in memory only */
   zkClient?: () => Client;
+  /**
+   * the collector's digest credentials (`--zk-auth user:password`): the state nodes it creates get its
+   * ACL (its identity all, the world read), and wider ones are fixed at start-up (docs/security.md)
+   */
+  zkAuth?: string;
   apiToken?: string;
   externalURL?: string;
   /** `alert` measurement points */
@@ -57,6 +66,8 @@ export interface AlertingOptions {
   isConnected?: () => boolean;
   log?: AlertingLog;
 }
+
+const STATE_KEYS = [ENGINE_KEY, NFLOG_KEY, SILENCES_KEY] as const;
 
 /** how long stopping waits for a notification in flight to be answered (its receiver's timeout may be longer) */
 const INFLIGHT_DEADLINE_MS = 5000;
@@ -76,8 +87,8 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
  */
 const LOAD_DEADLINE_MS = 10_000;
 
-async function loadWithin(store: ZkStateStore, ms: number): Promise<Map<string, unknown>> {
-  const loaded = await withDeadline(store.load(), ms);
+async function loadWithin(work: Promise<Map<string, unknown>>, ms: number): Promise<Map<string, unknown>> {
+  const loaded = await withDeadline(work, ms);
   if (loaded === undefined) throw new Error(`loading the alert state from ZooKeeper took longer than ${ms} ms`);
   return loaded;
 }
@@ -112,6 +123,9 @@ export class Alerting {
   private sub: Subscription | null = null;
   private readonly scheduler: SchedulerLike;
   private lastState: EngineState | null = null;
+  private aclsChecked = false;
+  /** a silence was made while there was no store to write it to */
+  private silencesUnsaved = false;
 
   constructor(private readonly opts: AlertingOptions) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
@@ -135,17 +149,12 @@ export class Alerting {
     let nflog: NflogSnapshot | undefined;
     if (this.opts.zkClient) {
       const store = this.createStore();
-      const stored = await loadWithin(store, LOAD_DEADLINE_MS);
-      const engine = stored.get(ENGINE_KEY);
-      if (typeof engine === 'string') {
-        try {
-          initialState = restoreEngineState(engine);
-        } catch (err) {
-          this.opts.log?.warn({ err: String(err) }, 'stored alert engine state unreadable; starting fresh');
-        }
-      }
+      const stored = await loadWithin(this.secureAndLoad(store), LOAD_DEADLINE_MS);
+      // checked by decodeEngine; a refused one was logged and the engine starts fresh
+      initialState = stored.get(ENGINE_KEY) as EngineState | undefined;
       nflog = this.absorb(stored);
       if (notify) this.store = store;
+      if (notify) this.persistEarlySilences();
     }
     if (notify) this.notifier = this.createNotifier(nflog);
     const engine = createAlertEngine({
@@ -182,8 +191,9 @@ export class Alerting {
     let nflog: NflogSnapshot | undefined;
     if (this.opts.zkClient) {
       const store = this.createStore();
-      nflog = this.absorb(await loadWithin(store, LOAD_DEADLINE_MS));
+      nflog = this.absorb(await loadWithin(this.secureAndLoad(store), LOAD_DEADLINE_MS));
       this.store = store;
+      this.persistEarlySilences();
     }
     this.notifier = this.createNotifier(nflog);
     this.notifier.update(this.current);
@@ -206,9 +216,14 @@ export class Alerting {
   }
 
   private createStore(): ZkStateStore {
+    const now = () => this.scheduler.now();
     return new ZkStateStore({
       client: forwardingClient(this.opts.zkClient!),
       path: this.opts.config.statePath,
+      acls: aclsFor(this.opts.zkAuth).node,
+      keys: STATE_KEYS,
+      decode: { [ENGINE_KEY]: decodeEngine, [NFLOG_KEY]: decodeNflog(now), [SILENCES_KEY]: decodeSilences(now) },
+      onRefused: (node, reason) => this.opts.log?.warn({ node, reason }, 'refused stored alert state: left out, the next write replaces it'),
       merge: NOTIFIER_MERGES,
       onMerged: (key, merged) => {
         if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
@@ -216,6 +231,37 @@ export class Alerting {
       },
       onError: (err) => this.opts.log?.warn({ err: err.message }, 'alert state store write failed'),
     });
+  }
+
+  /**
+   * With --zk-auth, the state nodes' ACLs are checked (and fixed where the collector has ADMIN) before
+   * the first load; what cannot be fixed is said once, loudly.
+   */
+  private async secureAndLoad(store: ZkStateStore): Promise<Map<string, unknown>> {
+    const auth = this.opts.zkAuth;
+    if (auth && !this.aclsChecked) {
+      const path = this.opts.config.statePath;
+      const report = await secureStateNodes(forwardingClient(this.opts.zkClient!), path, STATE_KEYS, aclsFor(auth).node, digestId(auth));
+      this.aclsChecked = true;
+      if (report.fixed.length > 0) {
+        this.opts.log?.warn({ nodes: report.fixed }, 'alert state nodes were writable by others: their ACL is now the collector\'s (its identity all, the world read)');
+      }
+      if (report.wide.length > 0) {
+        const log = this.opts.log;
+        (log?.error ?? log?.warn)?.call(
+          log,
+          { nodes: report.wide },
+          `alert state nodes under ${path} are writable by others and the collector cannot fix them: anyone may change its silences and notification log. ` +
+            `Set their ACL to the collector's digest identity (all) and world:anyone (read), or delete them (docs/security.md)`,
+        );
+      }
+    }
+    return store.load();
+  }
+
+  /** The API serves before the state is loaded: silences made meanwhile are written once the store is there. */
+  private persistEarlySilences(): void {
+    if (this.silencesUnsaved) this.persist(SILENCES_KEY, this.silences.snapshot(), true);
   }
 
   /** Takes the silences from loaded state; returns its notification log. */
@@ -261,7 +307,11 @@ export class Alerting {
    * written at once; the engine state follows its transitions (debounced by the store).
    */
   private persist(key: string, value: unknown, now: boolean): void {
-    if (!this.store) return;
+    if (!this.store) {
+      if (key === SILENCES_KEY) this.silencesUnsaved = true;
+      return;
+    }
+    if (key === SILENCES_KEY) this.silencesUnsaved = false;
     this.store.save(key, value);
     if (now) void this.store.flush().catch((err: unknown) => this.opts.log?.warn({ err: String(err) }, 'alert state store write failed'));
   }

@@ -124,6 +124,7 @@ export class Collector {
       watchEvents$: this.watchEvents$,
       getModels: () => this.models.all(),
       zkClient: () => this.session.client,
+      zkAuth: this.config.zkAuth,
       isConnected: () => this.session.connected,
       apiToken: this.config.apiToken,
       externalURL: `http://${this.config.http.host}:${this.config.http.port}`,

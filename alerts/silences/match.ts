@@ -1,25 +1,37 @@
 /** Pure silence matching: which silences are active at `now`, and which of them mute a label set. */
 import type { Labels } from '../types.ts';
+import { compileUserRegex, MAX_MATCHED_VALUE_CHARS } from './regex.ts';
 import type { Matcher, Silence, SilenceState } from './types.ts';
 
-/** Alertmanager anchors regex matchers: `=~"a|b"` means the whole value is a or b. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Alertmanager anchors regex matchers: `=~"a|b"` means the whole value is a or b. Regexes are RE2
+ * (linear time, ./regex.ts); a malformed one (which the schemas refuse) matches nothing.
+ */
 export function compileMatcher(m: Matcher): (value: string) => boolean {
   if (!m.isRegex) return m.isEqual ? (v) => v === m.value : (v) => v !== m.value;
-  const re = new RegExp(`^(?:${m.value})$`, 'u');
-  return m.isEqual ? (v) => re.test(v) : (v) => !re.test(v);
+  const compiled = compileUserRegex(m.value);
+  if (!compiled.ok) return () => false;
+  const re = compiled.regex;
+  // a value too long to be matched satisfies neither =~ nor !~ (regex.ts): the silence does not apply
+  return m.isEqual ? (v) => re.matches(v) : (v) => v.length <= MAX_MATCHED_VALUE_CHARS && !re.matches(v);
+}
+
+export function labelNameProblem(name: string): string | null {
+  return LABEL_NAME.test(name) ? null : `matcher name ${JSON.stringify(name.slice(0, 64))} is not a label name`;
+}
+
+/** Why a regex matcher's pattern is refused, or null (also for a matcher that is not a regex). */
+export function regexProblem(m: Matcher): string | null {
+  if (!m.isRegex) return null;
+  const compiled = compileUserRegex(m.value);
+  return compiled.ok ? null : `matcher ${m.name}: ${compiled.problem}`;
 }
 
 /** The reason a matcher is malformed, or null. An absent label reads as "" (Prometheus semantics). */
 export function matcherProblem(m: Matcher): string | null {
-  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name)) return `matcher name ${JSON.stringify(m.name)} is not a label name`;
-  if (m.isRegex) {
-    try {
-      new RegExp(`^(?:${m.value})$`, 'u');
-    } catch (err) {
-      return `matcher ${m.name}: bad regular expression: ${(err as Error).message}`;
-    }
-  }
-  return null;
+  return labelNameProblem(m.name) ?? regexProblem(m);
 }
 
 export function matcherMatches(m: Matcher, labels: Labels): boolean {

@@ -44,3 +44,13 @@ export function setAndRemove(client: Client, path: string, data: Buffer, version
   for (const r of removals) tx.remove(r, -1);
   return new Promise((resolve, reject) => tx.commit((err) => (err ? reject(err) : resolve())));
 }
+
+export const NO_AUTH = zookeeper.Exception.NO_AUTH;
+
+export function getACL(client: Client, path: string): Promise<ACL[]> {
+  return new Promise((resolve, reject) => client.getACL(path, (err, acls) => (err ? reject(err) : resolve(acls))));
+}
+
+export function setACL(client: Client, path: string, acls: ACL[]): Promise<void> {
+  return new Promise((resolve, reject) => client.setACL(path, acls, -1, (err) => (err ? reject(err) : resolve())));
+}

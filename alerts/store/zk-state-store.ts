@@ -6,14 +6,26 @@
  * chunks, so a reader never sees half a value. A BadVersion means another collector wrote since we
  * read: we re-read, merge (per-key merge function; "ours wins" when none) and try again.
  * Writes are debounced per key and run one at a time.
+ *
+ * What is read back is input like any other: a node that is not what a store writes, and whatever a
+ * key's `decode` refuses, is reported through `onRefused` (the node's path and the reason) and left
+ * out, never thrown: the next write of that key replaces it. New nodes get `acls` (the collector's
+ * identity: docs/security.md); a store without them can only read.
  */
 import { randomBytes } from 'node:crypto';
-import zookeeper, { type ACL, type Client } from 'node-zookeeper-client';
+import type { ACL, Client } from 'node-zookeeper-client';
 import { realScheduler, type Scheduler } from '../notify/scheduler.ts';
 import { chunkName, DEFAULT_CHUNK_BYTES, manifestFor, parseManifest } from './chunks.ts';
 import { BAD_VERSION, codeOf, create, getChildren, getData, mkdirp, NO_NODE, NODE_EXISTS, remove, setAndRemove } from './zk-calls.ts';
 
 export type MergeFn = (ours: unknown, theirs: unknown) => unknown;
+
+/** A key's stored value checked: what may be used (undefined: nothing), and why the rest was refused. */
+export interface Decoded {
+  value: unknown;
+  refused: readonly string[];
+}
+export type DecodeFn = (raw: unknown) => Decoded;
 
 export interface ZkStateStoreOptions {
   /** a connected client */
@@ -28,23 +40,32 @@ export interface ZkStateStoreOptions {
   /** after a conflict: the merged value now stored (give it to the owner of the key) */
   onMerged?: (key: string, merged: unknown) => void;
   onError?: (err: Error) => void;
+  /** the keys this store holds: load() reads only these (default: every child of `path`) */
+  keys?: readonly string[];
+  /** how each key's stored value is checked before anyone sees it (keys without one are taken as read) */
+  decode?: Readonly<Record<string, DecodeFn>>;
+  /** a stored node, or part of its value, that was refused: the node's path and why */
+  onRefused?: (node: string, reason: string) => void;
+  /** the ACL of every node the store creates; required to write */
   acls?: ACL[];
   scheduler?: Scheduler;
 }
 
 const MAX_CONFLICT_RETRIES = 10;
+/** refusals reported per read of a key; the rest are counted in one line */
+const MAX_REASONS_SHOWN = 10;
 
 export class ZkStateStore {
   private readonly versions = new Map<string, number>();
   private readonly pendingValues = new Map<string, unknown>();
   private cancelTimer: (() => void) | null = null;
   private chain: Promise<void> = Promise.resolve();
-  private readonly acls: ACL[];
+  private readonly acls: ACL[] | undefined;
   private readonly scheduler: Scheduler;
 
   constructor(private readonly options: ZkStateStoreOptions) {
     if (!/^\/[^\0]*[^/]$/.test(options.path)) throw new Error(`state store: bad path ${JSON.stringify(options.path)}`);
-    this.acls = options.acls ?? (zookeeper.ACL as unknown as { OPEN_ACL_UNSAFE: ACL[] }).OPEN_ACL_UNSAFE;
+    this.acls = options.acls;
     this.scheduler = options.scheduler ?? realScheduler;
   }
 
@@ -58,7 +79,8 @@ export class ZkStateStore {
       if (codeOf(err) === NO_NODE) return out;
       throw err;
     }
-    for (const key of keys) {
+    const wanted = this.options.keys;
+    for (const key of wanted ? keys.filter((k) => wanted.includes(k)) : keys) {
       const read = await this.read(key);
       if (read.exists) this.versions.set(key, read.version);
       if (read.value !== undefined) out.set(key, read.value);
@@ -99,28 +121,57 @@ export class ZkStateStore {
   }
 
   private async read(key: string): Promise<{ exists: boolean; version: number; value: unknown }> {
+    const got = await this.readRaw(key);
+    if (got.value === undefined) return got;
+    const decode = this.options.decode?.[key];
+    if (!decode) return got;
+    const decoded = decode(got.value);
+    const shown = decoded.refused.slice(0, MAX_REASONS_SHOWN);
+    if (decoded.refused.length > shown.length) shown.push(`and ${decoded.refused.length - shown.length} more entries refused`);
+    for (const reason of shown) this.options.onRefused?.(this.keyPath(key), reason);
+    return { ...got, value: decoded.value };
+  }
+
+  private async readRaw(key: string): Promise<{ exists: boolean; version: number; value: unknown }> {
     const client = this.options.client;
+    const path = this.keyPath(key);
     for (let attempt = 0; ; attempt++) {
       let got;
       try {
-        got = await getData(client, this.keyPath(key));
+        got = await getData(client, path);
       } catch (err) {
         if (codeOf(err) === NO_NODE) return { exists: false, version: -1, value: undefined };
         throw err;
       }
-      const manifest = parseManifest(got.data);
+      const refuse = (reason: string) => {
+        this.options.onRefused?.(path, reason);
+        return { exists: true, version: got.stat.version, value: undefined };
+      };
+      let manifest;
+      try {
+        manifest = parseManifest(got.data);
+      } catch (err) {
+        return refuse((err as Error).message);
+      }
       if (manifest === null) return { exists: true, version: got.stat.version, value: undefined };
       if ('value' in manifest) return { exists: true, version: got.stat.version, value: manifest.value };
+      const parts: Buffer[] = [];
       try {
-        const parts: Buffer[] = [];
         for (let i = 0; i < manifest.chunks; i++) {
-          const chunk = await getData(client, `${this.keyPath(key)}/${chunkName(manifest.gen, i)}`);
+          const chunk = await getData(client, `${path}/${chunkName(manifest.gen, i)}`);
           parts.push(chunk.data ?? Buffer.alloc(0));
         }
-        return { exists: true, version: got.stat.version, value: JSON.parse(Buffer.concat(parts).toString('utf8')) };
       } catch (err) {
         // a writer replaced the generation between our two reads: read again
         if (codeOf(err) !== NO_NODE || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        continue;
+      }
+      const blob = Buffer.concat(parts);
+      if (blob.length !== manifest.bytes) return refuse(`its chunks hold ${blob.length} bytes, the manifest says ${manifest.bytes}`);
+      try {
+        return { exists: true, version: got.stat.version, value: JSON.parse(blob.toString('utf8')) };
+      } catch (err) {
+        return refuse(`its chunks are not JSON (${(err as Error).message})`);
       }
     }
   }
@@ -128,13 +179,15 @@ export class ZkStateStore {
   private async write(key: string, value: unknown): Promise<void> {
     const client = this.options.client;
     const path = this.keyPath(key);
+    const acls = this.acls;
+    if (!acls) throw new Error(`state store: cannot write ${path}: no ACL was given for the nodes it creates`);
     let ours = value;
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       let version = this.versions.get(key);
       if (version === undefined) {
-        await mkdirp(client, this.options.path, this.acls);
+        await mkdirp(client, this.options.path, acls);
         try {
-          await create(client, path, Buffer.alloc(0), this.acls);
+          await create(client, path, Buffer.alloc(0), acls);
           version = 0;
         } catch (err) {
           if (codeOf(err) !== NODE_EXISTS) throw err;
@@ -148,7 +201,7 @@ export class ZkStateStore {
       const written: string[] = [];
       for (const [i, chunk] of chunks.entries()) {
         const chunkPath = `${path}/${chunkName(gen, i)}`;
-        await create(client, chunkPath, chunk, this.acls);
+        await create(client, chunkPath, chunk, acls);
         written.push(chunkPath);
       }
       const old = (await getChildren(client, path)).filter((c) => !c.startsWith(`${gen}-`)).map((c) => `${path}/${c}`);

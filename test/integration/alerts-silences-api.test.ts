@@ -103,3 +103,52 @@ test('GET /api/alerts lists pending and firing alerts', async (t) => {
   t.is(res.status, 200);
   t.deepEqual(await res.json(), [{ labels, annotations: { summary: 's' }, state: 'firing', startsAt: '1970-01-01T00:00:01.000Z', fingerprint: a.fingerprint }]);
 });
+
+async function post(url: string, body: unknown): Promise<{ status: number; error?: string }> {
+  const res = await fetch(`${url}/api/silences`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+  return { status: res.status, ...((await res.json()) as { error?: string }) };
+}
+
+test('silence times must be RFC 3339: anything else is a 400 naming the field', async (t) => {
+  const { url, silences } = await start(t);
+  for (const bad of ['9999', 'March 7 2099', '2099-01-01 10:00', '2099-01-01T10:00:00', '2099-02-30T00:00:00Z', '2099-01-01T24:00:00Z', '1767225600000']) {
+    const startsAt = await post(url, { ...silence, startsAt: bad, endsAt: '2099-12-31T00:00:00Z' });
+    t.is(startsAt.status, 400, `startsAt ${bad}`);
+    t.regex(startsAt.error ?? '', /^startsAt: not an RFC 3339 time/, `startsAt ${bad}`);
+    const endsAt = await post(url, { ...silence, endsAt: bad });
+    t.is(endsAt.status, 400, `endsAt ${bad}`);
+    t.regex(endsAt.error ?? '', /^endsAt: not an RFC 3339 time/, `endsAt ${bad}`);
+  }
+  t.is(silences.list().length, 0);
+  // offsets, fractions and lower-case t/z are RFC 3339
+  const ok = await post(url, { ...silence, startsAt: '2030-01-01T01:00:00.5+01:00', endsAt: '2030-01-01t02:00:00z' });
+  t.is(ok.status, 200);
+  t.like(silences.list()[0], { startsAt: Date.UTC(2030, 0, 1, 0, 0, 0, 500), endsAt: Date.UTC(2030, 0, 1, 2) });
+});
+
+test('silence regexes are RE2: linear time, RE2 syntax, size bounded; oversize fields are a 400 naming the field', async (t) => {
+  const { url, silences } = await start(t);
+  const regex = (value: string, name = 'worker') => ({ ...silence, matchers: [{ name, value, isRegex: true, isEqual: true }] });
+  // accepted, and matching it against a near-miss label returns at once (JavaScript's RegExp would take ~2^40 steps)
+  t.is((await post(url, regex('(a+)+$'))).status, 200);
+  t.deepEqual(silences.mutes({ worker: `${'a'.repeat(39)}b` }, Date.UTC(2030, 0, 1, 1)), []);
+  t.is(silences.mutes({ worker: 'a'.repeat(40) }, Date.UTC(2030, 0, 1, 1)).length, 1);
+  // JavaScript-only syntax is refused, RE2 syntax accepted
+  const lookahead = await post(url, regex('(?=w)w1'));
+  t.is(lookahead.status, 400);
+  t.regex(lookahead.error ?? '', /^matchers\.0\.value: matcher worker: bad regular expression/);
+  t.is((await post(url, regex('(?P<n>w)\\d+'))).status, 200);
+  // a pattern may not escape its anchoring group
+  t.regex((await post(url, regex('w1)|(.*'))).error ?? '', /^matchers\.0\.value: .*bad regular expression/);
+
+  const long = await post(url, regex('w'.repeat(1025)));
+  t.is(long.status, 400);
+  t.regex(long.error ?? '', /^matchers\.0\.value: a matcher value may have at most 1024 characters/);
+  const large = await post(url, regex('x{1000}'.repeat(10)));
+  t.is(large.status, 400);
+  t.regex(large.error ?? '', /^matchers\.0\.value: matcher worker: regular expression too large/);
+  const name = await post(url, { ...silence, matchers: [{ name: 'n'.repeat(257), value: 'x', isRegex: false, isEqual: true }] });
+  t.is(name.status, 400);
+  t.regex(name.error ?? '', /^matchers\.0\.name: a label name may have at most 256 characters/);
+  t.is(silences.list().length, 2);
+});

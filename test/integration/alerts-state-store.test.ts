@@ -1,6 +1,7 @@
 /** ZkStateStore against the shared ZooKeeper; a notifier restart restored from it. */
 import test from 'ava';
 import zookeeper, { type Client } from 'node-zookeeper-client';
+import { aclsFor } from '../../agent/acl.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
 import { Notifier } from '../../alerts/notify/notifier.ts';
@@ -26,6 +27,8 @@ function children(client: Client, path: string): Promise<string[]> {
 }
 
 const T0 = Date.UTC(2030, 0, 1);
+/** these tests run without --zk-auth: the nodes are open, as the collector makes them then */
+const OPEN = aclsFor(undefined).node;
 
 function alert(worker: string, state: AlertInstance['state'] = 'firing', endsAt: number | null = null): AlertInstance {
   const labels = { alertname: 'WorkerLost', cluster: 'crawler', severity: 'critical', worker };
@@ -35,7 +38,7 @@ function alert(worker: string, state: AlertInstance['state'] = 'firing', endsAt:
 test('values round-trip; a 1.2 MB value is chunked under the znode limit and the chunks go when it shrinks', async (t) => {
   const client = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
-  const store = new ZkStateStore({ client, path, debounceMs: 10 });
+  const store = new ZkStateStore({ client, path, acls: OPEN, debounceMs: 10 });
   store.save('engine', { version: 1, alerts: ['a'] });
   const big = Array.from({ length: 12_000 }, (_, i) => ({ i, pad: 'x'.repeat(90) }));
   store.save('silences', big);
@@ -56,8 +59,8 @@ test('two collectors writing the same key merge instead of clobbering (versioned
   const client = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const merged: unknown[] = [];
-  const a = new ZkStateStore({ client, path, merge: NOTIFIER_MERGES });
-  const b = new ZkStateStore({ client, path, merge: NOTIFIER_MERGES, onMerged: (_k, v) => merged.push(v) });
+  const a = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES });
+  const b = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, onMerged: (_k, v) => merged.push(v) });
   await a.load();
   await b.load();
   const entry = (groupKey: string, timestamp: number) => ({ receiver: 'ops', groupKey, firing: ['f'], resolved: [], timestamp, expiresAt: 9e15 });
@@ -86,7 +89,7 @@ test('restart mid-incident: no duplicate firing notice, and the resolve still ar
   const receivers = [{ kind: 'webhook' as const, name: 'ops', url: rx.url, route: { groupWaitMs: 30_000, groupIntervalMs: 60_000 } }];
   const clock = new VirtualScheduler(T0);
 
-  const store1 = new ZkStateStore({ client, path, merge: NOTIFIER_MERGES, debounceMs: 10 });
+  const store1 = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
   await store1.load();
   const first = new Notifier({ receivers, scheduler: clock, onNflogChange: (s) => store1.save(NFLOG_KEY, s) });
   first.update([alert('w1'), alert('w2')]);
@@ -97,7 +100,7 @@ test('restart mid-incident: no duplicate firing notice, and the resolve still ar
   first.stop();
 
   // the collector restarts: a new pipeline restored from ZooKeeper, the engine still reports the incident
-  const store2 = new ZkStateStore({ client, path, merge: NOTIFIER_MERGES, debounceMs: 10 });
+  const store2 = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
   const state = await store2.load();
   const second = new Notifier({ receivers, scheduler: clock, nflog: state.get(NFLOG_KEY) as NflogSnapshot, onNflogChange: (s) => store2.save(NFLOG_KEY, s) });
   t.teardown(() => second.stop());
