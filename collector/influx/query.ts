@@ -11,14 +11,14 @@ export interface Series {
 }
 
 /** Runs one statement against the database of `url` (http://host:port/db); throws on any error. */
-export async function queryInflux(url: string, q: string): Promise<Series[]> {
+export async function queryInflux(url: string, q: string, options: { timeoutMs?: number } = {}): Promise<Series[]> {
   const target = parseInfluxUrl(url);
   const params = new URLSearchParams(target.params);
   params.set('db', target.database);
   params.set('epoch', 'ms');
   params.set('q', q);
   const headers: Record<string, string> = target.authorization ? { authorization: target.authorization } : {};
-  const res = await fetch(`${target.base}/query?${params}`, { headers, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${target.base}/query?${params}`, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const body = (await res.json()) as { error?: string; results?: { error?: string; series?: Series[] }[] };
   const error = body.error ?? body.results?.[0]?.error;
   if (!res.ok || error !== undefined) throw new Error(`InfluxDB query failed (${res.status}): ${error ?? 'no results'}`);

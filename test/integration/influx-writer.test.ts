@@ -12,13 +12,21 @@ import { sharedInfluxDB, uniqueDatabase } from '../support/services.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
 
+/**
+ * These tests check what arrives, not how fast: a writer closed with the default 5 s deadline drops what
+ * a starved InfluxDB (a busy CI machine) has not taken yet. close() returns as soon as all is sent, so
+ * a long deadline costs nothing when the machine is quiet.
+ */
+const SETTLE_MS = 120_000;
+const query = (url: string, q: string) => queryInflux(url, q, { timeoutMs: SETTLE_MS });
+
 async function count(url: string, q: string): Promise<number> {
-  const r = rows(await queryInflux(url, q))[0];
+  const r = rows(await query(url, q))[0];
   return typeof r?.count === 'number' ? r.count : 0;
 }
 
 async function waitForCount(url: string, q: string, expected: number): Promise<void> {
-  await pollUntil(async () => (await count(url, q)) === expected, { what: `${q} to count ${expected}`, timeoutMs: 30_000 });
+  await pollUntil(async () => (await count(url, q)) === expected, { what: `${q} to count ${expected}`, timeoutMs: SETTLE_MS });
 }
 
 /** Node's fetch, with every /write body's line count recorded. */
@@ -34,9 +42,9 @@ test('start() creates the database', async (t) => {
   const db = uniqueDatabase();
   const writer = new InfluxWriter({ url: `${base}/${db}` });
   await writer.start();
-  const names = rows(await queryInflux(`${base}/${db}`, 'SHOW DATABASES')).map((r) => r.name);
+  const names = rows(await query(`${base}/${db}`, 'SHOW DATABASES')).map((r) => r.name);
   t.true(names.includes(db));
-  await writer.close();
+  await writer.close(SETTLE_MS);
 });
 
 test('12,000 points arrive in batches of at most batchSize', async (t) => {
@@ -55,7 +63,7 @@ test('12,000 points arrive in batches of at most batchSize', async (t) => {
   await waitForCount(url, 'SELECT count(up) FROM worker', 12_000);
   t.true(batches.length >= 3, `batches: ${batches.join(',')}`);
   t.true(batches.every((n) => n <= 5000), `batches: ${batches.join(',')}`);
-  await writer.close();
+  await writer.close(SETTLE_MS);
   t.like(writer.stats(), { written: 12_000, droppedPoints: 0, buffered: 0 });
 });
 
@@ -66,8 +74,8 @@ test('points of one series in the same millisecond do not overwrite each other',
   void writer.start();
   const events = ['w1', 'w2', 'w3'].map((w) => ({ measurement: 'event', tags: { cluster: 'c', kind: 'WorkerJoined' }, fields: { subject: w }, time: T0 }));
   writer.write(events);
-  await writer.close();
-  const got = rows(await queryInflux(url, 'SELECT subject FROM event'));
+  await writer.close(SETTLE_MS);
+  const got = rows(await query(url, 'SELECT subject FROM event'));
   t.deepEqual(got.map((r) => r.subject), ['w1', 'w2', 'w3']);
   t.true(got.every((r) => r.time === T0), 'all keep their millisecond');
 });
@@ -79,9 +87,9 @@ test('a hostile tag value with a newline and "host=evil" makes exactly one point
   void writer.start();
   const host = 'box\nworker,cluster=c,host=evil up=0i 1\r\nhost=evil';
   writer.write({ measurement: 'worker', tags: { cluster: 'c', worker: 'w1', host }, fields: { up: { int: 1 } }, time: T0 });
-  await writer.close();
+  await writer.close(SETTLE_MS);
   t.is(await count(url, 'SELECT count(up) FROM worker'), 1);
-  const hosts = rows(await queryInflux(url, 'SHOW TAG VALUES FROM worker WITH KEY = host')).map((r) => r.value);
+  const hosts = rows(await query(url, 'SHOW TAG VALUES FROM worker WITH KEY = host')).map((r) => r.value);
   t.deepEqual(hosts, [sanitizeText(host)]);
   t.like(writer.stats(), { written: 1, droppedPoints: 0 }, 'InfluxDB accepted the point as it was');
 });
@@ -95,7 +103,7 @@ test('a field type conflict drops only the offending point, the rest of the batc
   await pollUntil(async () => writer.stats().written === 1, { what: 'the first point to be written' });
   const batch: Point[] = Array.from({ length: 9 }, (_, i) => ({ measurement: 'm', tags: {}, fields: { v: i === 4 ? 'text' : i }, time: T0 + 1 + i }));
   writer.write(batch);
-  await writer.close();
+  await writer.close(SETTLE_MS);
   t.is(await count(url, 'SELECT count(v) FROM m'), 9);
   t.like(writer.stats(), { written: 9, droppedPoints: 1, buffered: 0 });
   t.true(writer.stats().writeErrors >= 1);
@@ -106,7 +114,7 @@ test('property: any tag values and strings read back as exactly one point of the
   const url = `${base}/${uniqueDatabase()}`;
   const writer = new InfluxWriter({ url });
   await writer.start();
-  await writer.close();
+  await writer.close(SETTLE_MS);
   const text = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 16 }),
     fc.string({ unit: fc.constantFrom('\n', '\r', '\\', ',', '=', ' ', '"', '#', 'a', '\t', '\0'), maxLength: 16 }),
@@ -120,7 +128,7 @@ test('property: any tag values and strings read back as exactly one point of the
       const res = await fetch(`${base}/write?db=${url.split('/').pop()}&precision=ns`, { method: 'POST', body: line });
       await res.text();
       if (res.status !== 204) return false;
-      const series = await queryInflux(url, `SELECT * FROM /.*/ WHERE time = ${time}ms`);
+      const series = await query(url, `SELECT * FROM /.*/ WHERE time = ${time}ms`);
       const got = rows(series);
       return series.length === 1 && series[0]?.name === 'event' && got.length === 1 && got[0]?.text === sanitizeText(message);
     }),
