@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dashboards/generated/**', '.tmp/**', 'test-output/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dashboards/generated/**', '.tmp/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

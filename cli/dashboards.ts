@@ -5,10 +5,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { renderDashboards } from '../dashboards/index.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 
-export const DEFAULT_DASHBOARDS_DIR = fileURLToPath(new URL('../dashboards/generated/', import.meta.url));
+export const DEFAULT_DASHBOARDS_DIR = join(PACKAGE_ROOT, 'dashboards', 'generated');
 
 export interface DashboardsOptions {
   out: string;

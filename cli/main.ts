@@ -4,14 +4,16 @@
  * Flags are checked (loadConfig) before a verb's module is even loaded: a bad value starts nothing.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
 import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
 import { UsageError, exitOnError } from './errors.ts';
+import { PACKAGE_ROOT } from './package-root.ts';
 import type { AgentFlags } from './agent.ts';
 import type { InitFlags } from './init.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /** commander collector for repeatable flags: `--cluster a=/a --cluster b=/b` → ['a=/a', 'b=/b'] */
 const repeat = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
