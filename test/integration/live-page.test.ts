@@ -123,6 +123,12 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
   t.regex((await page.textContent('#events li[data-type="WorkerLeft"]')) ?? '', /w2 left \(crash\)/);
   t.is(await page.textContent('#workers-up'), '4 / 5');
 
+  // progress moves the task's bar, not the event log (it would push crashes and failovers out of sight)
+  await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 4, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
+  await page.waitForFunction(() => /4\/10/.test(document.querySelector('[data-task="t1"]')?.textContent ?? ''), undefined, { timeout: 5000 });
+  t.is(await page.locator('#events li[data-type="ProgressUpdated"]').count(), 0);
+  t.is(await page.locator('#events li[data-type="WorkerLeft"]').count(), 1);
+
   // progress moves over SSE too
   await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 7, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
   await page.waitForSelector('[data-task="t1"] progress[value="0.7"]', { timeout: 2000 });
@@ -142,14 +148,15 @@ test('tiles sort naturally (worker-2 before worker-10), alerts most severe first
   const root = uniqueRoot(t);
   const zk = await PlainZk.connect(await sharedZooKeeper());
   for (const dir of ['workers', 'election', 'tasks', 'status']) await zk.mkdirp(`${root}/${dir}`);
-  // worker-1 never beats again after 200 ms: HeartbeatStale (warning); no master: MasterMissing (info here)
+  // worker-1 never beats again after 200 ms: HeartbeatStale (warning); no master ever: MasterMissing (info here, and
+  // requireSeen off: a cluster that never had a master gets none by default)
   for (const id of ['worker-10', 'worker-2', 'worker-1', 'worker-3']) await zk.create(`${root}/workers/${id}`, workerData(id, { heartbeatMs: id === 'worker-1' ? 200 : 600_000 }), 'ephemeral');
   for (const task of ['task-10', 'task-9']) await zk.create(`${root}/tasks/${task}`, '{}');
   const collector = await startCollector(root, {
     alerts: {
       evalInterval: '200ms',
       statePath: `/zkpulse-test-state${uniqueRoot()}`,
-      defaults: { MasterMissing: { for: '0s', severity: 'info' }, CollectorDisconnected: { enabled: false } },
+      defaults: { MasterMissing: { for: '0s', severity: 'info', requireSeen: false }, CollectorDisconnected: { enabled: false } },
     },
   });
   t.teardown(async () => {

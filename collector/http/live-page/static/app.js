@@ -298,8 +298,9 @@ function describe(e) {
 }
 
 function logEvent(e) {
-  // heartbeats would drown everything else: they only refresh the page
-  if (e.type === 'HeartbeatSeen') return;
+  // heartbeats and progress would drown everything else (crashes, failovers): they only refresh the
+  // tiles and the tasks' bars
+  if (e.type === 'HeartbeatSeen' || e.type === 'ProgressUpdated') return;
   const log = $('events');
   const item = el('li', { 'data-type': e.type },
     el('time', { class: 'mono muted' }, formatTime(e.time)), ' ',
