@@ -64,6 +64,7 @@ export class Collector {
   private readonly roles: RoleSwitch;
   private alertingStart: Promise<void> | null = null;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
   private http: RunningHttpServer | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
@@ -332,9 +333,15 @@ export class Collector {
   /**
    * Stops everything within STOP_DEADLINE_MS even when ZooKeeper and InfluxDB are gone: the last
    * alert-state writes (after a notice in flight is answered) and the last InfluxDB points get one
-   * flush attempt, both at once, cut at STOP_FLUSH_DEADLINE_MS; then the session is closed.
+   * flush attempt, both at once, cut at STOP_FLUSH_DEADLINE_MS; then the session is closed. Calling it
+   * again (a test's teardown, a second signal) returns the same stop.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopping = true;
     const wasActive = this.role === 'active';
     for (const s of this.subs) s.unsubscribe();

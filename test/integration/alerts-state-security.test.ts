@@ -19,6 +19,8 @@ import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 
 const COLLECTOR = 'zkpulse:collector-secret';
+/** an empty cluster that never had a master: MasterMissing goes pending at once, which writes the engine state */
+const MASTER_MISSING_AT_ONCE = { defaults: { MasterMissing: { requireSeen: false } } };
 const TOKEN = 'state-security-token';
 const NO_AUTH = -102;
 const { Permission } = zookeeper;
@@ -143,7 +145,7 @@ test.serial('with --zk-auth the state nodes get the collector\'s ACL, and an ano
   const statePath = `${base}/zkpulse/state/default`;
   const anon = await anonymous(t);
   await anon.mkdirp(`${base}-app`);
-  const collector = await startCollector(t, { zkAuth: COLLECTOR, clusters: { app: `${base}-app` }, alerts: { statePath, evalInterval: '200ms' } });
+  const collector = await startCollector(t, { zkAuth: COLLECTOR, clusters: { app: `${base}-app` }, alerts: { statePath, evalInterval: '200ms', ...MASTER_MISSING_AT_ONCE } });
   await collector.whenSynced();
   await postSilence(collector.url!, silence());
   // the silence is written at once; MasterMissing going pending writes the engine state
@@ -221,7 +223,7 @@ test.serial('a foreign rewrite of the silences node is validated like API input:
   await anon.mkdirp(`${base}-app`);
   // without --zk-auth the nodes are open by design: the easiest foreign writer there is
   const first = capturingLogger();
-  let collector = await startCollector(t, { clusters: { app: `${base}-app` }, alerts: { statePath, evalInterval: '200ms' } }, first.logger);
+  let collector = await startCollector(t, { clusters: { app: `${base}-app` }, alerts: { statePath, evalInterval: '200ms', ...MASTER_MISSING_AT_ONCE } }, first.logger);
   // the engine state is written (MasterMissing goes pending) once the store is there
   await until('the engine state in ZooKeeper', async () => (await anon.exists(`${statePath}/engine`)) !== null, Boolean);
   const a = await postSilence(collector.url!, silence({ comment: 'a' }));

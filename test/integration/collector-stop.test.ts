@@ -108,7 +108,7 @@ test.serial('zkpulse collect exits within STOP_DEADLINE_MS of SIGTERM while ZooK
   const dir = mkdtempSync(join(tmpdir(), 'zkpulse-stop-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, 'zkpulse.yaml');
-  // an empty cluster has no master: MasterMissing fires at once and is sent to the receiver
+  // an empty cluster that never had a master: with requireSeen off MasterMissing fires at once and is sent
   writeFileSync(
     config,
     [
@@ -116,7 +116,7 @@ test.serial('zkpulse collect exits within STOP_DEADLINE_MS of SIGTERM while ZooK
       `  statePath: /zkpulse-test-state${uniqueRoot()}`,
       '  evalInterval: 200ms',
       '  route: { groupWait: 0s, groupInterval: 1s, repeatInterval: 1h }',
-      '  defaults: { MasterMissing: { for: 0s } }',
+      '  defaults: { MasterMissing: { for: 0s, requireSeen: false } }',
       '',
     ].join('\n'),
   );
@@ -131,7 +131,7 @@ test.serial('zkpulse collect exits within STOP_DEADLINE_MS of SIGTERM while ZooK
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: Date.now() })));
   // running and connected to both (through the proxies), then both cut off silently: every request hangs
-  await until('the collector connected', async () => out, (text) => /zookeeper session/.test(text) && /zkpulse collector listening/.test(text), 30_000);
+  await until('the collector connected', async () => out, (text) => /connected to ZooKeeper/.test(text) && /zkpulse collector listening/.test(text), 30_000);
   await receiver.received(1);
   zk.block();
   influx.block();
