@@ -5,7 +5,6 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Collector } from '../../collector/collector.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
@@ -14,6 +13,7 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { until } from '../support/poll.ts';
+import { freePort } from '../../stack/ports.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 
@@ -220,14 +220,6 @@ test.serial('kill -9 of the master process: a standby holds R/master once the se
   t.is(await zk.exists(`${root}/master`), null);
 });
 
-/** A loopback port nobody listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const cannotReach = (stderr: string) => stderr.split('\n').filter((l) => l.includes('cannot reach ZooKeeper'));
 

@@ -6,7 +6,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { merge, map, ReplaySubject, type Observable } from 'rxjs';
 import zookeeper from 'node-zookeeper-client';
-import { createServer, type AddressInfo } from 'node:net';
 import { createAgent, type Agent, type AgentOptions, type Leadership } from '../../agent/index.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
@@ -14,6 +13,7 @@ import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
 import { startTestCollector } from '../support/collector.ts';
+import { freePort } from '../../stack/ports.ts';
 
 /*
  * Deadlines follow from what is awaited. A step of an agent (register, a progress write, an election
@@ -27,6 +27,16 @@ const STEP_MS = stepMs();
 
 const hex = (b: Buffer): string | null => b.toString('hex').padStart(16, '0');
 const czxid = (s: zookeeper.Stat) => s.czxid.readBigInt64BE(0).toString();
+
+/** A real collector watching `root`, synced, with every TaskFinished it sees (task and outcome). */
+async function collectorOfFinishedTasks(t: ExecutionContext, root: string) {
+  const collector = await startTestCollector({ clusters: { app: root } });
+  t.teardown(() => collector.stop());
+  const finished: { task: string; outcome: string }[] = [];
+  collector.events$.subscribe((e) => e.type === 'TaskFinished' && finished.push({ task: e.task, outcome: e.outcome }));
+  await collector.whenSynced();
+  return { collector, finished };
+}
 
 function agentOn(t: ExecutionContext, opts: AgentOptions): Agent {
   const agent = createAgent(opts);
@@ -135,11 +145,7 @@ test('register, heartbeat, busy, coalesced progress, finish; close says "leaving
 test('a task finished just before close() is seen done or failed by a real collector, not interrupted', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const collector = await startTestCollector({ clusters: { app: root } });
-  t.teardown(() => collector.stop());
-  const finished: { task: string; outcome: string }[] = [];
-  collector.events$.subscribe((e) => e.type === 'TaskFinished' && finished.push({ task: e.task, outcome: e.outcome }));
-  await collector.whenSynced();
+  const { collector, finished } = await collectorOfFinishedTasks(t, root);
   const agent = agentOn(t, { connectString: zkAddr, root, id: 'w1' });
   await agent.register();
   agent.progress('t1', 5, 6);
@@ -179,11 +185,7 @@ test.serial('close() before the first connection waits for it (up to the request
   const proxy = await startTcpProxy(zkAddr);
   t.teardown(() => proxy.close());
   const root = uniqueRoot(t);
-  const collector = await startTestCollector({ clusters: { app: root } });
-  t.teardown(() => collector.stop());
-  const finished: { task: string; outcome: string }[] = [];
-  collector.events$.subscribe((e) => e.type === 'TaskFinished' && finished.push({ task: e.task, outcome: e.outcome }));
-  await collector.whenSynced();
+  const { collector, finished } = await collectorOfFinishedTasks(t, root);
   proxy.block();
   const agent = agentOn(t, { connectString: proxy.address, root, id: 'w1' });
   void agent.register().catch(() => undefined);
@@ -198,14 +200,6 @@ test.serial('close() before the first connection waits for it (up to the request
   t.deepEqual(finished, [{ task: 't1', outcome: 'done' }]);
 });
 
-/** A loopback port nobody listens on (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Let `rounds` liveness probes of an agent with this session timeout fail (probe interval + request timeout each). */
 function probeRounds(rounds: number, sessionTimeoutMs: number): Promise<number> {

@@ -17,25 +17,14 @@ import { startRecordingReceiver } from '../support/recording-receiver.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
+import { codeOf, NO_AUTH, rejection } from '../support/zk-rejection.ts';
 
 const COLLECTOR = 'zkpulse:collector-secret';
 /** an empty cluster that never had a master: MasterMissing goes pending at once, which writes the engine state */
 const MASTER_MISSING_AT_ONCE = { defaults: { MasterMissing: { requireSeen: false } } };
 const TOKEN = 'state-security-token';
-const NO_AUTH = -102;
 const { Permission } = zookeeper;
 const world = (perms: number) => new zookeeper.ACL(perms, new zookeeper.Id('world', 'anyone'));
-
-const codeOf = (err: unknown) => (err as { getCode?: () => number } | undefined)?.getCode?.();
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return err;
-  }
-}
 
 interface LogEntry {
   level: number;

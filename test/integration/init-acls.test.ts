@@ -17,23 +17,11 @@ import { CONTAINERS } from '../../collector/init/acl-plan.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
+import { codeOf, NO_AUTH, rejection } from '../support/zk-rejection.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 const COLLECTOR = 'zkpulse:collector-secret';
 const AGENT = 'crawler:agent-secret';
-const NO_AUTH = -102;
-
-const codeOf = (err: unknown) => (err as { getCode?: () => number } | undefined)?.getCode?.();
-
-/** The library rejects with its Exception objects (not Errors): what a promise was rejected with, or undefined. */
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return err;
-  }
-}
 
 async function authed(zk: string, auth: string): Promise<PlainZk> {
   const client = await PlainZk.connect(zk);
