@@ -1,5 +1,5 @@
 /** Contract §2 data for the benchmark cluster, and a pipelined populator. */
-import { PlainZk } from '../../test/support/plain-zk.ts';
+import { PlainZk } from '../../stack/plain-zk.ts';
 
 /** Worker JSON of about 200 bytes (contract §2 fields, a little meta). */
 export function benchWorkerData(id: string, beat = 0): string {

@@ -4,8 +4,8 @@
  * proxy (a silent partition) while ZooKeeper itself stays up.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TcpProxy } from '../../test/support/tcp-proxy.ts';
-import { PlainZk, workerData } from '../../test/support/plain-zk.ts';
+import type { TcpProxy } from '../../stack/tcp-proxy.ts';
+import { PlainZk, workerData } from '../../stack/plain-zk.ts';
 
 export interface CaseContext {
   /** the cluster root */
