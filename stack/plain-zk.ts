@@ -1,5 +1,5 @@
 /**
- * A plain node-zookeeper-client, promisified: the "any client that follows the layout" of contract §2,
+ * A plain node-zookeeper-client, promisified: the "any client that follows the layout" of docs/contract.md §2,
  * deliberately not zkpulse's agent. Tests use it to play workers, masters and tasks.
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
@@ -65,7 +65,7 @@ export class PlainZk {
   }
 }
 
-/** Worker data per contract §2. */
+/** Worker data per docs/contract.md §2. */
 export function workerData(id: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ id, host: 'host-' + id, pid: 1000, startedAt: 1_700_000_000_000, heartbeatMs: 1000, state: 'ready', meta: {}, ...extra });
 }
