@@ -1,5 +1,5 @@
 /**
- * The agent: what a monitored Node program uses to appear in a zkpulse-watched cluster (contract §2).
+ * The agent: what a monitored Node program uses to appear in a zkpulse-watched cluster (docs/contract.md §2).
  * It registers R/workers/<id> and beats on it, reports task progress in R/status/<task>, optionally runs
  * for master, keeps all of that alive across reconnects and session expiry, and leaves on purpose.
  *

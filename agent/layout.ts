@@ -1,4 +1,4 @@
-/** Znode paths of one cluster root (contract §2) and the data the agent writes there. */
+/** Znode paths of one cluster root (docs/contract.md §2) and the data the agent writes there. */
 export interface AgentPaths {
   root: string;
   workers: string;

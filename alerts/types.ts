@@ -1,6 +1,6 @@
 /**
  * The alert types shared by the rule engine (rules → state machine) and the notifier pipeline
- * (inhibit → silence → group → dedupe → retry → deliver). Contract §5.
+ * (inhibit → silence → group → dedupe → retry → deliver). docs/contract.md §5.
  */
 
 export type Labels = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 /**
- * `zkpulse agent` (contract §6): registers R/workers/<id>, optionally runs for master, and with a
+ * `zkpulse agent` (docs/contract.md §6): registers R/workers/<id>, optionally runs for master, and with a
  * command runs it as a child — stdout passed through line by line, `PROGRESS`/`DONE`/`FAILED` lines
  * turned into R/status/<task> (see agent/sidecar-tasks.ts), the worker `busy` while a task runs,
  * SIGINT/SIGTERM/SIGHUP forwarded — then finishes the tasks still running by the child's exit code,

@@ -1,6 +1,6 @@
 /**
  * How the CLI ends on an error. A usage problem (bad flag, bad config value) is ONE line on stderr
- * and exit code 2, before anything was started (contract §1). Any other failure is one line and exit 1.
+ * and exit code 2, before anything was started (docs/contract.md §1). Any other failure is one line and exit 1.
  */
 import { CommanderError } from 'commander';
 import { ConfigError } from '../collector/config.ts';

@@ -6,7 +6,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ClusterModel } from './model/types.ts';
 
-/** The gauges of one cluster, as also written to the `cluster` InfluxDB measurement (contract §4). */
+/** The gauges of one cluster, as also written to the `cluster` InfluxDB measurement (docs/contract.md §4). */
 export interface ClusterGauges {
   workersUp: number;
   masterPresent: 0 | 1;

@@ -1,7 +1,7 @@
 /**
  * InfluxDB (InfluxQL) pieces the foundation SDK does not ship: a raw-query target, the provisioned
  * datasource reference and the `cluster` template variable. Queries use Grafana's `$timeFilter`,
- * `$__interval` and `$cluster` (contract §4).
+ * `$__interval` and `$cluster` (docs/contract.md §4).
  */
 import type { Builder, Dataquery } from '@grafana/grafana-foundation-sdk/cog';
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';

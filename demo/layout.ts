@@ -1,4 +1,4 @@
-/** Paths and node data of contract §2, as the simulated processes write them. */
+/** Paths and node data of docs/contract.md §2, as the simulated processes write them. */
 export const paths = (root: string) => ({
   master: `${root}/master`,
   election: `${root}/election`,
@@ -15,7 +15,7 @@ export const paths = (root: string) => ({
 });
 export type Paths = ReturnType<typeof paths>;
 
-// the znode data shapes of contract §2, shared with the agent library
+// the znode data shapes of docs/contract.md §2, shared with the agent library
 export type { WorkerState, WorkerData, StatusData } from '../agent/layout.ts';
 
 export const masterData = (id: string, since: number): string => JSON.stringify({ id, since });

@@ -2,7 +2,7 @@
  * The simulated master–worker application behind `zkpulse demo`: candidates electing a master, workers
  * beating and running tasks, a task generator, and the failures of chaos-plan.ts: now and then a worker
  * crashes (or restarts on purpose), more rarely the master, and a supervisor starts the same process
- * again a few seconds later. Every process is its own plain ZooKeeper session following contract §2,
+ * again a few seconds later. Every process is its own plain ZooKeeper session following docs/contract.md §2,
  * so the collector sees exactly what it would see from a real application.
  */
 import { SimCandidate } from './candidate.ts';

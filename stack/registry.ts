@@ -105,8 +105,3 @@ export function untrackTempDir(dir: string): void {
   tempDirs.delete(dir);
   tellWatchdog(`undir ${dir}`);
 }
-
-/** How many started children are still alive (for tests and diagnostics). */
-export function liveChildCount(): number {
-  return children.size;
-}

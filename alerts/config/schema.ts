@@ -76,5 +76,3 @@ export const alertsSectionSchema = z.strictObject({
   defaults: ruleOverridesSchema.optional(),
   clusters: z.record(z.string(), ruleOverridesSchema).optional(),
 });
-
-export type AlertsSection = z.output<typeof alertsSectionSchema>;

@@ -12,4 +12,3 @@ export {
   type StoredAlert,
 } from './state.ts';
 export { emptyMemory, observeEvent, type ClusterMemory, type KeptClock } from './memory.ts';
-export { INHIBIT_RULES, inhibitedBy, inhibitingAlert, type InhibitRule } from './inhibit.ts';

@@ -1,4 +1,4 @@
-/** GET /api/alerts (contract §3): the pending and firing alerts. */
+/** GET /api/alerts (docs/contract.md §3): the pending and firing alerts. */
 import { Router } from 'express';
 import type { AlertInstance } from '../types.ts';
 

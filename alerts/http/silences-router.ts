@@ -1,5 +1,5 @@
 /**
- * GET/POST/DELETE /api/silences (contract §3), Alertmanager API v2 shapes. Writes need the API token.
+ * GET/POST/DELETE /api/silences (docs/contract.md §3), Alertmanager API v2 shapes. Writes need the API token.
  * Mount with createHttpApp({ routers: [silencesRouter(...), alertsRouter(...)] }).
  */
 import { Router, type Response } from 'express';

@@ -135,11 +135,6 @@ export class Notifier {
     for (const [id, g] of this.groups) if (!live.has(id)) this.remove(id, g);
   }
 
-  /** The notification log as it is now (for persistence). */
-  nflogSnapshot(): NflogSnapshot {
-    return this.nflog.snapshot();
-  }
-
   /** Takes in another copy of the log (e.g. ZkStateStore onMerged after another collector wrote). */
   mergeNflog(snapshot: NflogSnapshot): void {
     this.nflog.merge(snapshot);

@@ -1,4 +1,4 @@
-/** InfluxDB points for alert transitions (`alert` measurement, contract §4). Pure. */
+/** InfluxDB points for alert transitions (`alert` measurement, docs/contract.md §4). Pure. */
 import { int, type Point } from '../../collector/influx/line-protocol.ts';
 import type { AlertInstance } from '../types.ts';
 

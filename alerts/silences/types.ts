@@ -1,4 +1,4 @@
-/** Silences in Alertmanager's API v2 shape (contract §3). */
+/** Silences in Alertmanager's API v2 shape (docs/contract.md §3). */
 
 /** One label matcher: `=` (isEqual, !isRegex), `!=`, `=~` (isRegex), `!~`. */
 export interface Matcher {

@@ -48,7 +48,7 @@ await new Promise<void>((resolve) => {
   client.connect();
 });
 
-/** contract §2 data advertising the real heartbeat period (HeartbeatStale judges by it) */
+/** docs/contract.md §2 data advertising the real heartbeat period (HeartbeatStale judges by it) */
 function workerJson(w: number, beat: number): string {
   return JSON.stringify({ ...(JSON.parse(benchWorkerData(workerId(w), beat)) as object), heartbeatMs: p.heartbeatMs });
 }

@@ -1,7 +1,7 @@
-/** Contract §2 data for the benchmark cluster, and a pipelined populator. */
-import { PlainZk } from '../../test/support/plain-zk.ts';
+/** docs/contract.md §2 data for the benchmark cluster, and a pipelined populator. */
+import { PlainZk } from '../../stack/plain-zk.ts';
 
-/** Worker JSON of about 200 bytes (contract §2 fields, a little meta). */
+/** Worker JSON of about 200 bytes (docs/contract.md §2 fields, a little meta). */
 export function benchWorkerData(id: string, beat = 0): string {
   return JSON.stringify({
     id,

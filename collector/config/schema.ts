@@ -1,5 +1,5 @@
 /**
- * The zod schema of the `zkpulse collect` config (contract §3 plus the collector's own knobs).
+ * The zod schema of the `zkpulse collect` config (docs/contract.md §3 plus the collector's own knobs).
  * Input: the merged raw object (YAML file < environment < flags, numbers already numbers).
  * Output: CollectConfig, with defaults filled in and `http` parsed into host and port.
  */

@@ -1,5 +1,5 @@
 /**
- * The collector's HTTP API (contract §3): health, cluster views, the SSE event stream and metrics.
+ * The collector's HTTP API (docs/contract.md §3): health, cluster views, the SSE event stream and metrics.
  * createHttpApp wires routes from injected dependencies; startHttpServer binds it (127.0.0.1 by default).
  */
 import { createServer } from 'node:http';

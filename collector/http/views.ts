@@ -1,5 +1,5 @@
 /**
- * Pure projections of the cluster model into the API's JSON (contract §3).
+ * Pure projections of the cluster model into the API's JSON (docs/contract.md §3).
  * Lists are sorted (workers and tasks by id, candidates by sequence) so that answers are stable.
  */
 import type { ClusterModel, TaskRunState, WorkerRunState } from '../model/types.ts';

@@ -1,5 +1,5 @@
 /**
- * Re-writes the gauges every 10 s (contract §4: "on change and again every 10 s, so graphs have no
+ * Re-writes the gauges every 10 s (docs/contract.md §4: "on change and again every 10 s, so graphs have no
  * gaps"). Time comes from the RxJS scheduler, so tests run it in virtual time.
  */
 import { asyncScheduler, interval, map, type Observable, type SchedulerLike, type Subscription } from 'rxjs';

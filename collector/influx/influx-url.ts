@@ -1,5 +1,5 @@
 /**
- * Reads `--influx http://[user:password@]host:8086/db[?u=..&p=..&rp=..]` (contract §3/§4).
+ * Reads `--influx http://[user:password@]host:8086/db[?u=..&p=..&rp=..]` (docs/contract.md §3/§4).
  * The last path segment names the database (default "zkpulse"); what comes before it is kept as a
  * path prefix (InfluxDB behind a reverse proxy). user:password become a Basic auth header, because
  * fetch refuses URLs with credentials; query parameters (u, p, rp, consistency) are passed through.

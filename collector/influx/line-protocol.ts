@@ -1,5 +1,5 @@
 /**
- * InfluxDB 1.x line protocol encoding (contract §4).
+ * InfluxDB 1.x line protocol encoding (docs/contract.md §4).
  *
  * Text that comes from znode names and data is hostile: whatever it holds, one Point encodes to
  * exactly one line that InfluxDB parses as exactly one point. To get there, text is sanitized:

@@ -1,5 +1,5 @@
 /**
- * Pure mapping from the cluster model and its domain events to InfluxDB points (contract §4).
+ * Pure mapping from the cluster model and its domain events to InfluxDB points (docs/contract.md §4).
  *
  * Field types are fixed here once and for all (InfluxDB refuses a field that changes type):
  * integers (`i`) for flags and counts — up, master_present, workers, candidates, tasks, tasks_running,

@@ -1,5 +1,5 @@
 /**
- * Buffered InfluxDB 1.x writer (contract §4).
+ * Buffered InfluxDB 1.x writer (docs/contract.md §4).
  *
  * `write()` only encodes and enqueues. One background loop does all I/O, so at most one request is
  * in flight: it creates the database, then sends batches of up to `batchSize` lines whenever that

@@ -1,5 +1,5 @@
 /**
- * Decoders for the znode data of contract §2. Each returns a result instead of throwing, with a
+ * Decoders for the znode data of docs/contract.md §2. Each returns a result instead of throwing, with a
  * one-line reason a human can act on ("field heartbeatMs: expected a number, got string").
  *
  * Lenient where harmless: unknown extra fields are ignored, missing or null optional fields become

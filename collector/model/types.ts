@@ -1,5 +1,5 @@
 /**
- * The live model of one monitored cluster (contract §2), built by the pure reducer in reducer.ts.
+ * The live model of one monitored cluster (docs/contract.md §2), built by the pure reducer in reducer.ts.
  * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
  */
 import type { Map as IMap } from 'immutable';

@@ -1,5 +1,5 @@
 /**
- * Which znodes of a cluster root the collector mirrors (contract §2), and how.
+ * Which znodes of a cluster root the collector mirrors (docs/contract.md §2), and how.
  * Paths here are relative to the cluster root, without a leading slash.
  */
 

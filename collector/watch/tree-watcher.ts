@@ -1,5 +1,5 @@
 /**
- * Mirrors one cluster root (contract §2) with one-shot watches, gap-free.
+ * Mirrors one cluster root (docs/contract.md §2) with one-shot watches, gap-free.
  *
  * Every trigger leads to a re-read that also re-arms the watch; the result is diffed against the
  * mirror, so a change that happens between a trigger and its re-arm is seen by that re-read.

@@ -7,7 +7,7 @@
  * no WorkerLost, no HeartbeatStale (the resync brings the fresh mtimes).
  */
 import { startZooKeeper } from '../../stack/index.ts';
-import { startTcpProxy } from '../../test/support/tcp-proxy.ts';
+import { startTcpProxy } from '../../stack/tcp-proxy.ts';
 import type { Drill } from '../types.ts';
 import { CAST, startCast } from '../support/cast.ts';
 import { inScene } from '../support/scene.ts';

@@ -3,7 +3,7 @@
  * the points (bounded buffer of 100,000) and retries; when InfluxDB is back every point arrives with
  * the time of the event it describes. Nothing lost: for the window from the first event seen on
  * `/api/events` to a cut after the restart, the `event` points per kind in InfluxDB equal the domain
- * events of that kind on the stream (one point per event, contract §4), and every HeartbeatSeen has
+ * events of that kind on the stream (one point per event, docs/contract.md §4), and every HeartbeatSeen has
  * its `worker` point. No notification (nothing happened to the cluster).
  */
 import { startInfluxDB, startZooKeeper } from '../../stack/index.ts';

@@ -1,5 +1,5 @@
 /** The session owning each ephemeral worker node: tells whether agents kept their sessions or re-registered. */
-import { PlainZk } from '../../test/support/plain-zk.ts';
+import { PlainZk } from '../../stack/plain-zk.ts';
 
 export async function ephemeralOwners(connectString: string, paths: readonly string[]): Promise<Map<string, string | null>> {
   const zk = await PlainZk.connect(connectString, 5000);

@@ -1,5 +1,5 @@
 /** Poll an outside system until a check passes (the same helper the tests use; drills default to 30 s). */
-import { until as poll } from '../../test/support/poll.ts';
+import { until as poll } from '../../stack/poll.ts';
 
 export function until<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, everyMs = 100): Promise<T> {
   return poll(what, probe, ok, ms, everyMs);

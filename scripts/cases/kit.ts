@@ -1,11 +1,11 @@
 /**
  * What a recorded case's scenario can do: play workers, masters, candidates and tasks with plain
- * ZooKeeper clients (contract §2, not zkpulse's agent), and cut the collector off through a TCP
+ * ZooKeeper clients (docs/contract.md §2, not zkpulse's agent), and cut the collector off through a TCP
  * proxy (a silent partition) while ZooKeeper itself stays up.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TcpProxy } from '../../test/support/tcp-proxy.ts';
-import { PlainZk, workerData } from '../../test/support/plain-zk.ts';
+import type { TcpProxy } from '../../stack/tcp-proxy.ts';
+import { PlainZk, workerData } from '../../stack/plain-zk.ts';
 
 export interface CaseContext {
   /** the cluster root */

@@ -1,6 +1,6 @@
 /**
  * The simulated cluster of `zkpulse demo` against a real ZooKeeper: the tree it writes follows
- * contract §2, tasks flow, a worker that went down comes back under its id (the collector sees it rejoin),
+ * docs/contract.md §2, tasks flow, a worker that went down comes back under its id (the collector sees it rejoin),
  * the master fails over, and stop() leaves no ephemerals.
  */
 import test, { type ExecutionContext } from 'ava';

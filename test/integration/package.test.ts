@@ -132,6 +132,12 @@ test('a TypeScript consumer type-checks against the shipped declarations', async
     'void registered;',
     '// @ts-expect-error id is required (fails to compile if the declarations were missing or `any`)',
     "createAgent({ connectString: '127.0.0.1:2181', root: '/apps/x' });",
+    // the model's types keep their names, the agent's carry the Agent prefix (once shadowed each other)
+    "import type { AgentWorkerState, ClusterModel, WorkerState } from 'zkpulse';",
+    "declare const model: ClusterModel;",
+    "const worker: WorkerState | undefined = model.workers.get('w1');",
+    "const written: AgentWorkerState = 'busy';",
+    'void worker; void written;',
   ].join('\n'));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {

@@ -15,7 +15,7 @@ test('durations: ms numbers, unit text, sums; bad ones give the reason', (t) => 
   for (const bad of ['10 parsecs', 's', '', '-5s', -1, Number.NaN, true, null, '5 m']) t.is(typeof parseDuration(bad), 'string', String(bad));
 });
 
-test('no alerts section: the defaults of contract §5', (t) => {
+test('no alerts section: the defaults of docs/contract.md §5', (t) => {
   t.is(parseAlertsConfig(undefined), DEFAULT_ALERTS_CONFIG);
   t.is(parseAlertsConfig(null), DEFAULT_ALERTS_CONFIG);
   const d = parseAlertsConfig({});

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the collect config loader (contract §1: a bad flag or config value is one line naming the key,
+ * Fuzzing the collect config loader (docs/contract.md §1: a bad flag or config value is one line naming the key,
  * exit code 2) and the alerts section: whatever the YAML file and flags hold, loadConfig returns a config
  * or throws a ConfigError with a one-line message — never a TypeError, a YAML exception or a zod dump.
  */

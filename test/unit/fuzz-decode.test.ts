@@ -1,5 +1,5 @@
 /**
- * Fuzzing the znode data decoders (contract §2: bad data is tracked, counted and shown, never a crash):
+ * Fuzzing the znode data decoders (docs/contract.md §2: bad data is tracked, counted and shown, never a crash):
  * any string or byte soup, and JSON documents of any shape, decode to ok or to a one-line reason.
  */
 import test from 'ava';

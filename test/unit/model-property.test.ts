@@ -1,6 +1,6 @@
 /**
  * Property: folding the watch events of any history gives the same live picture as a fresh model
- * built from only the final tree. A simulated ZooKeeper tree follows the layout of contract §2; a
+ * built from only the final tree. A simulated ZooKeeper tree follows the layout of docs/contract.md §2; a
  * simulated watch layer reports each change as it happens, or — while disconnected — only the
  * difference it finds when it resyncs.
  */

@@ -1,5 +1,5 @@
 /**
- * GET / — the live page (contract §3): one static HTML file, one vanilla JS file, one CSS file and
+ * GET / — the live page (docs/contract.md §3): one static HTML file, one vanilla JS file, one CSS file and
  * an SVG icon (also at /favicon.ico, where browsers look by default), served as they are (no build step). The page talks to /api on the same origin, so it fits the
  * strict CSP of security.ts: no inline script or style anywhere.
  */
