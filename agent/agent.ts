@@ -7,7 +7,7 @@
  * arguments throw synchronously, before anything is written.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { ZkSession } from '../collector/zk/session.ts';
+import { PROBE_WARNING_PREFIX, ZkSession } from '../collector/zk/session.ts';
 import type { ConnectionEvent } from '../collector/watch/events.ts';
 import { aclsFor } from './acl.ts';
 import { Coalescer } from './coalescer.ts';
@@ -275,7 +275,7 @@ export class Agent {
   /** A session warning: while ZooKeeper is out of reach it is part of the outage's one message, not a message of its own. */
   private sessionWarning(message: string): void {
     // a probe that timed out is followed at once by a disconnect: that outage says it
-    if (!this.conn.connected || this.outage.current !== null || /^zookeeper probe:/.test(message)) this.outage.warning(message);
+    if (!this.conn.connected || this.outage.current !== null || message.startsWith(PROBE_WARNING_PREFIX)) this.outage.warning(message);
     else this.report(new Error(message));
   }
 

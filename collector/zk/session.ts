@@ -18,6 +18,9 @@ import { longToHex } from './stat.ts';
 import { closeClient } from './close-client.ts';
 import { queueGetData } from './direct-read.ts';
 
+/** starts every warning about a failed liveness probe (the agent folds these into its outage line) */
+export const PROBE_WARNING_PREFIX = 'zookeeper probe: ';
+
 export interface ZkSessionOptions {
   connectString: string;
   sessionTimeout: number;
@@ -259,7 +262,7 @@ export class ZkSession {
         if (!this.connected && report) {
           const server = (this.current && clientServer(this.current)) ?? this.opts.connectString;
           report({ server, reason: `no answer within ${this.opts.probeTimeoutMs} ms`, code: 'ETIMEDOUT' });
-        } else this.opts.onWarning?.(`zookeeper probe: ${err.message}`);
+        } else this.opts.onWarning?.(`${PROBE_WARNING_PREFIX}${err.message}`);
         if (this.connected) this.emit('disconnected', 'probe timeout');
         this.build(this.session ? 'resume' : 'start');
       }

@@ -13,6 +13,7 @@ import { describeSocketError, joinReasons, serversOf } from '../../agent/zk-reac
 import { exitCodeOf } from '../../agent/exit-code.ts';
 import { jitteredInterval } from '../../agent/heartbeat.ts';
 import { digestId } from '../../agent/acl.ts';
+import { PROBE_WARNING_PREFIX } from '../../collector/zk/session.ts';
 
 test('names: ids and tasks with a slash, empty, dot names or control characters are refused', (t) => {
   t.is(checkName('id', 'worker-1.a_b'), 'worker-1.a_b');
@@ -126,7 +127,7 @@ test('outage at start: said once, with address, reason and registration, when th
   const o = new OutageTracker(outageContext);
   const seq = o.begin('start', 1000);
   t.is(o.begin('start', 1100), seq); // the same outage
-  o.warning('zookeeper probe: exists /: no answer within 3333 ms');
+  o.warning(`${PROBE_WARNING_PREFIX}exists /: no answer within 3333 ms`);
   t.is(o.diagnosed(seq, 'connection refused', true), 'cannot reach ZooKeeper at 127.0.0.1:21810 (connection refused); worker w1 is not registered; retrying');
   t.is(o.due(seq, true), null); // once per outage, not once per probe
   t.is(o.closing(true), null);
