@@ -8,7 +8,7 @@
 /** The collector: config, the gap-free ZooKeeper watch and its events, the per-cluster models, the recorder. */
 export { Collector, type CollectorOptions } from './collector/collector.ts';
 export { loadConfig, ConfigError, collectConfigSchema, DEFAULTS, type CollectConfig, type CollectFlags } from './collector/config.ts';
-export { ZkSession, type ZkSessionOptions } from './collector/zk/session.ts';
+export { ZkSession, type ZkSessionOptions } from './zk/session.ts';
 export { ClusterWatch, type ClusterRoot, type ClusterWatchOptions } from './collector/watch/cluster-watch.ts';
 export { TreeWatcher, type TreeWatcherOptions } from './collector/watch/tree-watcher.ts';
 export type { WatchEvent, NodeEvent, ConnectionEvent, SyncEvent, ZnodeStat, ConnectionState } from './collector/watch/events.ts';

@@ -7,12 +7,12 @@
  * arguments throw synchronously, before anything is written.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { PROBE_WARNING_PREFIX, ZkSession } from '../collector/zk/session.ts';
-import type { ConnectionEvent } from '../collector/watch/events.ts';
-import { aclsFor } from './acl.ts';
+import { PROBE_WARNING_PREFIX, ZkSession } from '../zk/session.ts';
+import type { ConnectionEvent } from '../zk/events.ts';
+import { aclsFor } from '../zk/acl.ts';
 import { Coalescer } from './coalescer.ts';
-import { AgentConnection } from './connection.ts';
-import { Election, type Leadership } from './election.ts';
+import { AgentConnection } from '../zk/connection.ts';
+import { Election, type Leadership } from '../zk/election.ts';
 import { EphemeralNodes } from './ephemeral-nodes.ts';
 import { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -20,7 +20,7 @@ import { agentPaths, encode, type AgentPaths, type StatusData, type WorkerData, 
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
 import { OutageTracker, type OutageKind } from './outage.ts';
 import { checkMessage, checkName, checkProgress } from './validate.ts';
-import { ZkOps } from './zk-ops.ts';
+import { ZkOps } from '../zk/ops.ts';
 import { tcpReason } from './zk-reach.ts';
 
 export interface AgentDiagnostics {

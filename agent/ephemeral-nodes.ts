@@ -9,9 +9,9 @@
  * re-created on the new session.
  */
 import zookeeper from 'node-zookeeper-client';
-import type { AgentAcls } from './acl.ts';
-import { isConnectionProblem, Superseded, type AgentConnection } from './connection.ts';
-import { NODE_EXISTS, NO_NODE, ownedBy, ownerOf, parentOf, zkErrorCode, type ZkOps } from './zk-ops.ts';
+import type { AgentAcls } from '../zk/acl.ts';
+import { isConnectionProblem, Superseded, type AgentConnection } from '../zk/connection.ts';
+import { NODE_EXISTS, NO_NODE, ownedBy, ownerOf, parentOf, zkErrorCode, type ZkOps } from '../zk/ops.ts';
 
 interface Desired {
   data: Buffer;

@@ -12,7 +12,7 @@ import type { ClusterModel } from '../collector/model/types.ts';
 import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
 import type { AlertsConfig } from './config.ts';
-import { aclsFor, digestId } from '../agent/acl.ts';
+import { aclsFor, digestId } from '../zk/acl.ts';
 import { createAlertEngine, serializeEngineState, type EngineState } from './engine/index.ts';
 import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';

@@ -7,7 +7,7 @@ import { checkUserPassword, checkZkConnect, checkZkPath } from '../collector/con
 import { applyInit, type InitResult } from '../collector/init/apply.ts';
 import type { InitIdentities } from '../collector/init/acl-plan.ts';
 import { UsageError } from './errors.ts';
-import { closeClient } from '../collector/zk/close-client.ts';
+import { closeClient } from '../zk/close-client.ts';
 
 export interface InitFlags {
   zk?: string;

@@ -4,7 +4,7 @@
  * session at once and its ephemerals vanish; what makes it a crash is that no "leaving" was written first.
  */
 import zookeeper, { type Client, type Event } from 'node-zookeeper-client';
-import { closeClient } from '../collector/zk/close-client.ts';
+import { closeClient } from '../zk/close-client.ts';
 
 export type Watcher = (event: Event) => void;
 export type Mode = 'persistent' | 'ephemeral' | 'ephemeral-sequential';

@@ -3,7 +3,7 @@
  * deliberately not zkpulse's agent. Tests use it to play workers, masters and tasks.
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
-import { closeClient } from '../collector/zk/close-client.ts';
+import { closeClient } from '../zk/close-client.ts';
 
 export class PlainZk {
   private constructor(readonly client: Client) {}

@@ -5,8 +5,8 @@
 import zookeeper from 'node-zookeeper-client';
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
-import { ZkSession } from '../../collector/zk/session.ts';
-import { hardenZooKeeperClient } from '../../collector/zk/harden.ts';
+import { ZkSession } from '../../zk/session.ts';
+import { hardenZooKeeperClient } from '../../zk/harden.ts';
 import { workerId } from '../support/cluster-data.ts';
 
 export interface Observer {

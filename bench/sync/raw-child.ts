@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import zookeeper from 'node-zookeeper-client';
 import { WindowProfiler, summarize } from '../support/cpu-profile.ts';
-import { hardenZooKeeperClient } from '../../collector/zk/harden.ts';
+import { hardenZooKeeperClient } from '../../zk/harden.ts';
 
 const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
 const profileFile = flags.includes('--profile') ? flags[flags.indexOf('--profile') + 1] : undefined;

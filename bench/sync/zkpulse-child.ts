@@ -11,7 +11,7 @@
  */
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
-import { ZkSession } from '../../collector/zk/session.ts';
+import { ZkSession } from '../../zk/session.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -6,12 +6,12 @@
  * then is active. The fencing epoch is that node's czxid.
  */
 import { map, type Observable } from 'rxjs';
-import { aclsFor } from '../../agent/acl.ts';
-import { AgentConnection } from '../../agent/connection.ts';
-import { Election, type Leadership } from '../../agent/election.ts';
+import { aclsFor } from '../../zk/acl.ts';
+import { AgentConnection } from '../../zk/connection.ts';
+import { Election, type Leadership } from '../../zk/election.ts';
 import type { AgentPaths } from '../../agent/layout.ts';
-import { ZkOps } from '../../agent/zk-ops.ts';
-import type { ZkSession } from '../zk/session.ts';
+import { ZkOps } from '../../zk/ops.ts';
+import type { ZkSession } from '../../zk/session.ts';
 import { roleOf, type CollectorRole } from './role.ts';
 
 export interface CollectorElectionOptions {

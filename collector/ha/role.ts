@@ -4,7 +4,7 @@
  * is found expired another collector may already be active — pausing early is what keeps two
  * collectors from notifying at once (see docs/ha.md).
  */
-import type { LeadershipState } from '../../agent/election.ts';
+import type { LeadershipState } from '../../zk/election.ts';
 
 export type CollectorRole = 'active' | 'standby';
 

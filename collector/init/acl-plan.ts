@@ -10,7 +10,7 @@
  * - anyone else gets nothing on these nodes: no listing, no create (no forged R/master), no delete.
  * The leaves the agent library creates carry its own ACL (agent ALL + world READ, agent/acl.ts).
  */
-import { digestId } from '../../agent/acl.ts';
+import { digestId } from '../../zk/acl.ts';
 
 export const PERM = { READ: 1, WRITE: 2, CREATE: 4, DELETE: 8, ADMIN: 16, ALL: 31 } as const;
 

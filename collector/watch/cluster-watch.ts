@@ -6,7 +6,7 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { WatchEvent } from './events.ts';
 import { TreeWatcher } from './tree-watcher.ts';
 import { ReadLimiter } from './read-limiter.ts';
-import type { ZkSession } from '../zk/session.ts';
+import type { ZkSession } from '../../zk/session.ts';
 
 /** enough to keep the connection busy; more only raises the memory peak of a large sync */
 const DEFAULT_READS_IN_FLIGHT = 1000;

@@ -4,23 +4,10 @@
  * (see replay/), so they are plain JSON-serialisable data.
  */
 
-/** A znode's Stat, with 64-bit values as decimal strings (zxids) or hex (session ids). */
-export interface ZnodeStat {
-  /** zxid of the create, decimal string. The master's czxid is its epoch. */
-  czxid: string;
-  /** zxid of the last data change, decimal string. */
-  mzxid: string;
-  /** create time, ms since the epoch (server clock). */
-  ctime: number;
-  /** last data change time, ms since the epoch (server clock). A worker's beat time. */
-  mtime: number;
-  version: number;
-  cversion: number;
-  /** session id that owns an ephemeral node as 16 hex digits; "0000000000000000" when persistent. */
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
-}
+import type { ConnectionEvent, ZnodeStat } from '../../zk/events.ts';
+
+export type { ConnectionEvent, ConnectionState, ZnodeStat } from '../../zk/events.ts';
+export { PERSISTENT_OWNER } from '../../zk/events.ts';
 
 /** A change to one znode of a monitored cluster. */
 export interface NodeEvent {
@@ -42,19 +29,6 @@ export interface NodeEvent {
   afterBlind?: true;
 }
 
-export type ConnectionState = 'connected' | 'disconnected' | 'expired' | 'reconnected';
-
-/** The collector's own ZooKeeper session changed state. Applies to every cluster. */
-export interface ConnectionEvent {
-  kind: 'connection';
-  state: ConnectionState;
-  time: number;
-  /** session id, 16 hex digits, when connected */
-  sessionId?: string;
-  /** why, for disconnected/expired: "probe timeout", "socket closed", ... */
-  reason?: string;
-}
-
 /** A full read of a cluster's tree finished (first sync, or resync after a blind period). */
 export interface SyncEvent {
   kind: 'synced';
@@ -67,4 +41,3 @@ export interface SyncEvent {
 
 export type WatchEvent = NodeEvent | ConnectionEvent | SyncEvent;
 
-export const PERSISTENT_OWNER = '0000000000000000';

@@ -13,8 +13,8 @@ import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './layout.ts';
 import { SerialRunner } from './serial-runner.ts';
 import type { ReadLimiter } from './read-limiter.ts';
-import { toZnodeStat } from '../zk/stat.ts';
-import type { ZkSession } from '../zk/session.ts';
+import { toZnodeStat } from '../../zk/stat.ts';
+import type { ZkSession } from '../../zk/session.ts';
 
 export interface TreeWatcherOptions {
   cluster: string;

@@ -9,7 +9,7 @@ import test from 'ava';
 import { Writable } from 'node:stream';
 import zookeeper, { type ACL } from 'node-zookeeper-client';
 import { pino } from 'pino';
-import { digestId } from '../../agent/acl.ts';
+import { digestId } from '../../zk/acl.ts';
 import { Collector } from '../../collector/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import type { GettableSilence } from '../../alerts/silences/types.ts';

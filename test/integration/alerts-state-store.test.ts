@@ -1,7 +1,7 @@
 /** ZkStateStore against the shared ZooKeeper; a notifier restart restored from it. */
 import test from 'ava';
 import zookeeper, { type Client } from 'node-zookeeper-client';
-import { aclsFor } from '../../agent/acl.ts';
+import { aclsFor } from '../../zk/acl.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
 import { Notifier } from '../../alerts/notify/notifier.ts';

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { ReplaySubject } from 'rxjs';
-import { ZkSession } from '../../collector/zk/session.ts';
+import { ZkSession } from '../../zk/session.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
 import type { NodeEvent, WatchEvent } from '../../collector/watch/events.ts';
 import { startZooKeeper, type RunningZooKeeper } from '../../stack/index.ts';

@@ -5,8 +5,8 @@
 import test, { type ExecutionContext } from 'ava';
 import net from 'node:net';
 import { freePort } from '../../stack/ports.ts';
-import { ZkSession } from '../../collector/zk/session.ts';
-import type { ConnectFailure } from '../../collector/zk/connect-failure.ts';
+import { ZkSession } from '../../zk/session.ts';
+import type { ConnectFailure } from '../../zk/connect-failure.ts';
 
 /** the first failure reported by a session on `connectString`, and its warnings */
 function firstFailure(t: ExecutionContext, connectString: string): Promise<{ failure: ConnectFailure; warnings: string[] }> {

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import net from 'node:net';
-import { ZkSession } from '../../collector/zk/session.ts';
+import { ZkSession } from '../../zk/session.ts';
 import type { ConnectionEvent } from '../../collector/watch/events.ts';
 import { sharedZooKeeper } from '../support/services.ts';
 import { until } from '../support/poll.ts';

@@ -5,15 +5,15 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { checkName, checkProgress, checkRoot } from '../../agent/validate.ts';
-import { orderCandidates, positionOf, sequenceOf } from '../../agent/election-order.ts';
+import { orderCandidates, positionOf, sequenceOf } from '../../zk/election-order.ts';
 import { parseProgressLine, parseSidecarLine, type SidecarLine } from '../../agent/progress-line.ts';
 import { SidecarTasks, type SidecarAction } from '../../agent/sidecar-tasks.ts';
 import { OutageTracker } from '../../agent/outage.ts';
 import { describeSocketError, joinReasons, serversOf } from '../../agent/zk-reach.ts';
 import { exitCodeOf } from '../../agent/exit-code.ts';
 import { jitteredInterval } from '../../agent/heartbeat.ts';
-import { digestId } from '../../agent/acl.ts';
-import { PROBE_WARNING_PREFIX } from '../../collector/zk/session.ts';
+import { digestId } from '../../zk/acl.ts';
+import { PROBE_WARNING_PREFIX } from '../../zk/session.ts';
 
 test('names: ids and tasks with a slash, empty, dot names or control characters are refused', (t) => {
   t.is(checkName('id', 'worker-1.a_b'), 'worker-1.a_b');

@@ -3,7 +3,7 @@ import test from 'ava';
 import { roleOf } from '../../collector/ha/role.ts';
 import { nextStep, RoleSwitch } from '../../collector/ha/role-switch.ts';
 import { haPaths } from '../../collector/ha/collector-election.ts';
-import { orderCandidates } from '../../agent/election-order.ts';
+import { orderCandidates } from '../../zk/election-order.ts';
 
 test('only a leader is active; suspended is standby (the session may already be gone)', (t) => {
   t.is(roleOf('leader'), 'active');

@@ -4,8 +4,8 @@
  */
 import test from 'ava';
 import { createRequire } from 'node:module';
-import { installLeanJute, type JuteModule } from '../../collector/zk/lean-jute.ts';
-import { toZnodeStat } from '../../collector/zk/stat.ts';
+import { installLeanJute, type JuteModule } from '../../zk/lean-jute.ts';
+import { toZnodeStat } from '../../zk/stat.ts';
 import type { Stat } from 'node-zookeeper-client';
 
 const require = createRequire(import.meta.url);

@@ -6,7 +6,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
-import { installLeanWatchers } from '../../collector/zk/lean-watchers.ts';
+import { installLeanWatchers } from '../../zk/lean-watchers.ts';
 
 const require = createRequire(import.meta.url);
 type Manager = Record<string, (...args: unknown[]) => unknown>;

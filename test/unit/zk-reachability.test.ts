@@ -1,8 +1,8 @@
 /** What the collector says about its ZooKeeper connection (pure), why an attempt failed, and the log formats. */
 import test from 'ava';
 import { Writable } from 'node:stream';
-import { describeConnectError } from '../../collector/zk/connect-failure.ts';
-import { clusterList, initialReach, serverCount, stepReach, type ReachInput, type ReachReport, type ReachState } from '../../collector/zk/reachability.ts';
+import { describeConnectError } from '../../zk/connect-failure.ts';
+import { clusterList, initialReach, serverCount, stepReach, type ReachInput, type ReachReport, type ReachState } from '../../collector/reachability.ts';
 import { createLogger, defaultLogFormat } from '../../collector/logger.ts';
 
 function play(inputs: ReachInput[], servers = 1, clusters = ['crawler']): { state: ReachState; reports: ReachReport[] } {

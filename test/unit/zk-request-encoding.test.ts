@@ -5,7 +5,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
-import { encodePathWatchRequest } from '../../collector/zk/harden.ts';
+import { encodePathWatchRequest } from '../../zk/harden.ts';
 
 const require = createRequire(import.meta.url);
 interface JuteRecord {

@@ -4,9 +4,9 @@
  * wake on a connection event or on close — a watch set on a replaced client would never fire.
  */
 import { Subject, type Subscription } from 'rxjs';
-import type { ConnectionEvent } from '../collector/watch/events.ts';
-import { RequestTimeoutError, type ZkSession } from '../collector/zk/session.ts';
-import type { Watcher } from './zk-ops.ts';
+import type { ConnectionEvent } from './events.ts';
+import { RequestTimeoutError, type ZkSession } from './session.ts';
+import type { Watcher } from './ops.ts';
 
 export type Wake = 'fired' | 'connection' | 'closed';
 

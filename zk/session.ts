@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { Subject, type Observable } from 'rxjs';
-import type { ConnectionEvent, ConnectionState } from '../watch/events.ts';
+import type { ConnectionEvent, ConnectionState } from './events.ts';
 import { clientServer, hardenZooKeeperClient, onClientConnectFailure, onClientSocketError } from './harden.ts';
 import type { ConnectFailure } from './connect-failure.ts';
 import { longToHex } from './stat.ts';

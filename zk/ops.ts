@@ -7,8 +7,8 @@
  * callers also wake on connection events (see waitForWatch in agent-session.ts).
  */
 import zookeeper, { type ACL, type Stat } from 'node-zookeeper-client';
-import { NODE_EXISTS, NO_NODE, RequestTimeoutError, zkErrorCode, type ZkSession } from '../collector/zk/session.ts';
-import { longToDecimal, longToHex } from '../collector/zk/stat.ts';
+import { NODE_EXISTS, NO_NODE, RequestTimeoutError, zkErrorCode, type ZkSession } from './session.ts';
+import { longToDecimal, longToHex } from './stat.ts';
 
 export { NODE_EXISTS, NO_NODE, zkErrorCode };
 export const NO_AUTH = -102;

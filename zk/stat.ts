@@ -1,5 +1,5 @@
 import type { Stat } from 'node-zookeeper-client';
-import type { ZnodeStat } from '../watch/events.ts';
+import type { ZnodeStat } from './events.ts';
 import { STAT_OFFSET, statBytes } from './lean-jute.ts';
 
 const TWO_32 = 4294967296;

@@ -6,8 +6,8 @@
  * and when a session is (re)established, that it is. The attempts come from the socket errors
  * (connect-failure.ts), the states from ZkSession.
  */
-import type { ConnectionState } from '../watch/events.ts';
-import type { ConnectFailure } from './connect-failure.ts';
+import type { ConnectionState } from './watch/events.ts';
+import type { ConnectFailure } from '../zk/connect-failure.ts';
 
 export interface ReachState {
   /** a session was established at least once */
