@@ -18,7 +18,6 @@ import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';
 import type { HttpPost } from './notify/http-post.ts';
 import type { NflogSnapshot } from './notify/nflog.ts';
-import type { Scheduler } from './notify/scheduler.ts';
 import { Silences } from './silences/silences.ts';
 import type { Silence } from './silences/types.ts';
 import { ZkStateStore } from './store/zk-state-store.ts';
@@ -91,17 +90,6 @@ async function loadWithin(work: Promise<Map<string, unknown>>, ms: number): Prom
   const loaded = await withDeadline(work, ms);
   if (loaded === undefined) throw new Error(`loading the alert state from ZooKeeper took longer than ${ms} ms`);
   return loaded;
-}
-
-/** The notifier's timer interface on top of an RxJS scheduler, so both share one clock. */
-export function notifierScheduler(scheduler: SchedulerLike): Scheduler {
-  return {
-    now: () => scheduler.now(),
-    setTimer(ms, fn) {
-      const sub = scheduler.schedule(fn, Math.max(0, ms));
-      return () => sub.unsubscribe();
-    },
-  };
 }
 
 /** A client that always forwards to the session's current one (the session rebuilds clients). */
@@ -230,6 +218,7 @@ export class Alerting {
         if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
       },
       onError: (err) => this.opts.log?.warn({ err: err.message }, 'alert state store write failed'),
+      scheduler: this.scheduler,
     });
   }
 
@@ -276,7 +265,7 @@ export class Alerting {
       receivers: this.opts.receivers,
       retry: this.opts.config.retry,
       silences: () => this.silences.list(),
-      scheduler: notifierScheduler(this.scheduler),
+      scheduler: this.scheduler,
       externalURL: this.opts.externalURL,
       nflog,
       onNflogChange: (snapshot) => this.persist(NFLOG_KEY, snapshot, true),

@@ -11,4 +11,5 @@ export {
   type EngineState,
   type StoredAlert,
 } from './state.ts';
-export { emptyMemory, observeEvent, type ClusterMemory, type KeptClock } from './memory.ts';
+export { observeEvent } from './memory.ts';
+export { emptyMemory, type ClusterMemory, type KeptClock } from '../rules/memory.ts';

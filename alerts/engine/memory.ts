@@ -1,5 +1,5 @@
 /**
- * What the rules remember between evaluations, per cluster: master changes (MasterFlapping),
+ * How the engine keeps what the rules remember between evaluations, per cluster: master changes (MasterFlapping),
  * inter-beat intervals (HeartbeatStale's phi mode), when each task's `done` last moved
  * (ProgressStalled) and which workers crashed (WorkerLost, so that a restart of the collector does
  * not forget them). Updated by `observe`, a pure function of (memory, event, now) called for every
@@ -8,113 +8,17 @@
  * Events can be missed: the engine starts after its state has loaded, when the collector may have
  * synced already. So the memory is also brought in line with the model (`regainSight` when the
  * engine first sees a cluster and after every resync, `reconcileMemory` at every evaluation).
+ * The memory's shape, and how the rules read it, are in `../rules/memory.ts`.
  */
 import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
+import { memoryWith, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from '../rules/memory.ts';
 
 /** inter-beat intervals kept per worker for the phi detector */
 export const MAX_INTERVALS = 32;
 /** master change times kept per cluster (far more than any sensible `changes` threshold) */
 export const MAX_MASTER_CHANGES = 64;
-
-export interface BeatMemory {
-  /** the last beat time (the worker znode's mtime) */
-  last: number;
-  /** the most recent intervals between consecutive beats, ms, oldest first */
-  intervals: readonly number[];
-}
-
-export interface ProgressMemory {
-  done: number;
-  /** when `done` was last seen to change, observation time */
-  since: number;
-}
-
-/**
- * A sight clock a blind period did not restart: kept for a subject whose alert was firing when sight
- * was lost, as long as the fact the alert rests on is unchanged.
- */
-export interface KeptClock {
-  /** that fact: the worker's last beat (HeartbeatStale), when the task's `done` last moved (ProgressStalled) */
-  at: number;
-  /** the sight start it goes on counting from (null: from `at` itself) */
-  from: number | null;
-}
-
-export interface ClusterMemory {
-  /** the epoch of the last master seen, kept across MasterLost; null before the first one */
-  lastEpoch: string | null;
-  /** a candidate (R/election/n_*) was seen; with lastEpoch, says the cluster has a master role at all (MasterMissing) */
-  candidateSeen: boolean;
-  /** times of MasterElected with a new epoch (not counting the first master ever seen) */
-  masterChanges: readonly number[];
-  beats: IMap<string, BeatMemory>;
-  progress: IMap<string, ProgressMemory>;
-  /** crashed workers (WorkerLeft reason crash) → when they left; cleared when they join again */
-  lost: IMap<string, number>;
-  /** the cluster was blind at the last evaluation (never synced, disconnected or resyncing) */
-  blind: boolean;
-  /**
-   * when the collector last regained sight of the cluster (the first evaluation after a blind period),
-   * null before the first. Ages and stalls are not counted across a blind period: nobody could beat
-   * or report progress through an outage the collector was blind to, and a resync after it must not
-   * find every worker "stale". Not for what was already firing when sight was lost: see `keptBeats`.
-   */
-  sightSince: number | null;
-  /**
-   * Workers whose HeartbeatStale was firing when sight was lost → their kept clock. A blind period
-   * must not resolve what it could not see change: while the worker's last beat is still `at`, its age
-   * goes on counting from `from`, not from `sightSince` (the alert stays firing, same startsAt).
-   */
-  keptBeats: IMap<string, KeptClock>;
-  /** The same for tasks whose ProgressStalled was firing (`at` = their progress `since`). */
-  keptStalls: IMap<string, KeptClock>;
-}
-
-export function emptyMemory(): ClusterMemory {
-  return {
-    lastEpoch: null,
-    candidateSeen: false,
-    masterChanges: [],
-    beats: IMap(),
-    progress: IMap(),
-    lost: IMap(),
-    blind: true,
-    sightSince: null,
-    keptBeats: IMap(),
-    keptStalls: IMap(),
-  };
-}
-
-/**
- * `{ ...memory, ...patch }`, spelt out: V8 builds an object literal many times faster than it runs a
- * spread, and this runs for every domain event. Lists every field of ClusterMemory, in its order.
- */
-export function memoryWith(m: ClusterMemory, p: Partial<ClusterMemory>): ClusterMemory {
-  return {
-    lastEpoch: p.lastEpoch === undefined ? m.lastEpoch : p.lastEpoch,
-    candidateSeen: p.candidateSeen === undefined ? m.candidateSeen : p.candidateSeen,
-    masterChanges: p.masterChanges === undefined ? m.masterChanges : p.masterChanges,
-    beats: p.beats === undefined ? m.beats : p.beats,
-    progress: p.progress === undefined ? m.progress : p.progress,
-    lost: p.lost === undefined ? m.lost : p.lost,
-    blind: p.blind === undefined ? m.blind : p.blind,
-    sightSince: p.sightSince === undefined ? m.sightSince : p.sightSince,
-    keptBeats: p.keptBeats === undefined ? m.keptBeats : p.keptBeats,
-    keptStalls: p.keptStalls === undefined ? m.keptStalls : p.keptStalls,
-  };
-}
-
-/**
- * The earliest time an age or a stall whose fact dates from `time` may be counted from: not before
- * sight was regained, unless the subject kept its clock through the blind period (`kept`, looked up
- * in keptBeats / keptStalls) and its fact is still the one it was kept with.
- */
-export function sightedSince(memory: ClusterMemory, time: number, kept?: KeptClock): number {
-  const from = kept !== undefined && kept.at === time ? kept.from : memory.sightSince;
-  return from === null ? time : Math.max(time, from);
-}
 
 /** The firing alerts of a cluster whose clocks a blind period must not restart: subject id → the fact they rest on. */
 export interface FiringClocks {

@@ -20,8 +20,9 @@ import type { WatchEvent } from '../../collector/watch/events.ts';
 import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
+import { emptyMemory, memoryWith } from '../rules/memory.ts';
 import type { AlertInstance, AlertName } from '../types.ts';
-import { emptyMemory, memoryWith, observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
+import { observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
 
 export interface EvaluationInput {

@@ -6,7 +6,7 @@
  */
 import { Map as IMap } from 'immutable';
 import type { Labels } from '../types.ts';
-import { emptyMemory, memoryWith, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from './memory.ts';
+import { emptyMemory, memoryWith, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from '../rules/memory.ts';
 
 export const ENGINE_STATE_VERSION = 1;
 

@@ -1,9 +1,9 @@
 /** Delivery with retries: the same request (same delivery id) until done, given up, or too old. */
+import type { SchedulerLike } from 'rxjs';
 import type { RetryPolicy } from './config.ts';
 import type { HttpPost } from './http-post.ts';
 import type { NotificationRequest } from './request.ts';
 import { retryDecision, type AttemptOutcome } from './retry.ts';
-import type { Scheduler } from './scheduler.ts';
 
 export interface DeliveryResult {
   ok: boolean;
@@ -14,7 +14,7 @@ export interface DeliveryResult {
 
 export async function deliverWithRetry(
   req: NotificationRequest,
-  deps: { post: HttpPost; scheduler: Scheduler; policy: RetryPolicy; random: () => number; timeoutMs: number },
+  deps: { post: HttpPost; scheduler: SchedulerLike; policy: RetryPolicy; random: () => number; timeoutMs: number },
 ): Promise<DeliveryResult> {
   const first = deps.scheduler.now();
   for (let attempt = 1; ; attempt++) {
@@ -23,6 +23,6 @@ export async function deliverWithRetry(
     if (decision.action !== 'retry') {
       return { ok: decision.action === 'done', attempts: attempt, reason: decision.reason, last: outcome };
     }
-    await new Promise<void>((resolve) => deps.scheduler.setTimer(decision.delayMs, resolve));
+    await new Promise<void>((resolve) => deps.scheduler.schedule(() => resolve(), Math.max(0, decision.delayMs)));
   }
 }

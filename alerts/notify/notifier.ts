@@ -1,10 +1,12 @@
 /**
  * The notifier pipeline: inhibit → silence → group → dedupe (notification log) → retry → deliver.
  * `update(alerts)` takes the rule engine's full current list after each evaluation; aggregation
- * groups per receiver flush on group_wait / group_interval timers from the injected scheduler.
+ * groups per receiver flush on group_wait / group_interval timers from the injected RxJS scheduler
+ * (asyncScheduler live, replay's virtual clock in replay and tests).
  * Decisions are the pure functions next to this file; this class holds the state and does the I/O.
  */
 import { randomUUID } from 'node:crypto';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import type { Point } from '../../collector/influx/line-protocol.ts';
 import type { Silence } from '../silences/types.ts';
 import type { AlertInstance } from '../types.ts';
@@ -25,7 +27,6 @@ import { muteAlerts } from './mute.ts';
 import { NotificationLog, type NflogSnapshot } from './nflog.ts';
 import { alertPoints, transitions } from './points.ts';
 import { buildRequest } from './request.ts';
-import { realScheduler, type Scheduler } from './scheduler.ts';
 
 export type NotifierLog = (level: 'debug' | 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 
@@ -49,7 +50,8 @@ export interface NotifierOptions {
   inhibitRules?: readonly InhibitRule[];
   /** the current silences (e.g. () => silences.list()) */
   silences?: () => Iterable<Silence>;
-  scheduler?: Scheduler;
+  /** the clock and the timers (now(), schedule(work, delay)); default asyncScheduler */
+  scheduler?: SchedulerLike;
   retry?: Partial<RetryPolicy>;
   /** in [0,1), for backoff jitter */
   random?: () => number;
@@ -72,7 +74,8 @@ interface GroupState {
   route: RouteTiming;
   groupKey: string;
   groupLabels: Record<string, string>;
-  cancel: (() => void) | null;
+  /** the next flush */
+  timer: Subscription | null;
   busy: boolean;
   removed: boolean;
   /** resolved alerts already notified (fingerprint → endsAt): left out of later flushes */
@@ -83,7 +86,7 @@ export class Notifier {
   private latest: readonly AlertInstance[] = [];
   private readonly groups = new Map<string, GroupState>();
   private readonly nflog: NotificationLog;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: SchedulerLike;
   private readonly policy: RetryPolicy;
   private readonly seen = new Map<string, 'firing' | 'resolved'>();
   private readonly running = new Set<Promise<void>>();
@@ -96,7 +99,7 @@ export class Notifier {
       names.add(r.name);
     }
     this.nflog = new NotificationLog(options.nflog ?? []);
-    this.scheduler = options.scheduler ?? realScheduler;
+    this.scheduler = options.scheduler ?? asyncScheduler;
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
   }
 
@@ -123,7 +126,7 @@ export class Notifier {
           route,
           groupKey: group.groupKey,
           groupLabels: group.groupLabels,
-          cancel: null,
+          timer: null,
           busy: false,
           removed: false,
           doneResolved: new Map(),
@@ -156,19 +159,19 @@ export class Notifier {
   }
 
   private remove(id: string, g: GroupState): void {
-    g.cancel?.();
-    g.cancel = null;
+    g.timer?.unsubscribe();
+    g.timer = null;
     g.removed = true;
     this.groups.delete(id);
   }
 
   private schedule(g: GroupState, ms: number): void {
-    g.cancel?.();
-    g.cancel = this.scheduler.setTimer(ms, () => this.tick(g));
+    g.timer?.unsubscribe();
+    g.timer = this.scheduler.schedule(() => this.tick(g), Math.max(0, ms));
   }
 
   private tick(g: GroupState): void {
-    g.cancel = null;
+    g.timer = null;
     if (g.removed || this.stopped) return;
     // like Alertmanager: the next flush is one group_interval after this one starts
     this.schedule(g, g.route.groupIntervalMs);

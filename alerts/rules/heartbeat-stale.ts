@@ -5,7 +5,7 @@
  * memory kept > phiThreshold; with fewer than phiMinSamples intervals the age test decides.
  */
 import { phi } from './phi.ts';
-import { sightedSince } from '../engine/memory.ts';
+import { sightedSince } from './memory.ts';
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
 
 const NO_INTERVALS: readonly number[] = [];

@@ -4,7 +4,7 @@
  * business, not a stall.
  */
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
-import { sightedSince } from '../engine/memory.ts';
+import { sightedSince } from './memory.ts';
 
 export const progressStalled: ZkRule<'ProgressStalled'> = ({ model, config, memory, now }) => {
   const out: Condition[] = [];

@@ -1,7 +1,7 @@
 /** What a rule is: a pure function of (cluster model, its settings, the rule memory, now) → the conditions true now. */
 import type { ClusterModel } from '../../collector/model/types.ts';
 import type { RuleConfigs } from '../config/defaults.ts';
-import type { ClusterMemory } from '../engine/memory.ts';
+import type { ClusterMemory } from './memory.ts';
 import type { AlertName, Labels } from '../types.ts';
 
 /** One condition that holds now: it becomes (or keeps) one alert instance, keyed by its labels' fingerprint. */

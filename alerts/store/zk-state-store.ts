@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ACL, Client } from 'node-zookeeper-client';
-import { realScheduler, type Scheduler } from '../notify/scheduler.ts';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { chunkName, DEFAULT_CHUNK_BYTES, manifestFor, parseManifest } from './chunks.ts';
 import { BAD_VERSION, codeOf, create, getChildren, getData, mkdirp, NO_NODE, NODE_EXISTS, remove, setAndRemove } from './zk-calls.ts';
 
@@ -48,7 +48,8 @@ export interface ZkStateStoreOptions {
   onRefused?: (node: string, reason: string) => void;
   /** the ACL of every node the store creates; required to write */
   acls?: ACL[];
-  scheduler?: Scheduler;
+  /** the debounce timer's clock; default asyncScheduler */
+  scheduler?: SchedulerLike;
 }
 
 const MAX_CONFLICT_RETRIES = 10;
@@ -58,15 +59,15 @@ const MAX_REASONS_SHOWN = 10;
 export class ZkStateStore {
   private readonly versions = new Map<string, number>();
   private readonly pendingValues = new Map<string, unknown>();
-  private cancelTimer: (() => void) | null = null;
+  private timer: Subscription | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly acls: ACL[] | undefined;
-  private readonly scheduler: Scheduler;
+  private readonly scheduler: SchedulerLike;
 
   constructor(private readonly options: ZkStateStoreOptions) {
     if (!/^\/[^\0]*[^/]$/.test(options.path)) throw new Error(`state store: bad path ${JSON.stringify(options.path)}`);
     this.acls = options.acls;
-    this.scheduler = options.scheduler ?? realScheduler;
+    this.scheduler = options.scheduler ?? asyncScheduler;
   }
 
   /** Every stored key and its value (remembering versions for the next writes). */
@@ -92,16 +93,16 @@ export class ZkStateStore {
   save(key: string, value: unknown): void {
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error(`state store: bad key ${JSON.stringify(key)}`);
     this.pendingValues.set(key, value);
-    this.cancelTimer ??= this.scheduler.setTimer(this.options.debounceMs ?? 1000, () => {
-      this.cancelTimer = null;
+    this.timer ??= this.scheduler.schedule(() => {
+      this.timer = null;
       void this.flush().catch((err: unknown) => this.options.onError?.(err as Error));
-    });
+    }, this.options.debounceMs ?? 1000);
   }
 
   /** Writes what is pending now. */
   flush(): Promise<void> {
-    this.cancelTimer?.();
-    this.cancelTimer = null;
+    this.timer?.unsubscribe();
+    this.timer = null;
     const batch = [...this.pendingValues];
     this.pendingValues.clear();
     const run = this.chain.then(async () => {

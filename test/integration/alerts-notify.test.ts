@@ -4,10 +4,10 @@ import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { ReceiverConfig } from '../../alerts/notify/config.ts';
 import { Notifier, type NotificationRecord, type NotifierOptions } from '../../alerts/notify/notifier.ts';
 import { startRecordingReceiver, type RecordingReceiver, type Reply } from '../support/recording-receiver.ts';
-import { VirtualScheduler } from '../../alerts/notify/scheduler.ts';
 import { signBody, ZERO_TIME, type WebhookBody } from '../../alerts/notify/webhook-body.ts';
 import { Silences } from '../../alerts/silences/silences.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
+import { ReplayScheduler } from '../../replay/virtual-clock.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 
@@ -36,6 +36,11 @@ function notifier(t: { teardown(fn: () => unknown): void }, receiver: ReceiverCo
   const n = new Notifier({ receivers: [receiver], externalURL: 'http://127.0.0.1:7070', retry: { initialMs: 20, maxAgeMs: 5000 }, ...more });
   t.teardown(() => n.stop());
   return n;
+}
+
+/** Moves replay's virtual clock `ms` forward; after each timer the notifier's deliveries finish (as in replay). */
+function advancer(clock: ReplayScheduler, n: Notifier): (ms: number) => Promise<number> {
+  return (ms) => clock.advanceTo(clock.now() + ms, () => n.idle());
 }
 
 /** Resolves with the n-th notification record. */
@@ -106,18 +111,16 @@ test('webhook: signed v4 body with every field, then the resolved notice with a 
 
 test('100 workers lost at once give ONE grouped notification with 100 alerts', async (t) => {
   const rx = await withReceiver(t);
-  const clock = new VirtualScheduler(T0);
+  const clock = new ReplayScheduler(T0);
   const n = notifier(t, { kind: 'webhook', name: 'ops', url: rx.url, route: { groupWaitMs: 30_000, groupIntervalMs: 300_000 } }, { scheduler: clock });
+  const advance = advancer(clock, n);
   const lost = Array.from({ length: 100 }, (_, i) => workerLost(`w${i}`));
   n.update(lost);
-  await clock.advance(29_999);
-  await n.idle();
+  await advance(29_999);
   t.is(rx.requests.length, 0, 'group_wait not over yet');
-  await clock.advance(1);
-  await n.idle();
+  await advance(1);
   n.update(lost); // next evaluations: same alerts
-  await clock.advance(3 * 300_000);
-  await n.idle();
+  await advance(3 * 300_000);
   t.is(rx.requests.length, 1);
   const body = rx.requests[0]?.json as WebhookBody;
   t.is(body.alerts.length, 100);
@@ -170,7 +173,7 @@ test('network errors are retried until the maximum age, then given up', async (t
 
 test('a silence suppresses notifications and its expiry releases them', async (t) => {
   const rx = await withReceiver(t);
-  const clock = new VirtualScheduler(T0);
+  const clock = new ReplayScheduler(T0);
   const silences = new Silences();
   const id = silences.upsert(
     { matchers: [{ name: 'cluster', value: 'crawler', isRegex: false, isEqual: true }], startsAt: T0, endsAt: T0 + 3600_000, createdBy: 'me', comment: 'maintenance' },
@@ -180,26 +183,25 @@ test('a silence suppresses notifications and its expiry releases them', async (t
     scheduler: clock,
     silences: () => silences.list(),
   });
+  const advance = advancer(clock, n);
   n.update([workerLost('w1')]);
-  await clock.advance(5 * 60_000);
-  await n.idle();
+  await advance(5 * 60_000);
   t.is(rx.requests.length, 0, 'silenced');
   silences.expire(id, clock.now());
-  await clock.advance(60_000);
-  await n.idle();
+  await advance(60_000);
   t.is(rx.requests.length, 1, 'released at the next group interval');
   t.is((rx.requests[0]?.json as WebhookBody).alerts[0]?.labels.worker, 'w1');
 });
 
 test('CollectorDisconnected inhibits the other alerts of its cluster', async (t) => {
   const rx = await withReceiver(t);
-  const clock = new VirtualScheduler(T0);
+  const clock = new ReplayScheduler(T0);
   const n = notifier(t, { kind: 'webhook', name: 'ops', url: rx.url, route: { groupWaitMs: 1000, groupIntervalMs: 60_000 } }, { scheduler: clock });
+  const advance = advancer(clock, n);
   const labels = { alertname: 'CollectorDisconnected', cluster: 'crawler', severity: 'critical' };
   const disc: AlertInstance = { fingerprint: fingerprint(labels), labels, annotations: {}, state: 'firing', activeAt: T0, startsAt: T0, endsAt: null };
   n.update([disc, workerLost('w1')]);
-  await clock.advance(1000);
-  await n.idle();
+  await advance(1000);
   t.is(rx.requests.length, 1);
   t.is((rx.requests[0]?.json as WebhookBody).alerts[0]?.labels.alertname, 'CollectorDisconnected');
 });

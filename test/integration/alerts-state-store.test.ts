@@ -6,11 +6,11 @@ import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
 import { Notifier } from '../../alerts/notify/notifier.ts';
 import { startRecordingReceiver } from '../support/recording-receiver.ts';
-import { VirtualScheduler } from '../../alerts/notify/scheduler.ts';
 import type { WebhookBody } from '../../alerts/notify/webhook-body.ts';
 import { NFLOG_KEY, NOTIFIER_MERGES } from '../../alerts/store/merges.ts';
 import { ZkStateStore } from '../../alerts/store/zk-state-store.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
+import { ReplayScheduler } from '../../replay/virtual-clock.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 
 async function connect(t: { teardown(fn: () => unknown): void }): Promise<Client> {
@@ -55,6 +55,30 @@ test('values round-trip; a 1.2 MB value is chunked under the znode limit and the
   t.deepEqual((await new ZkStateStore({ client, path }).load()).get('silences'), []);
 });
 
+test('saves are debounced on the injected scheduler: one write of the last value after debounceMs; flush() cancels the timer', async (t) => {
+  const client = await connect(t);
+  const path = `${uniqueRoot(t)}/state/default`;
+  const clock = new ReplayScheduler(T0);
+  const store = new ZkStateStore({ client, path, acls: OPEN, debounceMs: 1000, scheduler: clock });
+  const stored = async () => (await new ZkStateStore({ client, path }).load()).get('engine');
+  store.save('engine', { n: 1 });
+  store.save('engine', { n: 2 });
+  t.is(clock.actions.length, 1, 'one debounce timer for both saves');
+  await clock.advanceTo(T0 + 999);
+  t.is(clock.actions.length, 1);
+  t.is(await stored(), undefined, 'nothing written before the debounce is over');
+  await clock.advanceTo(T0 + 1000);
+  t.is(clock.actions.length, 0);
+  await store.close(); // nothing pending any more: waits for the write the timer started
+  t.deepEqual(await stored(), { n: 2 }, 'the last value saved');
+
+  store.save('engine', { n: 3 });
+  t.is(clock.actions.length, 1);
+  await store.flush();
+  t.is(clock.actions.length, 0, 'flush() cancelled the debounce timer');
+  t.deepEqual(await stored(), { n: 3 });
+});
+
 test('two collectors writing the same key merge instead of clobbering (versioned writes)', async (t) => {
   const client = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
@@ -87,14 +111,13 @@ test('restart mid-incident: no duplicate firing notice, and the resolve still ar
   const rx = await startRecordingReceiver();
   t.teardown(() => rx.close());
   const receivers = [{ kind: 'webhook' as const, name: 'ops', url: rx.url, route: { groupWaitMs: 30_000, groupIntervalMs: 60_000 } }];
-  const clock = new VirtualScheduler(T0);
+  const clock = new ReplayScheduler(T0);
 
   const store1 = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
   await store1.load();
   const first = new Notifier({ receivers, scheduler: clock, onNflogChange: (s) => store1.save(NFLOG_KEY, s) });
   first.update([alert('w1'), alert('w2')]);
-  await clock.advance(30_000);
-  await first.idle();
+  await clock.advanceTo(T0 + 30_000, () => first.idle());
   t.is(rx.requests.length, 1);
   await store1.close();
   first.stop();
@@ -105,13 +128,11 @@ test('restart mid-incident: no duplicate firing notice, and the resolve still ar
   const second = new Notifier({ receivers, scheduler: clock, nflog: state.get(NFLOG_KEY) as NflogSnapshot, onNflogChange: (s) => store2.save(NFLOG_KEY, s) });
   t.teardown(() => second.stop());
   second.update([alert('w1'), alert('w2')]);
-  await clock.advance(5 * 60_000);
-  await second.idle();
+  await clock.advanceTo(clock.now() + 5 * 60_000, () => second.idle());
   t.is(rx.requests.length, 1, 'no duplicate firing notice');
 
   second.update([alert('w1', 'resolved', clock.now()), alert('w2', 'resolved', clock.now())]);
-  await clock.advance(60_000);
-  await second.idle();
+  await clock.advanceTo(clock.now() + 60_000, () => second.idle());
   t.is(rx.requests.length, 2);
   const body = rx.requests[1]?.json as WebhookBody;
   t.is(body.status, 'resolved');

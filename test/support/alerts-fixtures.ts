@@ -5,7 +5,7 @@
  */
 import type { AlertsConfig } from '../../alerts/config.ts';
 import { DEFAULT_ALERTS_CONFIG } from '../../alerts/config.ts';
-import { emptyMemory, type ClusterMemory } from '../../alerts/engine/memory.ts';
+import { emptyMemory, type ClusterMemory } from '../../alerts/rules/memory.ts';
 import { evaluate, observe, type Evaluation } from '../../alerts/engine/state-machine.ts';
 import { emptyEngineState, type EngineState } from '../../alerts/engine/state.ts';
 import { observeEvent } from '../../alerts/engine/memory.ts';

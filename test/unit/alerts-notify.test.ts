@@ -1,4 +1,5 @@
 import test from 'ava';
+import { VirtualTimeScheduler } from 'rxjs';
 import { encodePoint } from '../../collector/influx/line-protocol.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import { DEFAULT_INHIBIT_RULES, DEFAULT_RETRY } from '../../alerts/notify/config.ts';
@@ -8,10 +9,10 @@ import { firstFlushDelay, groupAlerts } from '../../alerts/notify/groups.ts';
 import { inhibitedBy } from '../../alerts/notify/inhibit.ts';
 import { muteAlerts } from '../../alerts/notify/mute.ts';
 import { mergeNflogSnapshots, NotificationLog } from '../../alerts/notify/nflog.ts';
+import { Notifier, type NotificationRecord } from '../../alerts/notify/notifier.ts';
 import { alertPoints, transitions } from '../../alerts/notify/points.ts';
 import { buildRequest } from '../../alerts/notify/request.ts';
 import { backoffMs, parseRetryAfter, retryDecision } from '../../alerts/notify/retry.ts';
-import { VirtualScheduler } from '../../alerts/notify/scheduler.ts';
 import { signBody, webhookBody, ZERO_TIME } from '../../alerts/notify/webhook-body.ts';
 import { activeAlertsView } from '../../alerts/http/alerts-router.ts';
 import { matcherProblem, silencedBy, silenceState } from '../../alerts/silences/match.ts';
@@ -19,6 +20,7 @@ import { parseSilence } from '../../alerts/silences/schema.ts';
 import { Silences } from '../../alerts/silences/silences.ts';
 import { chunkName, manifestFor, parseManifest, splitChunks } from '../../alerts/store/chunks.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
+import { advanceTo } from '../../replay/virtual-clock.ts';
 
 function alert(labels: Record<string, string>, state: AlertInstance['state'] = 'firing', startsAt = 1000, endsAt: number | null = null): AlertInstance {
   const all = { severity: 'critical', cluster: 'c1', ...labels };
@@ -202,16 +204,30 @@ test('GET /api/alerts view lists pending and firing only', (t) => {
   t.is(view[0]?.startsAt, '1970-01-01T00:00:00.000Z');
 });
 
-test('virtual scheduler runs timers in time order and only when time moves', async (t) => {
-  const s = new VirtualScheduler(100);
-  const ran: string[] = [];
-  s.setTimer(50, () => ran.push('b'));
-  s.setTimer(10, () => ran.push('a'));
-  const cancel = s.setTimer(20, () => ran.push('never'));
-  cancel();
-  await s.advance(30);
-  t.deepEqual(ran, ['a']);
-  await s.advance(30);
-  t.deepEqual(ran, ['a', 'b']);
-  t.is(s.now(), 160);
+test('the notifier runs on an injected RxJS scheduler: first flush at group_wait, retries wait on the same clock, stop() cancels the group timer', async (t) => {
+  const clock = new VirtualTimeScheduler();
+  // no I/O below: the promises a timer starts are settled by the time setImmediate fires
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const posts: number[] = [];
+  const records: NotificationRecord[] = [];
+  const n = new Notifier({
+    receivers: [{ kind: 'webhook', name: 'ops', url: 'http://127.0.0.1:9/hook', route: { groupWaitMs: 30, groupIntervalMs: 1000 } }],
+    scheduler: clock,
+    retry: { initialMs: 100, multiplier: 2, jitter: 0, maxAgeMs: 10_000 },
+    post: async () => {
+      posts.push(clock.now());
+      return { kind: 'http', status: posts.length < 3 ? 500 : 200 };
+    },
+    onNotification: (r) => records.push(r),
+  });
+  n.update([alert({ alertname: 'WorkerLost', worker: 'w1' })]);
+  t.deepEqual(clock.actions.map((a) => a.delay), [30], 'the group_wait timer is an action of the scheduler');
+  await advanceTo(clock, 29, settle);
+  t.deepEqual(posts, [], 'nothing before group_wait');
+  await advanceTo(clock, 500, settle);
+  t.deepEqual(posts, [30, 130, 330], 'two retries after 100 and 200 ms of virtual time');
+  t.like(records, [{ ok: true, attempts: 3, at: 30 }]);
+  t.deepEqual(clock.actions.map((a) => a.delay), [1030], 'the next flush, one group_interval after the first started');
+  n.stop();
+  t.is(clock.actions.length, 0, 'stop() unsubscribed it');
 });
