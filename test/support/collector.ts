@@ -4,7 +4,7 @@
  * loopback port.
  */
 import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { sharedZooKeeper } from './services.ts';
 
