@@ -3,13 +3,31 @@ import tseslint from 'typescript-eslint';
 
 // Layer rules (issue 13). Production code (everything but test/, bench/, drills/ and scripts/) must not import
 // the tests or the tools; the tools import their shared helpers from stack/, not from test/support.
-// The floor rules between zk/, collector/, agent/ and alerts/ come with the moves into zk/, contract/ and server/.
+// Floors (imports run downward only): cli/ demo/ → server/ → replay/ → alerts/ → collector/ agent/ → zk/ contract/.
+// The floors below server/ are written here as they are reached; zk/, agent/ and contract/ come with their moves.
 const TOOLS = ['test', 'bench', 'drills', 'scripts'];
-const importsOf = (folders) => ({
-  patterns: folders.map((f) => ({
-    regex: `^(\\.\\.?/)+${f}/`,
-    message: `${f}/ is not importable from here: shared helpers live in stack/ (see eslint.config.js).`,
-  })),
+const toolRule = (f) => ({
+  regex: `^(\\.\\.?/)+${f}/`,
+  message: `${f}/ is not importable from here: shared helpers live in stack/ (see eslint.config.js).`,
+});
+const importsOf = (folders) => ({ patterns: folders.map(toolRule) });
+/** production code of `folder` imports neither the tools nor the floors `above` it */
+const floor = (folder, above) => ({
+  files: [`${folder}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...TOOLS.map(toolRule),
+          ...above.map((f) => ({
+            regex: `^(\\.\\./)+${f}/`,
+            message: `${folder}/ is below ${f}/ and must not import it: move what both need down a floor (README.md, Layout).`,
+          })),
+        ],
+      },
+    ],
+  },
 });
 
 export default tseslint.config(
@@ -27,6 +45,10 @@ export default tseslint.config(
     ignores: TOOLS.map((f) => `${f}/**`),
     rules: { 'no-restricted-imports': ['error', importsOf(TOOLS)] },
   },
+  floor('server', ['cli', 'demo']),
+  floor('replay', ['server', 'cli', 'demo']),
+  floor('alerts', ['replay', 'server', 'cli', 'demo']),
+  floor('collector', ['alerts', 'replay', 'server', 'cli', 'demo']),
   {
     // the tools: not the tests
     files: ['bench/**', 'drills/**', 'scripts/**'],

@@ -5,14 +5,18 @@
  * `state` field the agent writes); an earlier `export *` of the model was shadowed by the agent's names.
  */
 
-/** The collector: config, the gap-free ZooKeeper watch and its events, the per-cluster models, the recorder. */
-export { Collector, type CollectorOptions } from './collector/collector.ts';
+/** The running collector (server/: the data plane, alerting, the HA role and the HTTP API, wired together). */
+export { Collector, type CollectorOptions } from './server/collector.ts';
+
+/** The collector's data plane: config, the gap-free ZooKeeper watch and its events, the per-cluster models, the recorder. */
 export { loadConfig, ConfigError, collectConfigSchema, DEFAULTS, type CollectConfig, type CollectFlags } from './collector/config.ts';
 export { ZkSession, type ZkSessionOptions } from './zk/session.ts';
 export { ClusterWatch, type ClusterRoot, type ClusterWatchOptions } from './collector/watch/cluster-watch.ts';
 export { TreeWatcher, type TreeWatcherOptions } from './collector/watch/tree-watcher.ts';
 export type { WatchEvent, NodeEvent, ConnectionEvent, SyncEvent, ZnodeStat, ConnectionState } from './collector/watch/events.ts';
 export { ClusterModels } from './collector/cluster-models.ts';
+/** One watch event → the next models, domain events and InfluxDB points (pure), as the collector and the replay run it. */
+export { stepEvent, initialModels, type Models, type StepContext, type StepResult, type GaugeChange } from './collector/pipeline.ts';
 export { Recorder, RECORD_SCHEMA_VERSION } from './collector/recorder.ts';
 
 /** The cluster model (pure): its state types, the reducer and its domain events, znode data decoders, descriptions. */

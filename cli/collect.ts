@@ -1,6 +1,6 @@
 /** `zkpulse collect`: run the collector until SIGINT/SIGTERM. */
 import { untilStopSignal } from './signals.ts';
-import { Collector, STOP_DEADLINE_MS } from '../collector/collector.ts';
+import { Collector, STOP_DEADLINE_MS } from '../server/collector.ts';
 import type { CollectConfig } from '../collector/config.ts';
 import { EXIT_FAILURE } from './errors.ts';
 

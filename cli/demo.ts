@@ -9,7 +9,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { listenForStopSignals } from './stop-signals.ts';
-import { Collector } from '../collector/collector.ts';
+import { Collector } from '../server/collector.ts';
 import { DEFAULTS, type HostPort } from '../collector/config.ts';
 import { ensureServices, startInfluxDB, startZooKeeper } from '../stack/index.ts';
 import { startSimulatedCluster } from '../demo/simulated-cluster.ts';

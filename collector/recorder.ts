@@ -12,7 +12,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { WatchEvent } from './watch/events.ts';
-import { recordLine, RECORD_SCHEMA_VERSION, withRoot } from '../replay/record-schema.ts';
+import { recordLine, RECORD_SCHEMA_VERSION, withRoot } from './record-schema.ts';
 
 export { RECORD_SCHEMA_VERSION };
 

@@ -7,8 +7,9 @@ import { loadConfig, type CollectConfig } from '../collector/config.ts';
 import { readConfigFile } from '../collector/config/file.ts';
 import { parseAlertsConfig, type AlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
+import { receiversOf } from '../alerts/receivers.ts';
 import { readLines } from './lines.ts';
-import { parseRecordLine, rootOf } from './record-schema.ts';
+import { parseRecordLine, rootOf } from '../collector/record-schema.ts';
 
 export interface ReplayConfig {
   collect: CollectConfig;
@@ -57,14 +58,12 @@ export function loadReplayConfig(configFile: string | undefined, clustersOf: () 
 }
 
 /**
- * The collector's receivers (one per --webhook, one per --alertmanager, same names and timing), all
- * delivered as webhook v4 bodies to the replay's recording fake; "replay" when none is configured.
+ * The collector's receivers (receiversOf: the same names and route), all delivered as webhook v4 bodies
+ * to the replay's recording fake, unsigned; "replay" when none is configured.
  */
 export function replayReceivers(config: CollectConfig, alerts: AlertsConfig): ReceiverConfig[] {
   const route = alerts.route;
-  const webhooks = config.webhook.map((url, i): ReceiverConfig => ({ kind: 'webhook', name: `webhook-${i + 1}`, url, route }));
-  const managers = config.alertmanager.map((url, i): ReceiverConfig => ({ kind: 'webhook', name: `alertmanager-${i + 1}`, url, route }));
-  const all = [...webhooks, ...managers];
+  const all = receiversOf(config, route).map(({ name, url }): ReceiverConfig => ({ kind: 'webhook', name, url, route }));
   return all.length > 0 ? all : [{ kind: 'webhook', name: DEFAULT_RECEIVER, url: 'http://replay.invalid/', route }];
 }
 

@@ -1,19 +1,16 @@
 /**
- * Replays recordings through the collector's own pipeline (ClusterModels → Alerting: rule engine
- * and notifier) in virtual time, and returns the notifications that would have been sent.
+ * Replays recordings through the collector's own pipeline (collector/pipeline.ts: models, domain
+ * events, points → Alerting: rule engine and notifier) in virtual time, and returns the notifications that would have been sent.
  *
  * Time: a ReplayScheduler starts at the first event's time; before each event the scheduler runs
  * every action due by then (engine ticks, group timers, gauge ticks), one at a time, letting the
  * notifier's deliveries settle after each. No wall clock anywhere: the same input gives the same
  * output bytes on any machine.
  */
-import { Subject } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import { ClusterModels } from '../collector/cluster-models.ts';
-import type { DomainEvent } from '../collector/model/domain-events.ts';
 import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
-import { EventPoints } from '../collector/influx/event-points.ts';
+import { EventPipeline } from '../collector/pipeline.ts';
 import { gaugeTicks } from '../collector/influx/gauges.ts';
 import { Alerting } from '../alerts/service.ts';
 import type { HttpPost } from '../alerts/notify/http-post.ts';
@@ -21,7 +18,7 @@ import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
 import type { ReplayConfig } from './config.ts';
 import { readLines } from './lines.ts';
 import { notificationLine, type NotificationLine } from './notification-line.ts';
-import { parseRecordLine } from './record-schema.ts';
+import { parseRecordLine } from '../collector/record-schema.ts';
 import { seededRandom } from './seeded-random.ts';
 import { ReplayScheduler } from './virtual-clock.ts';
 
@@ -105,10 +102,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const { config } = options;
   const scheduler = new ReplayScheduler(first.value.time);
   const clusters = Object.entries(config.collect.clusters).map(([name, root]) => ({ name, root }));
-  const models = new ClusterModels(clusters);
-  const domainEvents$ = new Subject<DomainEvent>();
-  const watchEvents$ = new Subject<WatchEvent>();
   const sink = options.points;
+  const pipeline = new EventPipeline({ clusters, writePoints: sink ? (points) => sink.write(points) : undefined });
 
   // the receivers' fake endpoint: records the v4 body at the virtual instant it is posted, answers 200
   const post: HttpPost = (_url, body) => {
@@ -123,9 +118,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const alerting = new Alerting({
     config: config.alerts,
     receivers: config.receivers,
-    domainEvents$,
-    watchEvents$,
-    getModels: () => models.all(),
+    domainEvents$: pipeline.events$,
+    watchEvents$: pipeline.watchEvents$,
+    getModels: () => pipeline.all(),
     scheduler,
     externalURL: config.externalURL,
     writePoints: sink ? (points) => sink.write(points) : undefined,
@@ -143,18 +138,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   };
   if (startsAt <= first.value.time) await startAlerting();
   const subs: Subscription[] = [];
-  if (sink) subs.push(gaugeTicks({ models: () => models.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
+  if (sink) subs.push(gaugeTicks({ models: () => pipeline.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
 
-  const eventPoints = sink ? new EventPoints((points) => sink.write(points), (cluster) => models.get(cluster)) : null;
   const apply = (event: WatchEvent) => {
-    const now = scheduler.now();
     if (event.kind === 'connection') connected = event.state === 'connected' || event.state === 'reconnected';
-    watchEvents$.next(event);
-    const derived = models.apply(event, now);
-    for (const d of derived) {
-      eventPoints?.add(d, now);
-      domainEvents$.next(d);
-    }
+    pipeline.push(event, scheduler.now());
   };
 
   try {
@@ -163,7 +151,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
       if (!alertingStarted && event.time >= startsAt) await startAlerting();
       // the recorder's clock may step back a little (NTP): virtual time never does
       // the `cluster` gauges of the events of one instant are written once, before time moves on
-      if (eventPoints?.pending && event.time > scheduler.now()) eventPoints.flush();
+      if (pipeline.pendingGauges && event.time > scheduler.now()) pipeline.flushGauges();
       // most events have no action due before them: move the clock without an await
       if (!scheduler.advanceToIdle(event.time)) await scheduler.advanceTo(event.time, settle);
       apply(event);
@@ -175,14 +163,13 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     if (!alertingStarted) await startAlerting();
     result.firstTime = first.value.time;
     result.lastTime = scheduler.now();
-    eventPoints?.flush();
+    pipeline.flushGauges();
     await scheduler.advanceTo(result.lastTime + (options.tailMs ?? DEFAULT_TAIL_MS), settle);
     result.endTime = scheduler.now();
   } finally {
     for (const s of subs) s.unsubscribe();
     await alerting.stop();
-    domainEvents$.complete();
-    watchEvents$.complete();
+    pipeline.complete();
   }
   result.badLines = counters.bad;
   return result;

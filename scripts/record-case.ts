@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { Collector } from '../collector/collector.ts';
+import { Collector } from '../server/collector.ts';
 import { collectConfigSchema } from '../collector/config.ts';
 import { startZooKeeper } from '../stack/index.ts';
 import { startTcpProxy } from '../stack/tcp-proxy.ts';

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { loadReplayConfig } from '../../replay/config.ts';
 import { readLines } from '../../replay/lines.ts';
-import { parseRecordLine } from '../../replay/record-schema.ts';
+import { parseRecordLine } from '../../collector/record-schema.ts';
 import { replay } from '../../replay/replay.ts';
 import { writeSyntheticRecording } from './synthetic.ts';
 

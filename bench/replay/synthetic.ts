@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { NodeEvent, WatchEvent, ZnodeStat } from '../../collector/watch/events.ts';
-import { recordLine } from '../../replay/record-schema.ts';
+import { recordLine } from '../../collector/record-schema.ts';
 import { seededRandom } from '../../replay/seeded-random.ts';
 
 export interface SyntheticOptions {

@@ -6,7 +6,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Collector } from '../../collector/collector.ts';
+import type { Collector } from '../../server/collector.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { startTestCollector } from '../support/collector.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';

@@ -7,7 +7,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { Collector } from '../../collector/collector.ts';
+import type { Collector } from '../../server/collector.ts';
 import { startTestCollector } from '../support/collector.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import zookeeper, { type ACL } from 'node-zookeeper-client';
 import { pino } from 'pino';
 import { digestId } from '../../zk/acl.ts';
-import { Collector } from '../../collector/collector.ts';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import type { GettableSilence } from '../../alerts/silences/types.ts';
 import { startRecordingReceiver } from '../support/recording-receiver.ts';

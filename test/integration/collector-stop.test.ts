@@ -16,7 +16,7 @@ import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
 import { startRecordingReceiver } from '../support/recording-receiver.ts';
 import { sessionExpiredOnServer } from '../support/server-sessions.ts';
-import { STOP_DEADLINE_MS, type Collector } from '../../collector/collector.ts';
+import { STOP_DEADLINE_MS, type Collector } from '../../server/collector.ts';
 
 /**
  * A collector whose only way to ZooKeeper is a proxy the test can cut: synced, or with `blocked`

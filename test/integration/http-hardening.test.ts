@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { Subject } from 'rxjs';
-import { Collector } from '../../collector/collector.ts';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { redactLine, redactText } from '../../collector/http/log-redaction.ts';
 import { takeToken } from '../../collector/http/rate-limit.ts';

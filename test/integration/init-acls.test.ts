@@ -10,7 +10,7 @@ import zookeeper from 'node-zookeeper-client';
 import { firstValueFrom, filter } from 'rxjs';
 import { pino } from 'pino';
 import { createAgent } from '../../agent/index.ts';
-import { Collector } from '../../collector/collector.ts';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { runInit } from '../../cli/init.ts';
 import { CONTAINERS } from '../../collector/init/acl-plan.ts';

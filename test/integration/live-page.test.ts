@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import test, { type ExecutionContext } from 'ava';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Collector } from '../../collector/collector.ts';
+import type { Collector } from '../../server/collector.ts';
 import { startTestCollector, type TestCollectorConfig } from '../support/collector.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';

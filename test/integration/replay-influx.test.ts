@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runReplay } from '../../cli/replay.ts';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
-import { recordLine } from '../../replay/record-schema.ts';
+import { recordLine } from '../../collector/record-schema.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import { sharedInfluxDB, uniqueDatabase } from '../support/services.ts';
 

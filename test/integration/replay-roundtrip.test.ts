@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { loadReplayConfig } from '../../replay/config.ts';
 import { replay } from '../../replay/replay.ts';

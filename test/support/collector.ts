@@ -4,17 +4,27 @@
  * loopback port.
  */
 import { pino } from 'pino';
-import { Collector } from '../../collector/collector.ts';
+import type { SchedulerLike } from 'rxjs';
+import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { sharedZooKeeper } from './services.ts';
 
 /** Raw config values, as in the YAML file; `clusters` is required, `zk` defaults to the shared ZooKeeper. */
 export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string> };
 
-export async function startTestCollector(raw: TestCollectorConfig, options: { http?: boolean } = {}): Promise<Collector> {
+export interface TestCollectorOptions {
+  http?: boolean;
+  /** the collector's timers (default asyncScheduler) */
+  scheduler?: SchedulerLike;
+  /** the time of events (default the scheduler's) */
+  now?: () => number;
+}
+
+export async function startTestCollector(raw: TestCollectorConfig, options: TestCollectorOptions = {}): Promise<Collector> {
   const config = collectConfigSchema.parse({ zk: await sharedZooKeeper(), http: '127.0.0.1:0', instance: 'test', ...raw });
   // ZKPULSE_TEST_LOG=debug shows the collectors' logs on stderr when a test needs explaining
-  const collector = new Collector({ logger: pino({ level: process.env.ZKPULSE_TEST_LOG ?? 'silent' }, pino.destination(2)), config });
-  await collector.start(options);
+  const logger = pino({ level: process.env.ZKPULSE_TEST_LOG ?? 'silent' }, pino.destination(2));
+  const collector = new Collector({ logger, config, scheduler: options.scheduler, now: options.now });
+  await collector.start({ http: options.http });
   return collector;
 }

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { parseRecordLine } from '../../replay/record-schema.ts';
+import { parseRecordLine } from '../../collector/record-schema.ts';
 
 const nearMiss = fc
   .record(

@@ -1,8 +1,8 @@
 /** The pure parts of collector HA: role from leadership, role-switch steps that never overlap, the group's paths. */
 import test from 'ava';
-import { roleOf } from '../../collector/ha/role.ts';
-import { nextStep, RoleSwitch } from '../../collector/ha/role-switch.ts';
-import { haPaths } from '../../collector/ha/collector-election.ts';
+import { roleOf } from '../../server/ha/role.ts';
+import { nextStep, RoleSwitch } from '../../server/ha/role-switch.ts';
+import { haPaths } from '../../server/ha/collector-election.ts';
 import { orderCandidates } from '../../zk/election-order.ts';
 
 test('only a leader is active; suspended is standby (the session may already be gone)', (t) => {

@@ -4,7 +4,6 @@ import { VirtualTimeScheduler } from 'rxjs';
 import { startGauges } from '../../collector/influx/gauges.ts';
 import { encodePoint, type Point } from '../../collector/influx/line-protocol.ts';
 import { collectorPoint, gaugePoints, pointsForEvent } from '../../collector/influx/points.ts';
-import { EventPoints } from '../../collector/influx/event-points.ts';
 import { describeEvent } from '../../collector/model/describe.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { emptyCluster } from '../../collector/model/reducer.ts';
@@ -54,26 +53,8 @@ test('MasterElected writes the master id and the czxid epoch as a 64-bit integer
   const e: DomainEvent = { type: 'MasterElected', cluster: 'crawler', time: 7000, id: 'm1', epoch: '123456789012', session: 'a' };
   const points = pointsForEvent(e, model(), 0);
   t.deepEqual(lines(byMeasurement(points, 'master')), ['master,cluster=crawler id="m1",epoch=123456789012i,present=1i 7000000000']);
-  t.is(byMeasurement(points, 'cluster').length, 0, 'the cluster gauge is EventPoints\' job');
+  t.is(byMeasurement(points, 'cluster').length, 0, 'the cluster gauge is the pipeline\'s job (collector/pipeline.ts)');
   t.true(points.every((p) => p.time === 7000));
-});
-
-test('EventPoints: a burst of changes writes the cluster gauge once, at its last change; heartbeats never', (t) => {
-  const written: Point[] = [];
-  const m = model();
-  const ep = new EventPoints((points) => written.push(...points), (cluster) => (cluster === 'crawler' ? m : undefined));
-  for (let i = 0; i < 100; i++) ep.add({ type: 'WorkerJoined', cluster: 'crawler', time: 1000 + i, worker: `w${i}`, host: null }, 0);
-  ep.add({ type: 'HeartbeatSeen', cluster: 'crawler', time: 2000, worker: 'w1', beat: 2000 }, 0);
-  t.is(byMeasurement(written, 'cluster').length, 0);
-  t.true(ep.pending);
-  ep.flush();
-  t.deepEqual(lines(byMeasurement(written, 'cluster')), ['cluster,cluster=crawler workers=2i,master_present=1i,candidates=2i,tasks=2i,tasks_running=1i 1099000000']);
-  t.false(ep.pending);
-  ep.add({ type: 'HeartbeatSeen', cluster: 'crawler', time: 3000, worker: 'w1', beat: 3000 }, 0);
-  t.false(ep.pending);
-  ep.add({ type: 'WorkerJoined', cluster: 'elsewhere', time: 3000, worker: 'x', host: null }, 0);
-  t.false(ep.pending, 'an unknown cluster writes nothing');
-  t.is(byMeasurement(written, 'event').length, 102);
 });
 
 test('MasterLost writes an empty id and present=0i', (t) => {

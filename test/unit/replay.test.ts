@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Recorder, rotatedPath } from '../../collector/recorder.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import { clustersInRecordings, loadReplayConfig } from '../../replay/config.ts';
-import { parseRecordLine, recordLine } from '../../replay/record-schema.ts';
+import { parseRecordLine, recordLine } from '../../collector/record-schema.ts';
 import { readLines } from '../../replay/lines.ts';
 import { BadRecordError, replay } from '../../replay/replay.ts';
 import { syntheticEvents, writeSyntheticRecording } from '../../bench/replay/synthetic.ts';

@@ -8,8 +8,8 @@
  * without --config names the real paths.
  */
 import { z } from 'zod';
-import { checkZkPath } from '../collector/config/validators.ts';
-import type { WatchEvent } from '../collector/watch/events.ts';
+import { checkZkPath } from './config/validators.ts';
+import type { WatchEvent } from './watch/events.ts';
 
 export const RECORD_SCHEMA_VERSION = 1;
 

@@ -5,13 +5,14 @@
  * predecessor; the lowest one creates `<haPath>/active` (EPHEMERAL, `{"id","since"}`) and only
  * then is active. The fencing epoch is that node's czxid.
  */
-import { map, type Observable } from 'rxjs';
+import { asyncScheduler, map, type Observable, type SchedulerLike } from 'rxjs';
 import { aclsFor } from '../../zk/acl.ts';
 import { AgentConnection } from '../../zk/connection.ts';
 import { Election, type Leadership } from '../../zk/election.ts';
 import type { AgentPaths } from '../../agent/layout.ts';
 import { ZkOps } from '../../zk/ops.ts';
 import type { ZkSession } from '../../zk/session.ts';
+import { Timers } from '../timers.ts';
 import { roleOf, type CollectorRole } from './role.ts';
 
 export interface CollectorElectionOptions {
@@ -24,6 +25,8 @@ export interface CollectorElectionOptions {
   auth?: string;
   requestTimeoutMs: number;
   now: () => number;
+  /** the election's retry timers (default asyncScheduler) */
+  scheduler?: SchedulerLike;
   report: (err: Error) => void;
 }
 
@@ -47,7 +50,8 @@ export function haPaths(path: string): AgentPaths {
 export class CollectorElection {
   private readonly conn: AgentConnection;
   private readonly election: Election;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** the retry timers pending; cancelled by stop() */
+  private readonly timers: Timers;
   /** 'active' | 'standby', replaying the current one */
   readonly role$: Observable<CollectorRole>;
   readonly leadership$: Observable<Leadership>;
@@ -58,6 +62,7 @@ export class CollectorElection {
   constructor(opts: CollectorElectionOptions) {
     this.report = opts.report;
     this.conn = new AgentConnection(opts.session);
+    this.timers = new Timers(opts.scheduler ?? asyncScheduler);
     this.election = new Election({
       ops: new ZkOps(opts.session, opts.requestTimeoutMs),
       conn: this.conn,
@@ -66,14 +71,7 @@ export class CollectorElection {
       acls: aclsFor(opts.auth),
       now: opts.now,
       report: opts.report,
-      later: (ms, fn) => {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          fn();
-        }, ms);
-        timer.unref();
-        this.timers.add(timer);
-      },
+      later: (ms, fn) => this.timers.later(ms, fn),
     });
     this.conn.events$.subscribe((e) => {
       if (e.kind === 'connection') this.election.onConnection(e.state);
@@ -97,8 +95,7 @@ export class CollectorElection {
 
   /** Leave the group on purpose (standby first, then our nodes are deleted), so a standby takes over at once. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.cancelAll();
     await this.election.leave().catch((err: unknown) => this.report(err instanceof Error ? err : new Error(String(err))));
     this.conn.close();
   }

@@ -1,6 +1,6 @@
 /** `GET /api/collector`: this collector's instance, HA role and ZooKeeper session. */
 import { Router } from 'express';
-import type { CollectorRole } from './role.ts';
+import type { CollectorRole } from './ha/role.ts';
 
 export interface CollectorInfo {
   instance: string;

@@ -1,0 +1,38 @@
+/**
+ * Alerting wired to the data plane: the `alerts` section (validated here, before anything starts: a
+ * bad one is a one-line ConfigError), the receivers of the collect flags, the data plane's streams and
+ * models, its ZooKeeper session for the state store, and its InfluxDB points.
+ */
+import type { Logger } from 'pino';
+import type { SchedulerLike } from 'rxjs';
+import type { DataPlane } from '../collector/data-plane.ts';
+import { Alerting } from '../alerts/service.ts';
+import { parseAlertsConfig } from '../alerts/config.ts';
+import { receiversOf } from '../alerts/receivers.ts';
+
+export interface AlertingWiring {
+  data: DataPlane;
+  scheduler: SchedulerLike;
+  log: Logger;
+}
+
+export function createAlerting({ data, scheduler, log }: AlertingWiring): Alerting {
+  const { config } = data;
+  const alerts = parseAlertsConfig(config.alerts, Object.keys(config.clusters));
+  return new Alerting({
+    config: alerts,
+    receivers: receiversOf(config, alerts.route),
+    domainEvents$: data.events$,
+    watchEvents$: data.watchEvents$,
+    getModels: () => data.models(),
+    scheduler,
+    zkClient: () => data.session.client,
+    zkAuth: config.zkAuth,
+    isConnected: () => data.session.connected,
+    apiToken: config.apiToken,
+    externalURL: `http://${config.http.host}:${config.http.port}`,
+    // `alert` points go where the data plane's go, under the same HA gate
+    writePoints: (points) => data.writePoints(points),
+    log,
+  });
+}

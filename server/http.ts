@@ -1,0 +1,37 @@
+/**
+ * The running collector's HTTP API: the data plane's JSON/SSE routes and /metrics (collector/http/),
+ * `GET /api/collector`, the alerts and silences routes, and the live page, on one listening server.
+ */
+import type { Logger } from 'pino';
+import type { DataPlane } from '../collector/data-plane.ts';
+import { createHttpApp, startHttpServer, type RunningHttpServer } from '../collector/http/server.ts';
+import { livePageRouter } from '../collector/http/live-page/router.ts';
+import type { Alerting } from '../alerts/service.ts';
+import { collectorRouter, type CollectorInfo } from './collector-router.ts';
+import type { CollectorRole } from './ha/role.ts';
+
+export interface HttpMount {
+  data: DataPlane;
+  alerting: Alerting;
+  role: () => CollectorRole;
+  info: () => CollectorInfo;
+  now: () => number;
+  log: Logger;
+}
+
+export function startApi({ data, alerting, role, info, now, log }: HttpMount): Promise<RunningHttpServer> {
+  const { config, session } = data;
+  const app = createHttpApp({
+    getModels: () => data.models(),
+    isConnected: () => (session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${session.connectionState}` }),
+    role,
+    events$: data.events$,
+    registry: data.metrics.registry,
+    apiToken: config.apiToken,
+    now,
+    onScrape: () => data.refreshMetrics(),
+    routers: [collectorRouter(info), ...alerting.routers(), livePageRouter()],
+    log,
+  });
+  return startHttpServer(app, { ...config.http, allowedHosts: config.allowedHosts });
+}
