@@ -12,6 +12,11 @@ const importsOf = (folders) => ({
   })),
 });
 
+// contract/ is the ground floor (issue 13): it imports nothing of the project, only itself and packages.
+const outOfContract = (levels) => ({
+  patterns: [{ regex: `^(\\.\\./){${levels}}`, message: 'contract/ imports nothing of the project: it is the ground floor (see eslint.config.js).' }],
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dashboards/generated/**', '.tmp/**', 'test-output/**'] },
   js.configs.recommended,
@@ -27,6 +32,9 @@ export default tseslint.config(
     ignores: TOOLS.map((f) => `${f}/**`),
     rules: { 'no-restricted-imports': ['error', importsOf(TOOLS)] },
   },
+  { files: ['contract/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(1)] } },
+  { files: ['contract/*/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(2)] } },
+  { files: ['contract/*/*/**/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(3)] } },
   {
     // the tools: not the tests
     files: ['bench/**', 'drills/**', 'scripts/**'],
