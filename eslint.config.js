@@ -30,6 +30,11 @@ const floor = (folder, above) => ({
   },
 });
 
+// contract/ is the ground floor (issue 13): it imports nothing of the project, only itself and packages.
+const outOfContract = (levels) => ({
+  patterns: [{ regex: `^(\\.\\./){${levels}}`, message: 'contract/ imports nothing of the project: it is the ground floor (see eslint.config.js).' }],
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dashboards/generated/**', '.tmp/**', 'test-output/**'] },
   js.configs.recommended,
@@ -49,6 +54,9 @@ export default tseslint.config(
   floor('replay', ['server', 'cli', 'demo']),
   floor('alerts', ['replay', 'server', 'cli', 'demo']),
   floor('collector', ['alerts', 'replay', 'server', 'cli', 'demo']),
+  { files: ['contract/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(1)] } },
+  { files: ['contract/*/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(2)] } },
+  { files: ['contract/*/*/**/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(3)] } },
   {
     // the tools: not the tests
     files: ['bench/**', 'drills/**', 'scripts/**'],

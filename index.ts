@@ -35,24 +35,41 @@ export type {
   WorkerLeftReason,
   TaskOutcome,
 } from './collector/model/index.ts';
+export { emptyCluster, reduceCluster, describeEvent, type Reduced, type EventDescription } from './collector/model/index.ts';
+/** The znode data as the model decodes it (the layouts' common shapes; fields it did not find are null). */
 export {
-  emptyCluster,
-  reduceCluster,
   candidateSeq,
-  describeEvent,
   decodeCandidate,
   decodeMaster,
   decodeStatus,
   decodeTaskData,
   decodeWorker,
-  type Reduced,
-  type EventDescription,
   type CandidateData,
   type Decoded,
-  type MasterData,
+  type LeaderData as MasterData,
   type StatusData,
-  type WorkerData,
-} from './collector/model/index.ts';
+  type MemberData as WorkerData,
+} from './contract/index.ts';
+
+/**
+ * The znode contract (contract/): the layouts the collector understands, the zkpulse layout's paths, and the
+ * strict encoders writers use (what a plain program must write to be monitored, docs/contract.md §2).
+ */
+export {
+  layoutNamed,
+  layoutNames,
+  zkpulseLayout,
+  zkpulsePaths,
+  encodeCandidate,
+  encodeMaster,
+  encodeStatus,
+  encodeWorker,
+  ContractViolation,
+  type Layout,
+  type NodeClass,
+  type WatchPlan,
+  type ZkpulsePaths,
+} from './contract/index.ts';
 
 /** InfluxDB: the batching writer, line protocol, the points an event makes, queries. */
 export { InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats } from './collector/influx/writer.ts';
@@ -79,14 +96,17 @@ export {
   type AgentDiagnostics,
   type Leadership,
   type LeadershipState,
-  type WorkerData as AgentWorkerData,
-  type StatusData as AgentStatusData,
-  type MasterData as AgentMasterData,
-  type WorkerState as AgentWorkerState,
-  type TaskState as AgentTaskState,
   type ProgressLine,
   type SidecarLine,
 } from './agent/index.ts';
+/** The znode data the agent (and any writer) produces: every field of docs/contract.md §2, strictly typed. */
+export {
+  type WorkerNodeData as AgentWorkerData,
+  type StatusNodeData as AgentStatusData,
+  type MasterNodeData as AgentMasterData,
+  type WorkerNodeState as AgentWorkerState,
+  type StatusNodeState as AgentTaskState,
+} from './contract/index.ts';
 
 /** Real ZooKeeper and InfluxDB processes on free loopback ports, for tests, benchmarks and the demo. */
 export { startZooKeeper, startEnsemble, startInfluxDB, ensureServices, ServicesMissingError, type RunningZooKeeper, type RunningEnsemble, type RunningInfluxDB } from './stack/index.ts';

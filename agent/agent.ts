@@ -7,6 +7,8 @@
  * arguments throw synchronously, before anything is written.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
+import { encodeStatus, encodeWorker, type StatusNodeData, type WorkerNodeData, type WorkerNodeState } from '../contract/zkpulse/data.ts';
+import { zkpulsePaths, type ParticipantPaths } from '../contract/zkpulse/paths.ts';
 import { PROBE_WARNING_PREFIX, ZkSession } from '../zk/session.ts';
 import type { ConnectionEvent } from '../zk/events.ts';
 import { aclsFor } from '../zk/acl.ts';
@@ -16,7 +18,6 @@ import { Election, type Leadership } from '../zk/election.ts';
 import { EphemeralNodes } from './ephemeral-nodes.ts';
 import { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
-import { agentPaths, encode, type AgentPaths, type StatusData, type WorkerData, type WorkerState } from './layout.ts';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
 import { OutageTracker, type OutageKind } from './outage.ts';
 import { checkMessage, checkName, checkProgress } from './validate.ts';
@@ -35,6 +36,7 @@ export interface AgentDiagnostics {
 }
 
 const ignore = () => undefined;
+const statusBytes = (data: StatusNodeData): Buffer => Buffer.from(encodeStatus(data));
 
 /** how long a connection may take before the agent checks (over TCP) why it has none */
 const CHECK_AFTER_MS = 200;
@@ -42,7 +44,7 @@ const CHECK_AFTER_MS = 200;
 export class Agent {
   readonly id: string;
   readonly root: string;
-  readonly paths: AgentPaths;
+  readonly paths: ParticipantPaths;
   /** errors of background work (heartbeats, re-registration, the election); never thrown from a timer */
   readonly errors$: Observable<Error>;
   /** leadership changes once running for master: leader (with epoch), follower, suspended, lost */
@@ -71,10 +73,10 @@ export class Agent {
   private readonly nodes: EphemeralNodes;
   private readonly election: Election;
   private readonly heartbeat: Heartbeat;
-  private readonly coalescer: Coalescer<StatusData>;
-  private readonly tasks = new Map<string, StatusData>();
+  private readonly coalescer: Coalescer<StatusNodeData>;
+  private readonly tasks = new Map<string, StatusNodeData>();
   private readonly startedAt: number;
-  private workerState: WorkerState = 'ready';
+  private workerState: WorkerNodeState = 'ready';
   private started = false;
   private registered = false;
   private closing: Promise<void> | null = null;
@@ -83,7 +85,7 @@ export class Agent {
     this.o = resolveAgentOptions(options);
     this.id = this.o.id;
     this.root = this.o.root;
-    this.paths = agentPaths(this.root);
+    this.paths = zkpulsePaths(this.root);
     this.errors$ = this.errors.asObservable();
     this.connection$ = this.connectionEvents.asObservable();
     this.notices$ = this.notices.asObservable();
@@ -116,8 +118,8 @@ export class Agent {
     });
     this.leadership$ = this.election.leadership$;
     this.heartbeat = new Heartbeat(this.o.scheduler, this.o.heartbeatMs, this.o.jitter, this.o.random, () => this.safely(() => this.writeWorker()));
-    this.coalescer = new Coalescer<StatusData>(this.o.scheduler, this.o.progressIntervalMs, (task, data) =>
-      this.safely(() => void this.nodes.set(this.paths.statusOf(task), encode(data), true).catch(ignore)),
+    this.coalescer = new Coalescer<StatusNodeData>(this.o.scheduler, this.o.progressIntervalMs, (task, data) =>
+      this.safely(() => void this.nodes.set(this.paths.statusOf(task), statusBytes(data), true).catch(ignore)),
     );
     this.conn.events$.subscribe((e) => {
       if (e.kind !== 'connection') return;
@@ -160,7 +162,7 @@ export class Agent {
     const text = checkMessage(message);
     this.refuseWhenClosed('progress');
     this.start();
-    const data: StatusData = { worker: this.id, ...counts, state: 'running', message: text, updatedAt: this.o.scheduler.now() };
+    const data: StatusNodeData = { worker: this.id, ...counts, state: 'running', message: text, updatedAt: this.o.scheduler.now() };
     this.tasks.set(task, data);
     this.coalescer.push(task, data);
   }
@@ -174,7 +176,7 @@ export class Agent {
     this.start();
     this.coalescer.cancel(task);
     const last = this.tasks.get(task);
-    const data: StatusData = {
+    const data: StatusNodeData = {
       worker: this.id,
       done: last?.done ?? 0,
       total: last?.total ?? 0,
@@ -184,7 +186,7 @@ export class Agent {
     };
     this.tasks.set(task, data);
     // a finished task's status is not re-created after a session expiry
-    const written = this.nodes.set(this.paths.statusOf(task), encode(data), false);
+    const written = this.nodes.set(this.paths.statusOf(task), statusBytes(data), false);
     const tracked = written.catch(ignore).finally(() => this.finals.delete(tracked));
     this.finals.add(tracked);
     return written;
@@ -354,7 +356,7 @@ export class Agent {
   }
 
   private writeWorker(): Promise<void> {
-    const data: WorkerData = {
+    const data: WorkerNodeData = {
       id: this.id,
       host: this.o.host,
       pid: this.o.pid,
@@ -363,7 +365,7 @@ export class Agent {
       state: this.workerState,
       meta: this.o.meta,
     };
-    const written = this.nodes.set(this.paths.worker(this.id), encode(data), true);
+    const written = this.nodes.set(this.paths.worker(this.id), Buffer.from(encodeWorker(data)), true);
     written.catch(ignore); // callers that do not wait must not see an unhandled rejection
     return written;
   }

@@ -117,28 +117,31 @@ export class EphemeralNodes {
     this.dirty.add(path);
     if (this.running.has(path) || !this.conn.connected) return;
     const startedOn = this.conn.generation;
-    const run = this.drain(path).finally(() => {
+    const run = this.drain(path).catch(() => true).then((failed) => {
       this.running.delete(path);
-      // the connection changed while a request hung on the old one: the event's kick found us busy
-      if (this.conn.generation !== startedOn && this.dirty.has(path)) this.kick(path);
+      // the connection changed while a request hung on the old one: the event's kick found us busy;
+      // or a set() ran between the drain's last look and now (a caller woken by the write it waited for)
+      if (this.dirty.has(path) && (this.conn.generation !== startedOn || !failed)) this.kick(path);
     });
     this.running.set(path, run);
   }
 
-  private async drain(path: string): Promise<void> {
+  /** Writes `path` until nothing is pending; true when it stopped on a failed write (left for the next kick). */
+  private async drain(path: string): Promise<boolean> {
     while (this.dirty.has(path) && this.conn.connected) {
       this.dirty.delete(path);
       const want = this.desired.get(path);
-      if (!want) return;
+      if (!want) return false;
       try {
         await this.write(path, want.data, this.conn.generation);
         if (!this.dirty.has(path)) this.settle(path);
       } catch (err) {
         this.dirty.add(path);
         if (!isConnectionProblem(err)) this.report(err instanceof Error ? err : new Error(String(err)));
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private async write(path: string, data: Buffer, generation: number): Promise<void> {

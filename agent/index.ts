@@ -3,7 +3,6 @@ export { Agent, createAgent, type AgentDiagnostics } from './agent.ts';
 export type { AgentOptions } from './options.ts';
 export type { Leadership, LeadershipState } from '../zk/election.ts';
 export { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
-export type { WorkerData, StatusData, MasterData, WorkerState, TaskState } from './layout.ts';
 export { digestId, aclsFor } from '../zk/acl.ts';
 export { parseProgressLine, parseSidecarLine, type ProgressLine, type SidecarLine } from './progress-line.ts';
 export { exitCodeOf } from './exit-code.ts';

@@ -54,8 +54,11 @@ export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {
   const sessionTimeoutMs = checkMillis('sessionTimeoutMs', o.sessionTimeoutMs ?? 10_000, 1000, 600_000);
   const jitter = o.jitter ?? 0.1;
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) throw new AgentArgumentError(`jitter: expected a fraction 0..<1, got ${String(jitter)}`);
-  if (o.meta !== undefined && (o.meta === null || typeof o.meta !== 'object' || Array.isArray(o.meta))) {
-    throw new AgentArgumentError('meta: expected a plain object');
+  if (o.meta !== undefined && !isPlainObject(o.meta)) throw new AgentArgumentError('meta: expected a plain object');
+  // the worker node's data (docs/contract.md §2): refused here rather than by its encoder at the first write
+  if (o.host !== undefined && typeof o.host !== 'string') throw new AgentArgumentError(`host: expected a string, got ${typeof o.host}`);
+  if (o.pid !== undefined && !(typeof o.pid === 'number' && Number.isFinite(o.pid))) {
+    throw new AgentArgumentError(`pid: expected a number, got ${String(o.pid)}`);
   }
   return {
     connectString: o.connectString.trim(),
@@ -77,4 +80,11 @@ export function resolveAgentOptions(o: AgentOptions): ResolvedAgentOptions {
     requestTimeoutMs: Math.min(4000, Math.max(500, Math.floor(sessionTimeoutMs / 3))),
     probeIntervalMs: Math.min(1000, Math.max(200, Math.floor(sessionTimeoutMs / 4))),
   };
+}
+
+/** `{...}` or Object.create(null): what JSON writes back as the same object (not an array, a Date, a Map). */
+function isPlainObject(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
 }

@@ -3,7 +3,7 @@
  * workers that are gone to live ones, give unassigned tasks to the least-loaded live worker,
  * and tidy what dead workers left behind.
  */
-import { taskNumber } from './layout.ts';
+import { taskNumber } from './task-number.ts';
 
 export type AssignmentAction =
   | { kind: 'assign'; task: string; to: string }

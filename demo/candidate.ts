@@ -3,7 +3,8 @@
  * its predecessor, and when it is the lowest takes R/master and acts as master (MasterRole).
  */
 import { openSession, type SimContext } from './context.ts';
-import { candidateData, electionSeq, masterData } from './layout.ts';
+import { encodeCandidate, encodeMaster } from '../contract/zkpulse/data.ts';
+import { candidateNameSeq } from '../contract/zkpulse/paths.ts';
 import { MasterRole } from './master-role.ts';
 import { Codes, describeError, hasCode, type SimSession } from './sim-session.ts';
 import { Timers } from './timers.ts';
@@ -28,7 +29,7 @@ export class SimCandidate {
     const session = await openSession(ctx, () => made.candidate && onExpired(made.candidate));
     const candidate = (made.candidate = new SimCandidate(ctx, id, session));
     try {
-      const path = await session.create(ctx.paths.electionPrefix, candidateData(id), 'ephemeral-sequential');
+      const path = await session.create(ctx.paths.candidatePrefix, encodeCandidate({ id }), 'ephemeral-sequential');
       candidate.myNode = path.slice(path.lastIndexOf('/') + 1);
       await candidate.check();
     } catch (err) {
@@ -80,8 +81,8 @@ export class SimCandidate {
     if (this.stopped || this.role) return;
     const p = this.ctx.paths;
     const queue = (await this.session.children(p.election))
-      .filter((n) => !Number.isNaN(electionSeq(n)))
-      .sort((a, b) => electionSeq(a) - electionSeq(b));
+      .filter((n) => !Number.isNaN(candidateNameSeq(n)))
+      .sort((a, b) => candidateNameSeq(a) - candidateNameSeq(b));
     const at = queue.indexOf(this.myNode);
     if (at < 0) throw new Error(`election node ${this.myNode} is gone`);
     if (at === 0) return this.takeOver();
@@ -102,7 +103,7 @@ export class SimCandidate {
   private async claimMaster(): Promise<void> {
     const p = this.ctx.paths;
     try {
-      await this.session.create(p.master, masterData(this.id, this.ctx.now()), 'ephemeral');
+      await this.session.create(p.master, encodeMaster({ id: this.id, since: this.ctx.now() }), 'ephemeral');
     } catch (err) {
       if (!hasCode(err, Codes.nodeExists)) throw err;
       // the old master's session is not over yet: wait for its node to go

@@ -1,11 +1,11 @@
 /** What every simulated process shares: where ZooKeeper is, the layout, timings, randomness, logging. */
-import type { Paths } from './layout.ts';
+import type { ZkpulsePaths } from '../contract/zkpulse/paths.ts';
 import { SimSession } from './sim-session.ts';
 
 export interface SimContext {
   connectString: string;
   sessionTimeout: number;
-  paths: Paths;
+  paths: ZkpulsePaths;
   heartbeatMs: number;
   /** Time between two progress writes of a running task. */
   taskStepMs: number;

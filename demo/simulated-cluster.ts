@@ -8,7 +8,7 @@
 import { SimCandidate } from './candidate.ts';
 import { chaosPlan, DEMO_CHAOS, defaultMaxDown, type ChaosEvent } from './chaos-plan.ts';
 import { jitter, type SimContext } from './context.ts';
-import { paths } from './layout.ts';
+import { zkpulsePaths } from '../contract/zkpulse/paths.ts';
 import { describeError } from './sim-session.ts';
 import { TaskGenerator } from './task-generator.ts';
 import { Timers } from './timers.ts';
@@ -62,7 +62,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
   const ctx: SimContext = {
     connectString: opts.connectString,
     sessionTimeout: opts.sessionTimeoutMs ?? 4000,
-    paths: paths(opts.root.replace(/\/+$/, '')),
+    paths: zkpulsePaths(opts.root.replace(/\/+$/, '')),
     heartbeatMs: opts.heartbeatMs ?? 1000,
     taskStepMs: opts.taskStepMs ?? 300,
     failureRate: opts.taskFailureRate ?? 0.03,

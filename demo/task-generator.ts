@@ -1,6 +1,6 @@
 /** Creates R/tasks/task-<n> every taskEveryMs while fewer than `maxPending` tasks are waiting. */
 import { openSession, randomInt, type SimContext } from './context.ts';
-import { taskNumber } from './layout.ts';
+import { taskNumber } from './task-number.ts';
 import { Codes, describeError, hasCode, type SimSession } from './sim-session.ts';
 import { Timers } from './timers.ts';
 

@@ -3,7 +3,8 @@
  * master puts under R/assign/<id> one at a time and reports progress in R/status/<task>.
  */
 import { jitter, openSession, randomInt, type SimContext } from './context.ts';
-import { taskNumber, type StatusData, type WorkerData, type WorkerState } from './layout.ts';
+import { encodeStatus, encodeWorker, type StatusNodeData, type WorkerNodeState } from '../contract/zkpulse/data.ts';
+import { taskNumber } from './task-number.ts';
 import { Codes, describeError, hasCode, type SimSession } from './sim-session.ts';
 import { Timers } from './timers.ts';
 
@@ -11,7 +12,7 @@ import { Timers } from './timers.ts';
 const LEAVE_GRACE_MS = 250;
 
 export class SimWorker {
-  private state: WorkerState = 'ready';
+  private state: WorkerNodeState = 'ready';
   private stopped = false;
   private running: string | undefined;
   private queue: string[] = [];
@@ -68,7 +69,7 @@ export class SimWorker {
       this.state = 'leaving';
       await this.session.set(p.worker(this.id), this.workerData());
       const graceEnds = this.ctx.now() + LEAVE_GRACE_MS;
-      for (const task of this.ownStatus) await this.session.remove(p.taskStatus(task));
+      for (const task of this.ownStatus) await this.session.remove(p.statusOf(task));
       // as the agent does: a monitor re-reads a node after its watch fired, and cannot read "leaving"
       // from a node already gone (it would see a crash)
       const rest = graceEnds - this.ctx.now();
@@ -100,7 +101,7 @@ export class SimWorker {
   }
 
   private workerData(): string {
-    const data: WorkerData = {
+    return encodeWorker({
       id: this.id,
       host: this.host,
       pid: this.pid,
@@ -108,8 +109,7 @@ export class SimWorker {
       heartbeatMs: this.ctx.heartbeatMs,
       state: this.state,
       meta: { simulated: true, tasksDone: this.tasksDone, ...(this.running ? { task: this.running } : {}) },
-    };
-    return JSON.stringify(data);
+    });
   }
 
   /** The heartbeat: rewrite the worker node (its mtime is the beat time). */
@@ -234,7 +234,7 @@ export class SimWorker {
     this.timers.after(1500, async () => {
       if (this.stopped || this.running === task) return;
       this.ownStatus.delete(task);
-      await this.session.remove(this.ctx.paths.taskStatus(task));
+      await this.session.remove(this.ctx.paths.statusOf(task));
     });
   }
 
@@ -243,9 +243,9 @@ export class SimWorker {
     this.runNext();
   }
 
-  private async writeStatus(task: string, s: Omit<StatusData, 'worker' | 'updatedAt'>, create = false): Promise<void> {
-    const path = this.ctx.paths.taskStatus(task);
-    const data = JSON.stringify({ worker: this.id, ...s, updatedAt: this.ctx.now() } satisfies StatusData);
+  private async writeStatus(task: string, s: Omit<StatusNodeData, 'worker' | 'updatedAt'>, create = false): Promise<void> {
+    const path = this.ctx.paths.statusOf(task);
+    const data = encodeStatus({ worker: this.id, ...s, updatedAt: this.ctx.now() });
     if (create) {
       try {
         await this.session.create(path, data, 'ephemeral');

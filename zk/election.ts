@@ -19,7 +19,7 @@ import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from '
 import type { AgentAcls } from './acl.ts';
 import { isConnectionProblem, Superseded, type AgentConnection } from './connection.ts';
 import { orderCandidates, positionOf } from './election-order.ts';
-import { encode, type AgentPaths } from '../agent/layout.ts';
+import { encodeElectionNode as encode, type ParticipantPaths as AgentPaths } from '../contract/index.ts';
 import { czxidOf, NODE_EXISTS, NO_NODE, ownedBy, ownerOf, zkErrorCode, type ZkOps } from './ops.ts';
 
 export type LeadershipState = 'leader' | 'follower' | 'suspended' | 'lost';

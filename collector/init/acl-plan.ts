@@ -10,6 +10,7 @@
  * - anyone else gets nothing on these nodes: no listing, no create (no forged R/master), no delete.
  * The leaves the agent library creates carry its own ACL (agent ALL + world READ, agent/acl.ts).
  */
+import { ASSIGN, ELECTION, STATUS, TASKS, WORKERS } from '../../contract/zkpulse/paths.ts';
 import { digestId } from '../../zk/acl.ts';
 
 export const PERM = { READ: 1, WRITE: 2, CREATE: 4, DELETE: 8, ADMIN: 16, ALL: 31 } as const;
@@ -36,7 +37,8 @@ export interface PlannedNode {
   ancestor: boolean;
 }
 
-export const CONTAINERS = ['election', 'workers', 'tasks', 'assign', 'status'] as const;
+/** The containers of the zkpulse layout (docs/contract.md §2), in the order init makes sure of them. */
+export const CONTAINERS = [ELECTION, WORKERS, TASKS, ASSIGN, STATUS] as const;
 
 const digest = (auth: string, perms: number): AclEntry => ({ perms, scheme: 'digest', id: digestId(auth) });
 

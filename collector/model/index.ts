@@ -1,18 +1,5 @@
-/** The cluster model: types, the pure reducer, znode data decoders, and event descriptions. */
+/** The cluster model: types, the pure reducer and event descriptions. The znode data decoders are the layout's (contract/). */
 export type * from './types.ts';
 export type * from './domain-events.ts';
 export { emptyCluster, reduceCluster, type Reduced } from './reducer.ts';
-export { candidateSeq } from './reduce-election.ts';
 export { describeEvent, type EventDescription } from './describe.ts';
-export {
-  decodeCandidate,
-  decodeMaster,
-  decodeStatus,
-  decodeTaskData,
-  decodeWorker,
-  type CandidateData,
-  type Decoded,
-  type MasterData,
-  type StatusData,
-  type WorkerData,
-} from './decode.ts';

@@ -3,8 +3,8 @@
  * Task state: pending (no assignment) → assigned → running → done / failed / interrupted.
  * A task record lives while any of its three kinds of node exists.
  */
+import type { ContainerRole } from '../../contract/layout.ts';
 import type { NodeEvent } from '../watch/events.ts';
-import { decodeStatus, decodeTaskData } from './decode.ts';
 import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { ClusterModel, TaskAssignment, TaskState } from './types.ts';
 
@@ -44,7 +44,7 @@ function compareZxid(a: string, b: string): number {
 export function taskPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
   const task = taskOf(model, id);
   if (!task.exists) emit(step, { type: 'TaskCreated', task: id });
-  return putTask(model, { ...task, exists: true, data: decodeTaskData(event.data) });
+  return putTask(model, { ...task, exists: true, data: step.layout.decode.task(event.data) });
 }
 
 export function taskGone(model: ClusterModel, id: string): ClusterModel {
@@ -89,10 +89,10 @@ export function assignmentGone(model: ClusterModel, worker: string, id: string):
 }
 
 export function statusPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
-  const path = `status/${id}`;
+  const path = step.layout.paths.status(id);
   const { stat } = event;
   const task = taskOf(model, id);
-  const decoded = decodeStatus(event.data, stat.dataLength);
+  const decoded = step.layout.decode.status(event.data, stat.dataLength);
   if (!decoded.ok) {
     // Still tracked (the node exists), but its numbers are unknown; the state stays as it was.
     const m = putTask(model, { ...task, statusExists: true, progress: null });
@@ -118,7 +118,7 @@ export function statusPresent(model: ClusterModel, id: string, event: NodeEvent,
 }
 
 export function statusGone(model: ClusterModel, id: string, step: Step): ClusterModel {
-  const m = forgetValidity(model, `status/${id}`);
+  const m = forgetValidity(model, step.layout.paths.status(id));
   const task = m.tasks.get(id);
   if (task === undefined || task.statusExists !== true) return m;
   let state = task.state;
@@ -130,14 +130,16 @@ export function statusGone(model: ClusterModel, id: string, step: Step): Cluster
   return putTask(m, { ...task, statusExists: false, state });
 }
 
-/** A container above tasks was removed (R/tasks, R/assign, R/assign/<worker>, R/status). */
-export function tasksContainerGone(model: ClusterModel, path: string[], step: Step): ClusterModel {
+/**
+ * A container of task nodes was removed (R/tasks, R/assign, R/status), or of one member's assignments
+ * (R/assign/<worker>: `assignee`).
+ */
+export function tasksContainerGone(model: ClusterModel, holds: ContainerRole, assignee: string | undefined, step: Step): ClusterModel {
   let m = model;
-  const [top, assignee] = path;
   for (const [id, task] of model.tasks) {
-    if (top === 'tasks') m = taskGone(m, id);
-    else if (top === 'status') m = statusGone(m, id, step);
-    else if (top === 'assign') {
+    if (holds === 'task') m = taskGone(m, id);
+    else if (holds === 'status') m = statusGone(m, id, step);
+    else if (holds === 'assignment') {
       for (const a of task.assignments ?? []) {
         if (assignee === undefined || a.worker === assignee) m = assignmentGone(m, a.worker, id);
       }

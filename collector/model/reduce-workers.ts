@@ -1,6 +1,5 @@
-/** R/workers/<id>: joins, heartbeats (the znode's mtime), and leaving on purpose vs crashing. */
+/** Members (R/workers/<id>): joins, heartbeats (the znode's mtime), and leaving on purpose vs crashing. */
 import type { NodeEvent } from '../watch/events.ts';
-import { decodeWorker } from './decode.ts';
 import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { ClusterModel, WorkerState } from './types.ts';
 
@@ -18,11 +17,11 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
     // a heartbeat usually rewrites the very same data: its decoded fields are those of the last beat
     previous !== undefined && event.data !== null && previous.raw === event.data
       ? beaten(previous, stat.mtime, stat.ephemeralOwner)
-      : decodedWorker(id, event);
+      : decodedWorker(id, event, step);
   m = modelWith(m, { workers: m.workers.set(id, worker) });
   if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
   // valid data and no invalid path anywhere (the usual case): nothing to track, no path to build
-  if (worker.invalid !== null || m.invalid.size > 0) m = trackValidity(m, `workers/${id}`, worker.invalid, step);
+  if (worker.invalid !== null || m.invalid.size > 0) m = trackValidity(m, step.layout.paths.member(id), worker.invalid, step);
   if (joining || previous?.lastBeat !== stat.mtime) emit(step, { type: 'HeartbeatSeen', worker: id, beat: stat.mtime });
   return m;
 }
@@ -51,9 +50,9 @@ function beaten(w: WorkerState, lastBeat: number, session: string): WorkerState 
   };
 }
 
-function decodedWorker(id: string, event: NodeEvent): WorkerState {
+function decodedWorker(id: string, event: NodeEvent, step: Step): WorkerState {
   const { stat } = event;
-  const decoded = decodeWorker(event.data, stat.dataLength);
+  const decoded = step.layout.decode.member(event.data, stat.dataLength);
   const data = decoded.ok ? decoded.value : null;
   return {
     id,
@@ -75,7 +74,7 @@ function decodedWorker(id: string, event: NodeEvent): WorkerState {
 
 /** The worker's node is gone: it stays in the model, down, with why. */
 export function workerGone(model: ClusterModel, id: string, step: Step): ClusterModel {
-  const m = forgetValidity(model, `workers/${id}`);
+  const m = forgetValidity(model, step.layout.paths.member(id));
   const worker = m.workers.get(id);
   if (worker === undefined || !worker.up) return m;
   const reason = worker.state === 'leaving' ? 'leaving' : 'crash';
@@ -83,7 +82,7 @@ export function workerGone(model: ClusterModel, id: string, step: Step): Cluster
   return modelWith(m, { workers: m.workers.set(id, { ...worker, up: false, leftAt: step.time, leftReason: reason }) });
 }
 
-/** R/workers itself was removed: every worker still up is gone. */
+/** The members' container (R/workers) was removed: every worker still up is gone. */
 export function allWorkersGone(model: ClusterModel, step: Step): ClusterModel {
   let m = model;
   for (const [id, worker] of model.workers) if (worker.up) m = workerGone(m, id, step);

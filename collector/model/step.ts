@@ -2,6 +2,7 @@
  * What one reducer step carries around: where domain events go, and the bookkeeping of invalid
  * data shared by every kind of node.
  */
+import type { Layout } from '../../contract/layout.ts';
 import type { DomainEvent } from './domain-events.ts';
 import type { ClusterModel } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface Step {
   time: number;
   afterBlind: boolean;
   out: DomainEvent[];
+  /** what the cluster's nodes are: their decoders and the relative paths of its invalid-data keys */
+  layout: Layout;
 }
 
 /**

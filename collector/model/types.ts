@@ -3,7 +3,7 @@
  * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
  */
 import type { Map as IMap } from 'immutable';
-import type { StatusData } from './decode.ts';
+import type { StatusData } from '../../contract/layout.ts';
 
 export type WorkerRunState = 'ready' | 'busy' | 'leaving' | 'unknown';
 
@@ -51,7 +51,7 @@ export interface CandidateState {
 
 export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';
 
-/** The decoded R/status/<task> data, and the session that owns that node. */
+/** The decoded status data (R/status/<task>), and the session that owns that node. */
 export interface TaskProgress extends StatusData {
   /** session that owns R/status/<task> */
   session: string;

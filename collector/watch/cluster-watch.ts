@@ -3,6 +3,7 @@
  * and a single ordered stream of watch events (node changes, syncs and connection states).
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { Layout } from '../../contract/layout.ts';
 import type { WatchEvent } from './events.ts';
 import { TreeWatcher } from './tree-watcher.ts';
 import { ReadLimiter } from './read-limiter.ts';
@@ -14,6 +15,8 @@ const DEFAULT_READS_IN_FLIGHT = 1000;
 export interface ClusterRoot {
   name: string;
   root: string;
+  /** what its znodes are (default: the zkpulse layout) */
+  layout?: Layout;
 }
 
 export interface ClusterWatchOptions {
@@ -46,6 +49,7 @@ export class ClusterWatch {
         new TreeWatcher({
           cluster: c.name,
           root: c.root,
+          layout: c.layout,
           session: opts.session,
           maxDataBytes: opts.maxDataBytes,
           now: opts.now,

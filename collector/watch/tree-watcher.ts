@@ -1,5 +1,6 @@
 /**
- * Mirrors one cluster root (docs/contract.md §2) with one-shot watches, gap-free.
+ * Mirrors one cluster root with one-shot watches, gap-free: the containers and leaves of its layout's
+ * watch plan (contract/layout.ts; the zkpulse layout of docs/contract.md §2 by default).
  *
  * Every trigger leads to a re-read that also re-arms the watch; the result is diffed against the
  * mirror, so a change that happens between a trigger and its re-arm is seen by that re-read.
@@ -10,7 +11,9 @@
  */
 import type { Event as ZkEvent, Stat } from 'node-zookeeper-client';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
-import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './layout.ts';
+import type { Layout } from '../../contract/layout.ts';
+import { indexWatchPlan, joinPath, type WatchPlanIndex } from '../../contract/paths.ts';
+import { zkpulseLayout } from '../../contract/zkpulse/layout.ts';
 import { SerialRunner } from './serial-runner.ts';
 import type { ReadLimiter } from './read-limiter.ts';
 import { toZnodeStat } from '../../zk/stat.ts';
@@ -20,6 +23,8 @@ export interface TreeWatcherOptions {
   cluster: string;
   /** absolute root path, e.g. /apps/crawler */
   root: string;
+  /** what to watch under the root (default: the zkpulse layout) */
+  layout?: Layout;
   session: ZkSession;
   /** data larger than this is not decoded: the event carries data null and the real size in stat */
   maxDataBytes: number;
@@ -44,8 +49,6 @@ interface Known {
 
 type ZkWatcher = (e: ZkEvent) => void;
 
-const isFixedLeaf = (rel: string): boolean => (FIXED_LEAVES as readonly string[]).includes(rel);
-
 export class TreeWatcher {
   /** mirror of the leaves, by relative path */
   private readonly known = new Map<string, Known>();
@@ -58,8 +61,11 @@ export class TreeWatcher {
   private readonly retries = new Map<string, number>();
   private blind = false;
   private stopped = false;
+  private readonly plan: WatchPlanIndex;
 
-  constructor(private readonly opts: TreeWatcherOptions) {}
+  constructor(private readonly opts: TreeWatcherOptions) {
+    this.plan = indexWatchPlan((opts.layout ?? zkpulseLayout).watch);
+  }
 
   /** Number of leaves in the mirror. */
   get size(): number {
@@ -70,10 +76,11 @@ export class TreeWatcher {
   async sync(afterBlind: boolean): Promise<void> {
     this.blind = afterBlind;
     const jobs: Promise<void>[] = [];
-    for (const c of FIXED_CONTAINERS) jobs.push(this.containerRuns.scheduled(c));
+    const { containers, leaves } = this.plan.plan;
+    for (const c of containers) jobs.push(this.containerRuns.scheduled(c.path));
     // leaves under containers that a resync might not list again (e.g. a container gone) are
     // handled by the container diff; known leaves are re-read so that data changes are seen.
-    jobs.push(this.readLeaves(afterBlind ? new Set([...FIXED_LEAVES, ...this.known.keys()]) : FIXED_LEAVES));
+    jobs.push(this.readLeaves(afterBlind ? new Set([...leaves, ...this.known.keys()]) : leaves));
     // each container read awaits the reads of the children it found, so this covers the whole tree;
     // reads that live watches start meanwhile need not finish (on a busy cluster they never all do)
     await Promise.all(jobs);
@@ -164,7 +171,7 @@ export class TreeWatcher {
     }
     for (const name of now) {
       const child = `${rel}/${name}`;
-      if (childIsContainer(rel)) {
+      if (this.plan.childrenAreContainers(rel)) {
         if (!before.has(name)) jobs.push(this.containerRuns.scheduled(child));
       } else if (!this.known.has(child)) {
         fresh.push(child);
@@ -194,8 +201,8 @@ export class TreeWatcher {
         if (this.stopped) return done();
         if (err) {
           this.failed(rel, err);
-        } else if (stat === null && isFixedLeaf(rel)) {
-          // a fixed leaf (R/master) that is absent: watch for its creation
+        } else if (stat === null && this.plan.isLeaf(rel)) {
+          // a leaf of the plan (R/master) that is absent: watch for its creation
           return this.watchCreation(rel, done);
         } else {
           this.foldLeaf(rel, stat, data);
@@ -207,7 +214,7 @@ export class TreeWatcher {
     });
   }
 
-  /** Sets an existence watch on an absent fixed leaf; reads it again when it appeared meanwhile. */
+  /** Sets an existence watch on an absent leaf of the plan; reads it again when it appeared meanwhile. */
   private watchCreation(rel: string, done: () => void): void {
     this.opts.session.exists(this.abs(rel), this.leafWatcher(rel)).then(
       (stat) => {
@@ -280,8 +287,7 @@ export class TreeWatcher {
     this.retries.set(rel, attempts);
     const retry = setTimeout(() => {
       if (this.stopped) return;
-      const isContainer = (FIXED_CONTAINERS as readonly string[]).includes(rel) || rel.startsWith('assign/') && !rel.slice(7).includes('/');
-      (isContainer ? this.containerRuns : this.leafRuns).schedule(rel, () => this.retries.delete(rel));
+      (this.plan.isContainer(rel) ? this.containerRuns : this.leafRuns).schedule(rel, () => this.retries.delete(rel));
     }, RETRY_DELAY_MS);
     retry.unref();
   }

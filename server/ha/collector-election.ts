@@ -9,7 +9,7 @@ import { asyncScheduler, map, type Observable, type SchedulerLike } from 'rxjs';
 import { aclsFor } from '../../zk/acl.ts';
 import { AgentConnection } from '../../zk/connection.ts';
 import { Election, type Leadership } from '../../zk/election.ts';
-import type { AgentPaths } from '../../agent/layout.ts';
+import type { ParticipantPaths as AgentPaths } from '../../contract/index.ts';
 import { ZkOps } from '../../zk/ops.ts';
 import type { ZkSession } from '../../zk/session.ts';
 import { Timers } from '../timers.ts';

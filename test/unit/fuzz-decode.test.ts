@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { decodeCandidate, decodeMaster, decodeStatus, decodeTaskData, decodeWorker, type Decoded } from '../../collector/model/decode.ts';
+import { decodeCandidate, decodeMaster, decodeStatus, decodeTaskData, decodeWorker, type Decoded } from '../../contract/index.ts';
 
 const decoders = { decodeWorker, decodeMaster, decodeCandidate, decodeStatus } as const;
 

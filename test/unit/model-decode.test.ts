@@ -7,7 +7,7 @@ import {
   decodeTaskData,
   decodeWorker,
   type Decoded,
-} from '../../collector/model/decode.ts';
+} from '../../contract/index.ts';
 
 function reasonOf<T>(r: Decoded<T>): string {
   if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r.value)}`);

@@ -1,0 +1,20 @@
+/**
+ * The built-in layouts by name: what `clusters.<name>.layout` may say (docs/contract.md §8). A layout of
+ * issue 14 (its decoders in contract/layouts/) plugs in by one entry here.
+ */
+import type { Layout } from './layout.ts';
+import { zkpulseLayout } from './zkpulse/layout.ts';
+
+export const DEFAULT_LAYOUT = zkpulseLayout.name;
+
+const BUILT_IN: ReadonlyMap<string, Layout> = new Map([zkpulseLayout].map((l) => [l.name, l]));
+
+/** The names of the built-in layouts, in a stable order. */
+export function layoutNames(): string[] {
+  return [...BUILT_IN.keys()];
+}
+
+/** The built-in layout of this name, or undefined. */
+export function layoutNamed(name: string): Layout | undefined {
+  return BUILT_IN.get(name);
+}
