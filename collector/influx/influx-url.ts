@@ -34,7 +34,3 @@ export function parseInfluxUrl(raw: string): InfluxTarget {
   return target;
 }
 
-/** `"name"` as an InfluxQL identifier. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
