@@ -6,6 +6,7 @@
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { queryInflux } from '../../collector/influx/query.ts';
 import { InfluxWriter, type Timers } from '../../collector/influx/writer.ts';
 import { pollUntil } from '../../stack/wait.ts';
 
@@ -125,4 +126,16 @@ test('close() ends within its deadline while an error reply trickles in and neve
   // the request timeout (10 s) is the next thing that would end it; the reply itself never does
   t.true(took < 5000, `close() took ${took.toFixed(0)} ms`);
   t.like(writer.stats(), { written: 0, droppedPoints: 1, buffered: 0 });
+});
+
+test('queryInflux: Basic auth from user:password, and none without (node-influx would send root:root)', async (t) => {
+  const influx = await fakeInflux(() => 200);
+  t.teardown(influx.close);
+  await queryInflux(`${influx.url}/metrics`, 'SHOW MEASUREMENTS');
+  await queryInflux(`${influx.url.replace('//', '//bob:s%40cret@')}/metrics`, 'SHOW MEASUREMENTS');
+  t.deepEqual(
+    influx.seen.map((s) => s.authorization),
+    [undefined, `Basic ${Buffer.from('bob:s@cret').toString('base64')}`],
+  );
+  t.true(influx.seen.every((s) => s.path.startsWith('/query?') && s.path.includes('db=metrics') && s.path.includes('epoch=ms')));
 });
