@@ -105,9 +105,9 @@ export class InfluxClient implements InfluxTransport {
       this.current = pending;
       const headers = path === '/write' ? { ...this.headers, 'Content-Type': 'text/plain; charset=utf-8' } : this.headers;
       this.pool.stream({ method: 'POST', path, query, body, headers, signal }, (err, res) => {
+        // a 3xx-4xx answer, its body read by node-influx (only its message goes on: see errorReply)
         if (err instanceof RequestError) return pending.settle({ reply: errorReply(err, this.replyLimitBytes) });
-        // never the error object itself in a message or log: see errorReply
-        // a 5xx (its body drained unread), node-influx's own timeout, or a network error
+        // a 5xx (its body drained unread), node-influx's own idle timeout, or a network error
         if (err instanceof ServiceNotAvailableError) return pending.settle({ error: `InfluxDB unavailable: ${err.message}` });
         if (err) return pending.settle({ error: err.message });
         this.readReply(res, pending);
