@@ -75,7 +75,8 @@ export {
 export { InfluxWriter, type InfluxWriterOptions, type InfluxWriterStats } from './collector/influx/writer.ts';
 export { encodePoint, int, type Point, type FieldValue } from './collector/influx/line-protocol.ts';
 export { pointsForEvent, gaugePoints, collectorPoint } from './collector/influx/points.ts';
-export { queryInflux, rows } from './collector/influx/query.ts';
+export { type InfluxTransport, type InfluxReply } from './collector/influx/client.ts';
+export { queryInflux, rows, type Series } from './collector/influx/query.ts';
 
 /** HTTP: the JSON/SSE API and live page app, its views of a model, the collector's Prometheus metrics. */
 export { createHttpApp, startHttpServer, requireToken, type HttpDeps } from './collector/http/server.ts';

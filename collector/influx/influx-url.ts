@@ -10,6 +10,8 @@ export interface InfluxTarget {
   database: string;
   /** query parameters to add to every request */
   params: URLSearchParams;
+  /** user:password of the URL, percent-decoded */
+  credentials?: { username: string; password: string };
   /** Authorization header value, if the URL had user:password */
   authorization?: string;
 }
@@ -29,12 +31,9 @@ export function parseInfluxUrl(raw: string): InfluxTarget {
   if (url.username !== '' || url.password !== '') {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
+    target.credentials = { username: user, password };
     target.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   return target;
 }
 
-/** `"name"` as an InfluxQL identifier. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}

@@ -9,10 +9,13 @@
  * "partial write"/"unable to parse" the rest of the batch was written and the batch is done; a plain
  * 400 (e.g. 1.6's "field type conflict", which rejects the whole batch) is split in halves until the
  * offending point is alone, and only that point is dropped.
+ *
+ * The requests go through node-influx's Pool (client.ts), with its own retries off: this loop decides.
  */
-import { readLimited } from '../http/read-limited.ts';
+import { escape } from 'influx';
+import { InfluxClient, type InfluxTransport } from './client.ts';
 import { DistinctTimes } from './distinct-times.ts';
-import { parseInfluxUrl, quoteIdentifier, type InfluxTarget } from './influx-url.ts';
+import { parseInfluxUrl, type InfluxTarget } from './influx-url.ts';
 import { LineBuffer } from './line-buffer.ts';
 import { encodeParts, lineOf, type Point } from './line-protocol.ts';
 
@@ -38,7 +41,8 @@ export interface InfluxWriterOptions {
   /** a request taking longer than this counts as a failure (default 10 s) */
   requestTimeoutMs?: number;
   timers?: Timers;
-  fetch?: typeof fetch;
+  /** how requests reach InfluxDB (default: node-influx's Pool, client.ts); tests wrap it to watch them */
+  transport?: InfluxTransport;
   logger?: WriterLogger;
 }
 
@@ -81,7 +85,7 @@ export class InfluxWriter {
   private readonly maxBackoffMs: number;
   private readonly requestTimeoutMs: number;
   private readonly timers: Timers;
-  private readonly fetch: typeof fetch;
+  private readonly transport: InfluxTransport;
   private readonly log: WriterLogger;
   private readonly buffer: LineBuffer;
   private readonly times = new DistinctTimes();
@@ -110,7 +114,8 @@ export class InfluxWriter {
     this.requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs ?? 10_000);
     this.backoffMs = this.initialBackoffMs;
     this.timers = options.timers ?? nodeTimers(() => this.closing);
-    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.transport =
+      options.transport ?? new InfluxClient(this.target, { requestTimeoutMs: this.requestTimeoutMs, replyLimitBytes: INFLUX_REPLY_LIMIT_BYTES });
     this.log = options.logger ?? silent;
   }
 
@@ -163,7 +168,7 @@ export class InfluxWriter {
       this.closing = true;
       const timer = this.timers.setTimeout(() => {
         this.expired = true;
-        this.inflight?.abort();
+        this.inflight?.abort(new Error('the close deadline has passed'));
         this.sleeping?.wake();
       }, deadlineMs);
       this.sleeping?.wake();
@@ -208,8 +213,9 @@ export class InfluxWriter {
   }
 
   private async createDatabase(): Promise<Outcome> {
-    const body = new URLSearchParams({ q: `CREATE DATABASE ${quoteIdentifier(this.database)}` });
-    const res = await this.request('/query', body.toString(), 'application/x-www-form-urlencoded');
+    // node-influx's identifier quoting, as its own createDatabase uses (index.js); the request is ours to bound
+    const body = new URLSearchParams({ q: `CREATE DATABASE ${escape.quoted(this.database)}` });
+    const res = await this.request('/query', body.toString());
     if (res === null) return 'retry';
     if (res.status === 401 || res.status === 403) {
       // a user without admin rights cannot create databases; the database may well exist already
@@ -232,7 +238,7 @@ export class InfluxWriter {
 
   /** Sends lines; on a whole-batch 400 splits them to isolate and drop only the bad point(s). */
   private async deliver(lines: string[]): Promise<Outcome> {
-    const res = await this.request('/write', lines.join('\n'), 'text/plain; charset=utf-8', { precision: 'ns' });
+    const res = await this.request('/write', lines.join('\n'), { precision: 'ns' });
     if (res === null) return 'retry';
     if (res.status >= 200 && res.status < 300) {
       this.counters.written += lines.length;
@@ -265,29 +271,16 @@ export class InfluxWriter {
     return first === 'done' ? this.deliver(lines.slice(half)) : first;
   }
 
-  /** One HTTP request; null on a network error or timeout. */
-  private async request(
-    path: string,
-    body: string,
-    contentType: string,
-    extra: Record<string, string> = {},
-  ): Promise<{ status: number; body: string } | null> {
-    const params = new URLSearchParams(this.target.params);
-    params.set('db', this.database);
-    for (const [k, v] of Object.entries(extra)) params.set(k, v);
-    const headers: Record<string, string> = { 'content-type': contentType };
-    if (this.target.authorization) headers.authorization = this.target.authorization;
+  /** One HTTP request; null on a network error, a 5xx, a timeout or the close deadline. */
+  private async request(path: '/write' | '/query', body: string, extra: Record<string, string> = {}): Promise<{ status: number; body: string } | null> {
+    const query: Record<string, string> = Object.fromEntries(this.target.params);
+    query.db = this.database;
+    Object.assign(query, extra);
     const abort = new AbortController();
     this.inflight = abort;
-    const timer = this.timers.setTimeout(() => abort.abort(), this.requestTimeoutMs);
+    const timer = this.timers.setTimeout(() => abort.abort(new Error(`no answer within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
     try {
-      const res = await this.fetch(`${this.target.base}${path}?${params}`, {
-        method: 'POST',
-        headers,
-        body,
-        signal: abort.signal,
-      });
-      return { status: res.status, body: await readLimited(res, INFLUX_REPLY_LIMIT_BYTES) };
+      return await this.transport.post(path, query, body, abort.signal);
     } catch (err) {
       this.failed(`${path} request failed: ${(err as Error).message ?? String(err)}`);
       return null;

@@ -1,18 +1,8 @@
-/** InfluxQL against the drill's private InfluxDB. */
-export interface Series {
-  name: string;
-  tags?: Record<string, string>;
-  columns: string[];
-  values: unknown[][];
-}
+/** InfluxQL against the drill's private InfluxDB, through node-influx (collector/influx/query.ts). */
+import { queryInflux, type Series } from '../../collector/influx/query.ts';
 
-export async function influxQuery(baseUrl: string, db: string, q: string): Promise<Series[]> {
-  const url = `${baseUrl}/query?db=${encodeURIComponent(db)}&epoch=ms&q=${encodeURIComponent(q)}`;
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { results?: { series?: Series[]; error?: string }[]; error?: string };
-  const first = body.results?.[0];
-  if (!res.ok || body.error || first?.error) throw new Error(`InfluxQL ${q}: ${body.error ?? first?.error ?? res.status}`);
-  return first?.series ?? [];
+export function influxQuery(baseUrl: string, db: string, q: string): Promise<Series[]> {
+  return queryInflux(`${baseUrl}/${encodeURIComponent(db)}`, q, { timeoutMs: 5000 });
 }
 
 /** `SELECT count(field) … GROUP BY tag` as a map tag value → count. */

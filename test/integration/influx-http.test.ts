@@ -6,6 +6,7 @@
 import test from 'ava';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { queryInflux } from '../../collector/influx/query.ts';
 import { InfluxWriter, type Timers } from '../../collector/influx/writer.ts';
 import { pollUntil } from '../../stack/wait.ts';
 
@@ -95,4 +96,46 @@ test('start() keeps creating the database until InfluxDB answers', async (t) => 
   t.is(influx.seen.length, 3);
   t.true(influx.seen.every((s) => s.path.startsWith('/query') && s.path.includes('db=zkpulse')));
   await writer.close();
+});
+
+test('close() ends within its deadline while an error reply trickles in and never ends', async (t) => {
+  // node-influx waits for the end of a 4xx body (pool.js RequestError.Create) and has no deadline of its own
+  // once the reply has begun: only the writer's abort ends this request
+  let started: () => void = () => {};
+  const replying = new Promise<void>((resolve) => (started = resolve));
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(400, { 'content-type': 'application/json' });
+    const trickle = setInterval(() => res.write(' '), 50);
+    res.on('close', () => clearInterval(trickle));
+    started();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const writer = new InfluxWriter({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/db` });
+  void writer.start();
+  writer.write({ measurement: 'm', tags: {}, fields: { v: 1 }, time: 1 });
+  await replying;
+  const DEADLINE_MS = 300;
+  const began = performance.now();
+  await writer.close(DEADLINE_MS);
+  const took = performance.now() - began;
+  // the request timeout (10 s) is the next thing that would end it; the reply itself never does
+  t.true(took < 5000, `close() took ${took.toFixed(0)} ms`);
+  t.like(writer.stats(), { written: 0, droppedPoints: 1, buffered: 0 });
+});
+
+test('queryInflux: Basic auth from user:password, and none without (node-influx would send root:root)', async (t) => {
+  const influx = await fakeInflux(() => 200);
+  t.teardown(influx.close);
+  await queryInflux(`${influx.url}/metrics`, 'SHOW MEASUREMENTS');
+  await queryInflux(`${influx.url.replace('//', '//bob:s%40cret@')}/metrics`, 'SHOW MEASUREMENTS');
+  t.deepEqual(
+    influx.seen.map((s) => s.authorization),
+    [undefined, `Basic ${Buffer.from('bob:s@cret').toString('base64')}`],
+  );
+  t.true(influx.seen.every((s) => s.path.startsWith('/query?') && s.path.includes('db=metrics') && s.path.includes('epoch=ms')));
 });

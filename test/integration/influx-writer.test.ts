@@ -6,7 +6,9 @@ import test from 'ava';
 import fc from 'fast-check';
 import { encodePoint, sanitizeText, type Point } from '../../collector/influx/line-protocol.ts';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
-import { InfluxWriter } from '../../collector/influx/writer.ts';
+import { InfluxClient, type InfluxTransport } from '../../collector/influx/client.ts';
+import { parseInfluxUrl } from '../../collector/influx/influx-url.ts';
+import { INFLUX_REPLY_LIMIT_BYTES, InfluxWriter } from '../../collector/influx/writer.ts';
 import { pollUntil } from '../../stack/wait.ts';
 import { sharedInfluxDB, uniqueDatabase } from '../support/services.ts';
 
@@ -29,11 +31,14 @@ async function waitForCount(url: string, q: string, expected: number): Promise<v
   await pollUntil(async () => (await count(url, q)) === expected, { what: `${q} to count ${expected}`, timeoutMs: SETTLE_MS });
 }
 
-/** Node's fetch, with every /write body's line count recorded. */
-function observedFetch(batches: number[]): typeof fetch {
-  return (input, init) => {
-    if (String(input).includes('/write?')) batches.push(String(init?.body ?? '').split('\n').length);
-    return fetch(input, init);
+/** The writer's own transport (node-influx's Pool), with every /write body's line count recorded. */
+function observedTransport(url: string, batches: number[]): InfluxTransport {
+  const client = new InfluxClient(parseInfluxUrl(url), { requestTimeoutMs: 10_000, replyLimitBytes: INFLUX_REPLY_LIMIT_BYTES });
+  return {
+    post(path, query, body, signal) {
+      if (path === '/write') batches.push(body.split('\n').length);
+      return client.post(path, query, body, signal);
+    },
   };
 }
 
@@ -51,7 +56,7 @@ test('12,000 points arrive in batches of at most batchSize', async (t) => {
   const base = await sharedInfluxDB();
   const url = `${base}/${uniqueDatabase()}`;
   const batches: number[] = [];
-  const writer = new InfluxWriter({ url, fetch: observedFetch(batches) });
+  const writer = new InfluxWriter({ url, transport: observedTransport(url, batches) });
   await writer.start();
   const points: Point[] = Array.from({ length: 12_000 }, (_, i) => ({
     measurement: 'worker',

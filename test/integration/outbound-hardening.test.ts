@@ -12,7 +12,8 @@ import { Notifier, type NotificationRecord } from '../../alerts/notify/notifier.
 import { buildRequest, splitCredentials } from '../../alerts/notify/request.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
 import { REPLY_BODY_LIMIT_BYTES } from '../../collector/http/read-limited.ts';
-import { InfluxWriter } from '../../collector/influx/writer.ts';
+import { HEADER_ALLOWANCE_BYTES } from '../../collector/influx/client.ts';
+import { INFLUX_REPLY_LIMIT_BYTES, InfluxWriter } from '../../collector/influx/writer.ts';
 import { startRecordingReceiver } from '../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -104,3 +105,20 @@ test('InfluxDB writer: a reply with a 64 MB body is read only INFLUX_REPLY_LIMIT
   await writer.close(5000);
   t.true(state.written < state.total / 2, `the server wrote ${state.written} bytes`);
 });
+
+// node-influx reads the body of a 3xx-4xx reply whole and drains a 5xx one (pool.js): the byte-counting
+// guard of collector/influx/client.ts drops the connection instead, and the request counts as failed
+for (const status of [400, 503]) {
+  test(`InfluxDB writer: a ${status} reply with a 64 MB body is cut after INFLUX_REPLY_LIMIT_BYTES + the header allowance`, async (t) => {
+    const { state, url } = await bigBodyServer(t, status);
+    const warnings: string[] = [];
+    const logger = { info: () => {}, warn: (obj: object) => warnings.push(String((obj as { reason?: string }).reason)) };
+    const writer = new InfluxWriter({ url: `${url}/db`, initialBackoffMs: 10, logger });
+    writer.start();
+    await state.closed;
+    await writer.close(1000);
+    t.true(state.written < state.total / 2, `the server wrote ${state.written} bytes`);
+    t.true(writer.stats().writeErrors >= 1);
+    t.regex(warnings[0] ?? '', new RegExp(`larger than ${INFLUX_REPLY_LIMIT_BYTES + HEADER_ALLOWANCE_BYTES} bytes`));
+  });
+}

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import test from 'ava';
 import zookeeper, { type Client } from 'node-zookeeper-client';
 import { ensureServices, fourLetterWord, freePort, startEnsemble, startInfluxDB, startZooKeeper } from '../../stack/index.ts';
+import type { InfluxDB } from 'influx';
+import { parseInfluxUrl } from '../../collector/influx/influx-url.ts';
+import { influxClient } from '../../collector/influx/query.ts';
 import { sharedInfluxDB, uniqueDatabase } from '../support/services.ts';
 
 test.before(async () => {
@@ -124,21 +127,17 @@ test('an ensemble of 3 elects a leader and serves writes made through its connec
   t.is(await getData(reader, '/ensemble-write'), 'quorum');
 });
 
-async function influxQuery(url: string, q: string, db?: string): Promise<unknown> {
-  const params = new URLSearchParams({ q, ...(db ? { db } : {}) });
-  const response = await fetch(`${url}/query`, { method: 'POST', body: params });
-  if (response.status !== 200) throw new Error(`query ${q}: HTTP ${response.status} ${await response.text()}`);
-  return response.json();
+/** node-influx (the client the writer's transport is built on) for the database `db` of the InfluxDB at `url`. */
+function influxAt(url: string, db: string): InfluxDB {
+  return influxClient(parseInfluxUrl(`${url}/${db}`), 10_000);
 }
 
-async function writePoint(url: string, db: string, line: string): Promise<number> {
-  const response = await fetch(`${url}/write?db=${db}`, { method: 'POST', body: line });
-  await response.arrayBuffer();
-  return response.status;
-}
+const PROBE_TIME = new Date(1_700_000_000_000);
 
-interface QueryResult {
-  results: { series?: { values: unknown[][] }[] }[];
+/** The probe points as [ms, value], read back with node-influx's query API. */
+async function probes(client: InfluxDB, where = ''): Promise<[number, unknown][]> {
+  const rows = await client.query<{ value: number }>(`SELECT value FROM probe ${where}`);
+  return rows.map((r) => [r.time.getTime(), r.value]);
 }
 
 test('the shared InfluxDB answers /ping 204 and reads back a written point', async (t) => {
@@ -147,23 +146,23 @@ test('the shared InfluxDB answers /ping 204 and reads back a written point', asy
   t.is(ping.status, 204);
 
   const db = uniqueDatabase();
-  await influxQuery(url, `CREATE DATABASE "${db}"`);
-  t.is(await writePoint(url, db, 'probe,cluster=a value=42i 1700000000000000000'), 204);
-  const result = (await influxQuery(url, `SELECT value FROM probe WHERE cluster = 'a'`, db)) as QueryResult;
-  t.deepEqual(result.results[0]?.series?.[0]?.values, [['2023-11-14T22:13:20Z', 42]]);
+  const client = influxAt(url, db);
+  await client.createDatabase(db);
+  await client.writePoints([{ measurement: 'probe', tags: { cluster: 'a' }, fields: { value: 42 }, timestamp: PROBE_TIME }]);
+  t.deepEqual(await probes(client, `WHERE cluster = 'a'`), [[PROBE_TIME.getTime(), 42]]);
 });
 
 test('an own InfluxDB keeps its data across kill(SIGKILL) and start()', async (t) => {
   const influx = await startInfluxDB();
   t.teardown(() => influx.stop());
   t.is(influx.url, `http://127.0.0.1:${influx.port}`);
-  await influxQuery(influx.url, 'CREATE DATABASE kept');
-  t.is(await writePoint(influx.url, 'kept', 'probe value=7i 1700000000000000000'), 204);
+  const client = influxAt(influx.url, 'kept');
+  await client.createDatabase('kept');
+  await client.writePoints([{ measurement: 'probe', fields: { value: 7 }, timestamp: PROBE_TIME }]);
 
   const oldPid = influx.pid;
   await influx.kill('SIGKILL');
   t.false(isAlive(oldPid));
   await influx.start();
-  const result = (await influxQuery(influx.url, 'SELECT value FROM probe', 'kept')) as QueryResult;
-  t.deepEqual(result.results[0]?.series?.[0]?.values, [['2023-11-14T22:13:20Z', 7]]);
+  t.deepEqual(await probes(client), [[PROBE_TIME.getTime(), 7]]);
 });
