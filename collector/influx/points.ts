@@ -98,7 +98,7 @@ export function changesClusterGauge(e: DomainEvent): boolean {
 /**
  * The points one domain event produces, at the event's own time: always an `event` point, plus the
  * `worker`, `master` or `progress` point it changed. The `cluster` gauge counts the whole model, so it
- * is not made per event: EventPoints writes it once per burst of changes. `model` is the model after
+ * is not made per event: the event pipeline (collector/pipeline.ts) writes it once per burst of changes. `model` is the model after
  * the event; `now` is only used when the event carries no usable time.
  */
 export function pointsForEvent(e: DomainEvent, model: ClusterModel, now: number): Point[] {
