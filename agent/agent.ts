@@ -20,7 +20,6 @@ import { agentPaths, encode, type AgentPaths, type StatusData, type WorkerData, 
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
 import { OutageTracker, type OutageKind } from './outage.ts';
 import { checkMessage, checkName, checkProgress } from './validate.ts';
-import { ZkOps } from '../zk/ops.ts';
 import { tcpReason } from './zk-reach.ts';
 
 export interface AgentDiagnostics {
@@ -96,21 +95,23 @@ export class Agent {
       auth: this.o.auth,
       probeIntervalMs: this.o.probeIntervalMs,
       probeTimeoutMs: this.o.requestTimeoutMs,
+      scheduler: this.o.scheduler,
       now,
       onWarning: (message) => this.sessionWarning(message),
     });
     this.conn = new AgentConnection(this.session);
-    const ops = new ZkOps(this.session, this.o.requestTimeoutMs);
+    const ops = this.session.ops;
     const acls = aclsFor(this.o.auth);
     const report = (err: Error) => this.report(err);
     this.nodes = new EphemeralNodes(ops, this.conn, acls, report);
     this.election = new Election({
       ops,
       conn: this.conn,
-      paths: this.paths,
-      id: this.id,
+      candidates: this.paths.election,
+      leader: this.paths.master,
+      candidateData: () => encode({ id: this.id }),
+      leaderData: () => encode({ id: this.id, since: now() }),
       acls,
-      now,
       report,
       later: (ms, fn) => void this.o.scheduler.schedule(() => this.safely(fn), ms),
     });
