@@ -5,7 +5,7 @@
  * never answered. ZooKeeper answers in order, so the deadlines are checked by one sweep timer while any
  * request is pending rather than by a timer per request (a sync pipelines thousands of reads).
  */
-import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import { RequestTimeoutError } from './errors.ts';
 
 /** how often request deadlines are checked; a timeout is noticed at most this late */
@@ -61,20 +61,20 @@ export class Deadlines {
   }
 
   private scheduleSweep(): Subscription {
-    const self = this;
-    return this.scheduler.schedule(function (this: SchedulerAction<undefined>) {
-      const mine = self.sweep;
-      const now = self.scheduler.now();
-      for (const entry of self.pending) {
-        if (entry.deadline <= now) {
-          self.pending.delete(entry);
-          entry.expire();
-        }
+    return this.scheduler.schedule(() => this.runSweep(), SWEEP_MS);
+  }
+
+  private runSweep(): void {
+    const mine = this.sweep;
+    const now = this.scheduler.now();
+    for (const entry of this.pending) {
+      if (entry.deadline <= now) {
+        this.pending.delete(entry);
+        entry.expire();
       }
-      // a request started by an expiry callback above is in `pending` and rides on this same sweep
-      if (self.sweep !== mine) return; // closed (and maybe restarted) meanwhile
-      if (self.pending.size > 0) this.schedule(undefined, SWEEP_MS);
-      else self.sweep = null;
-    }, SWEEP_MS);
+    }
+    // a request started by an expiry callback above is in `pending` and rides on the next sweep
+    if (this.sweep !== mine) return; // closed (and maybe restarted) meanwhile
+    this.sweep = this.pending.size > 0 ? this.scheduleSweep() : null;
   }
 }

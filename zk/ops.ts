@@ -199,9 +199,12 @@ export class ZkOps {
     return this.timed('setACL', path, (c, done) => c.setACL(path, acls, version, (e, s) => done(e, s)));
   }
 
-  /** Create `path` and its missing ancestors (empty data, `acls`, `mode`); the library's mkdirp, timed as one request. */
-  mkdirp(path: string, acls: ACL[], mode: number = CreateMode.PERSISTENT): Promise<string> {
-    return this.timed('mkdirp', path, (c, done) => c.mkdirp(path, EMPTY, acls, mode, (e, p) => done(e, p)));
+  /**
+   * Create `path` and its missing ancestors with `data` (empty by default; null: no data), `acls`, `mode`;
+   * the library's mkdirp, timed as one request.
+   */
+  mkdirp(path: string, acls: ACL[], mode: number = CreateMode.PERSISTENT, data: Buffer | null = EMPTY): Promise<string> {
+    return this.timed('mkdirp', path, (c, done) => c.mkdirp(path, data as Buffer, acls, mode, (e, p) => done(e, p)));
   }
 
   /** Create `path` and its missing ancestors as persistent containers with `acls`; existing ones are left alone. */

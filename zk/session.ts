@@ -9,7 +9,7 @@
  * callers re-read what they watch when `reconnected`/`connected` comes (see tree-watcher.ts).
  */
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
-import { asyncScheduler, Subject, type Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectionEvent, ConnectionState } from './events.ts';
 import { checkLibraryVersion, clientServer, hardenClient } from './harden.ts';
 import type { ConnectFailure } from './connect-failure.ts';
@@ -85,10 +85,15 @@ export class ZkSession {
 
   start(): void {
     this.build('start');
-    const self = this;
-    this.probeTimer = this.scheduler.schedule(function (this: SchedulerAction<undefined>) {
-      void self.probe();
-      this.schedule(undefined, self.opts.probeIntervalMs);
+    this.scheduleProbe();
+  }
+
+  /** The next liveness probe, one interval from now. */
+  private scheduleProbe(): void {
+    this.probeTimer = this.scheduler.schedule(() => {
+      if (this.closed) return;
+      this.scheduleProbe();
+      void this.probe();
     }, this.opts.probeIntervalMs);
   }
 

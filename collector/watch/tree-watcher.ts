@@ -8,7 +8,7 @@
  * the same name shows as a new czxid (removed, then added). After a blind period (reconnect, new
  * session) a full resync diffs everything once and marks what it finds `afterBlind`.
  */
-import type { Event as ZkEvent, Stat } from 'node-zookeeper-client';
+import type { ZkEvent, Stat } from '../../zk/ops.ts';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import { FIXED_CONTAINERS, FIXED_LEAVES, childIsContainer, joinPath } from './layout.ts';
 import { SerialRunner } from './serial-runner.ts';
