@@ -57,7 +57,7 @@ test('values round-trip; a 1.2 MB value is chunked under the znode limit and the
 });
 
 test('two collectors writing the same key merge instead of clobbering (versioned writes)', async (t) => {
-  const { client, zk } = await connect(t);
+  const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const merged: unknown[] = [];
   const a = new ZkStateStore({ zk, path, acls: OPEN, merge: NOTIFIER_MERGES });
@@ -83,7 +83,7 @@ test('two collectors writing the same key merge instead of clobbering (versioned
 });
 
 test('restart mid-incident: no duplicate firing notice, and the resolve still arrives', async (t) => {
-  const { client, zk } = await connect(t);
+  const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const rx = await startRecordingReceiver();
   t.teardown(() => rx.close());
