@@ -7,7 +7,7 @@
  * arguments throw synchronously, before anything is written.
  */
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { encodeStatus, encodeWorker, type StatusNodeData, type WorkerNodeData, type WorkerNodeState } from '../contract/zkpulse/data.ts';
+import { encodeElectionNode, encodeStatus, encodeWorker, type StatusNodeData, type WorkerNodeData, type WorkerNodeState } from '../contract/zkpulse/data.ts';
 import { zkpulsePaths, type ParticipantPaths } from '../contract/zkpulse/paths.ts';
 import { PROBE_WARNING_PREFIX, ZkSession } from '../zk/session.ts';
 import type { ConnectionEvent } from '../zk/events.ts';
@@ -21,7 +21,6 @@ import { Heartbeat } from './heartbeat.ts';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
 import { OutageTracker, type OutageKind } from './outage.ts';
 import { checkMessage, checkName, checkProgress } from './validate.ts';
-import { ZkOps } from '../zk/ops.ts';
 import { tcpReason } from './zk-reach.ts';
 
 export interface AgentDiagnostics {
@@ -98,21 +97,23 @@ export class Agent {
       auth: this.o.auth,
       probeIntervalMs: this.o.probeIntervalMs,
       probeTimeoutMs: this.o.requestTimeoutMs,
+      scheduler: this.o.scheduler,
       now,
       onWarning: (message) => this.sessionWarning(message),
     });
     this.conn = new AgentConnection(this.session);
-    const ops = new ZkOps(this.session, this.o.requestTimeoutMs);
+    const ops = this.session.ops;
     const acls = aclsFor(this.o.auth);
     const report = (err: Error) => this.report(err);
     this.nodes = new EphemeralNodes(ops, this.conn, acls, report);
     this.election = new Election({
       ops,
       conn: this.conn,
-      paths: this.paths,
-      id: this.id,
+      candidates: this.paths.election,
+      leader: this.paths.master,
+      candidateData: () => encodeElectionNode({ id: this.id }),
+      leaderData: () => encodeElectionNode({ id: this.id, since: now() }),
       acls,
-      now,
       report,
       later: (ms, fn) => void this.o.scheduler.schedule(() => this.safely(fn), ms),
     });

@@ -8,10 +8,10 @@
  * then create ours. This is what kazoo #491 got wrong: after a session loss, ephemerals must be
  * re-created on the new session.
  */
-import zookeeper from 'node-zookeeper-client';
 import type { AgentAcls } from '../zk/acl.ts';
 import { isConnectionProblem, Superseded, type AgentConnection } from '../zk/connection.ts';
-import { NODE_EXISTS, NO_NODE, ownedBy, ownerOf, parentOf, zkErrorCode, type ZkOps } from '../zk/ops.ts';
+import { CreateMode, ownedBy, ownerOf, parentOf, type ZkOps } from '../zk/ops.ts';
+import { NODE_EXISTS, NO_NODE, zkErrorCode } from '../zk/errors.ts';
 
 interface Desired {
   data: Buffer;
@@ -150,7 +150,7 @@ export class EphemeralNodes {
       const stat = await this.ops.exists(path);
       if (!stat) {
         try {
-          await this.ops.create(path, data, this.acls.node, zookeeper.CreateMode.EPHEMERAL);
+          await this.ops.create(path, data, this.acls.node, CreateMode.EPHEMERAL);
           return;
         } catch (err) {
           const code = zkErrorCode(err);

@@ -5,7 +5,6 @@
  * Wiring only: the decisions live in alerts/engine, alerts/notify and alerts/silences.
  */
 import type { Router } from 'express';
-import type { Client } from 'node-zookeeper-client';
 import { asyncScheduler, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { DomainEvent } from '../collector/model/domain-events.ts';
 import type { ClusterModel } from '../collector/model/types.ts';
@@ -13,6 +12,7 @@ import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
 import type { AlertsConfig } from './config.ts';
 import { aclsFor, digestId } from '../zk/acl.ts';
+import { clientSource, ZkOps, type Client } from '../zk/ops.ts';
 import { createAlertEngine, serializeEngineState, type EngineState } from './engine/index.ts';
 import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';
@@ -92,16 +92,8 @@ async function loadWithin(work: Promise<Map<string, unknown>>, ms: number): Prom
   return loaded;
 }
 
-/** A client that always forwards to the session's current one (the session rebuilds clients). */
-function forwardingClient(current: () => Client): Client {
-  return new Proxy({} as Client, {
-    get(_target, prop) {
-      const client = current() as unknown as Record<PropertyKey, unknown>;
-      const value = client[prop];
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(client) : value;
-    },
-  });
-}
+/** the deadline of each of the state store's ZooKeeper requests */
+const STATE_REQUEST_TIMEOUT_MS = 10_000;
 
 export class Alerting {
   private current: readonly AlertInstance[] = [];
@@ -115,8 +107,12 @@ export class Alerting {
   /** a silence was made while there was no store to write it to */
   private silencesUnsaved = false;
 
+  /** the state store's ZooKeeper requests, each on the session's current client (the session rebuilds clients) */
+  private readonly zk: ZkOps | null;
+
   constructor(private readonly opts: AlertingOptions) {
     this.scheduler = opts.scheduler ?? asyncScheduler;
+    this.zk = opts.zkClient ? new ZkOps(clientSource(opts.zkClient), { timeoutMs: STATE_REQUEST_TIMEOUT_MS }) : null;
     this.silences = new Silences({ onChange: (snapshot) => this.persist(SILENCES_KEY, snapshot, true) });
   }
 
@@ -206,7 +202,7 @@ export class Alerting {
   private createStore(): ZkStateStore {
     const now = () => this.scheduler.now();
     return new ZkStateStore({
-      client: forwardingClient(this.opts.zkClient!),
+      zk: this.zk!,
       path: this.opts.config.statePath,
       acls: aclsFor(this.opts.zkAuth).node,
       keys: STATE_KEYS,
@@ -230,7 +226,7 @@ export class Alerting {
     const auth = this.opts.zkAuth;
     if (auth && !this.aclsChecked) {
       const path = this.opts.config.statePath;
-      const report = await secureStateNodes(forwardingClient(this.opts.zkClient!), path, STATE_KEYS, aclsFor(auth).node, digestId(auth));
+      const report = await secureStateNodes(this.zk!, path, STATE_KEYS, aclsFor(auth).node, digestId(auth));
       this.aclsChecked = true;
       if (report.fixed.length > 0) {
         this.opts.log?.warn({ nodes: report.fixed }, 'alert state nodes were writable by others: their ACL is now the collector\'s (its identity all, the world read)');

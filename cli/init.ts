@@ -2,12 +2,11 @@
  * `zkpulse init`: prepares a cluster root R for digest ACLs (collector/init). Creates R and
  * R/{election,workers,tasks,assign,status}, or fixes their ACLs when they exist; prints one line per node.
  */
-import zookeeper, { type Client } from 'node-zookeeper-client';
 import { checkUserPassword, checkZkConnect, checkZkPath } from '../collector/config/validators.ts';
 import { applyInit, type InitResult } from '../collector/init/apply.ts';
 import type { InitIdentities } from '../collector/init/acl-plan.ts';
 import { UsageError } from './errors.ts';
-import { closeClient } from '../zk/close-client.ts';
+import { PlainSession } from '../zk/plain-session.ts';
 
 export interface InitFlags {
   zk?: string;
@@ -52,31 +51,20 @@ export function parseInitFlags(flags: InitFlags): InitOptions {
   return { zk, root, ids: { collector, agent, admin }, sessionTimeout };
 }
 
-async function connect(connectString: string, sessionTimeout: number, auth: string): Promise<Client> {
-  const client = zookeeper.createClient(connectString, { sessionTimeout, spinDelay: 200, retries: 0 });
-  client.addAuthInfo('digest', Buffer.from(auth));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.close();
-      reject(new Error(`init: no ZooKeeper session at ${connectString} within ${sessionTimeout} ms`));
-    }, sessionTimeout);
-    client.once('connected', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.connect();
-  });
-  return client;
-}
-
 /** Runs init; the admin identity (the agent one without --admin-auth) is the session's auth. */
 export async function runInit(options: InitOptions, print: (line: string) => void = (l) => console.log(l)): Promise<InitResult[]> {
-  const client = await connect(options.zk, options.sessionTimeout, options.ids.admin ?? options.ids.agent);
+  const session = await PlainSession.open({
+    connectString: options.zk,
+    sessionTimeout: options.sessionTimeout,
+    auth: options.ids.admin ?? options.ids.agent,
+  }).catch((err: unknown) => {
+    throw new Error(`init: ${err instanceof Error ? err.message : String(err)}`);
+  });
   try {
-    const results = await applyInit(client, options.root, options.ids);
+    const results = await applyInit(session.ops, options.root, options.ids);
     for (const r of results) print(`${r.action.padEnd(7)} ${r.path}`);
     return results;
   } finally {
-    await closeClient(client);
+    await session.close();
   }
 }

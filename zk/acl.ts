@@ -8,6 +8,22 @@
 import { createHash } from 'node:crypto';
 import zookeeper, { type ACL } from 'node-zookeeper-client';
 
+export type { ACL };
+
+/** ZooKeeper's permission bits (READ 1, WRITE 2, CREATE 4, DELETE 8, ADMIN 16, ALL 31). */
+export const Permission = zookeeper.Permission;
+
+/** One ACL entry: `perms` for `scheme:id` (digest ids as digestId gives them). */
+export function aclEntry(perms: number, scheme: string, id: string): ACL {
+  return new zookeeper.ACL(perms, new zookeeper.Id(scheme, id));
+}
+
+/** The permission bits of an ACL entry: the library's objects carry `permission` at runtime (its typings say `perms`). */
+export function permsOf(a: ACL): number {
+  const raw = a as unknown as { permission?: number; perms?: number };
+  return raw.permission ?? raw.perms ?? 0;
+}
+
 export interface AgentAcls {
   node: ACL[];
   container: ACL[];

@@ -5,8 +5,9 @@
  */
 import { Subject, type Subscription } from 'rxjs';
 import type { ConnectionEvent } from './events.ts';
-import { RequestTimeoutError, type ZkSession } from './session.ts';
+import type { ZkSession } from './session.ts';
 import type { Watcher } from './ops.ts';
+import { CONNECTION_LOSS, OPERATION_TIMEOUT, RequestTimeoutError, SESSION_EXPIRED, SESSION_MOVED, zkErrorCode } from './errors.ts';
 
 export type Wake = 'fired' | 'connection' | 'closed';
 
@@ -80,7 +81,12 @@ export class AgentConnection {
 export function isConnectionProblem(err: unknown): boolean {
   if (err instanceof Superseded) return true;
   if (err instanceof RequestTimeoutError) return true;
-  const code = (err as { getCode?: () => number } | null)?.getCode?.();
-  // CONNECTION_LOSS -4, OPERATION_TIMEOUT -7, SESSION_EXPIRED -112, SESSION_MOVED -118
-  return code === -4 || code === -7 || code === -112 || code === -118 || (err instanceof Error && /not started|closed/.test(err.message));
+  const code = zkErrorCode(err);
+  return (
+    code === CONNECTION_LOSS ||
+    code === OPERATION_TIMEOUT ||
+    code === SESSION_EXPIRED ||
+    code === SESSION_MOVED ||
+    (err instanceof Error && /not started|closed/.test(err.message))
+  );
 }

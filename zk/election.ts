@@ -1,42 +1,48 @@
 /**
- * Running for master: the ZooKeeper leader-election recipe under R/election, and R/master for the
- * one that leads.
+ * Running for leader: the ZooKeeper leader-election recipe. Candidates are children of one parent
+ * node (the agent's R/election, a collector group's path); the one that leads holds the leader node
+ * (the agent's R/master, a group's `<path>/active`). Where they are and what they hold is the caller's
+ * (ElectionDeps), so the recipe knows no layout.
  *
  * - Each candidate has one EPHEMERAL_SEQUENTIAL `n_` node and watches only its predecessor (no herd).
- * - The lowest candidate claims R/master (EPHEMERAL). A master node held by any other session — our
- *   own previous session included — is waited out with a watch, never deleted: a live holder may still
- *   be working, and its session's end removes it anyway.
- * - Leadership is announced only after R/master is ours, and withdrawn ('follower', 'suspended',
- *   'lost') BEFORE our master node is deleted, so two agents never both say 'leader'.
+ * - The lowest candidate creates the leader node (EPHEMERAL). A leader node held by any other session —
+ *   our own previous session included — is waited out with a watch, never deleted: a live holder may
+ *   still be working, and its session's end removes it anyway.
+ * - Leadership is announced only after the leader node is ours, and withdrawn ('follower', 'suspended',
+ *   'lost') BEFORE our leader node is deleted, so two candidates never both say 'leader'.
  * - A create whose answer was lost (connection loss) may still have made a node: before creating
  *   again we adopt the node our session already owns (Curator's double-leader reports
  *   CURATOR-444/620/653/696 all come from a second, forgotten candidate node of one client).
  * - On disconnect: 'suspended' at once; on session expiry: 'lost' at once, and a new candidate node
  *   on the new session.
  */
-import zookeeper from 'node-zookeeper-client';
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from 'rxjs';
 import type { AgentAcls } from './acl.ts';
 import { isConnectionProblem, Superseded, type AgentConnection } from './connection.ts';
 import { orderCandidates, positionOf } from './election-order.ts';
-import { encodeElectionNode as encode, type ParticipantPaths as AgentPaths } from '../contract/index.ts';
-import { czxidOf, NODE_EXISTS, NO_NODE, ownedBy, ownerOf, zkErrorCode, type ZkOps } from './ops.ts';
+import { CreateMode, czxidOf, ownedBy, ownerOf, parentOf, type ZkOps } from './ops.ts';
+import { NODE_EXISTS, NO_NODE, zkErrorCode } from './errors.ts';
 
 export type LeadershipState = 'leader' | 'follower' | 'suspended' | 'lost';
 
 export interface Leadership {
   state: LeadershipState;
-  /** the fencing token while leader: R/master's czxid as a decimal string */
+  /** the fencing token while leader: the leader node's czxid as a decimal string */
   epoch?: string;
 }
 
 export interface ElectionDeps {
   ops: ZkOps;
   conn: AgentConnection;
-  paths: AgentPaths;
-  id: string;
+  /** the candidates' parent: each candidate is an EPHEMERAL_SEQUENTIAL `<candidates>/n_<seq>` (created with its ancestors) */
+  candidates: string;
+  /** the node (EPHEMERAL) the lowest candidate creates to lead; its parent is created when missing */
+  leader: string;
+  /** the data of our candidate node */
+  candidateData: () => Buffer;
+  /** the data of the leader node, when we create it */
+  leaderData: () => Buffer;
   acls: AgentAcls;
-  now: () => number;
   report: (err: Error) => void;
   /** run `fn` after `ms` (the retry after an unexpected error) */
   later: (ms: number, fn: () => void) => void;
@@ -57,7 +63,7 @@ export class Election {
   private mySession: string | null = null;
   /** the session that sent a create whose answer never came: a node of ours may exist unknown to us */
   private uncertainCreate: string | null = null;
-  /** we created or adopted R/master on this session and have not deleted it yet */
+  /** we created or adopted the leader node on this session and have not deleted it yet */
   private mayHoldMaster = false;
   private started = false;
   private stopped = false;
@@ -103,8 +109,8 @@ export class Election {
       this.set({ state: 'lost' });
     }
     try {
-      if (this.d.conn.connected && this.myNode) await this.removeIfOurs(`${this.d.paths.election}/${this.myNode}`);
-      if (this.d.conn.connected && this.mayHoldMaster) await this.removeIfOurs(this.d.paths.master);
+      if (this.d.conn.connected && this.myNode) await this.removeIfOurs(`${this.d.candidates}/${this.myNode}`);
+      if (this.d.conn.connected && this.mayHoldMaster) await this.removeIfOurs(this.d.leader);
       this.mayHoldMaster = false;
     } finally {
       this.myNode = null;
@@ -122,18 +128,18 @@ export class Election {
     this.run(generation).catch((err: unknown) => {
       if (!this.d.conn.live(generation)) return; // a newer connection runs its own loop
       if (!isConnectionProblem(err)) this.d.report(err instanceof Error ? err : new Error(String(err)));
-      // unexpected error on a live connection (e.g. NoAuth on R/election): try again a bit later
+      // unexpected error on a live connection (e.g. NoAuth on the candidates' parent): try again a bit later
       this.d.later(1000, () => this.d.conn.live(generation) && this.kick());
     });
   }
 
   private async run(gen: number): Promise<void> {
-    const { ops, conn, paths } = this.d;
+    const { ops, conn, candidates, leader } = this.d;
     for (;;) {
       conn.guard(gen);
       if (this.mySession !== ops.sessionId) this.myNode = null;
       if (!this.myNode) await this.join(gen);
-      const children = (await ops.getChildren(paths.election)) ?? [];
+      const children = (await ops.getChildren(candidates))?.children ?? [];
       conn.guard(gen);
       const pos = positionOf(children, this.myNode!);
       if (pos.kind === 'absent') {
@@ -147,7 +153,7 @@ export class Election {
         conn.guard(gen);
         this.set({ state: 'follower' });
         const w = conn.arm();
-        const pred = await ops.getData(`${paths.election}/${pos.watch}`, w.watcher);
+        const pred = await ops.getData(`${candidates}/${pos.watch}`, w.watcher);
         if (!pred) {
           w.cancel();
           continue;
@@ -161,8 +167,8 @@ export class Election {
       this.set({ state: 'leader', epoch });
       // hold until our candidate node or the master node changes, then look again
       const w = conn.arm();
-      const own = await ops.exists(`${paths.election}/${this.myNode}`, w.watcher);
-      const master = await ops.exists(paths.master, w.watcher);
+      const own = await ops.exists(`${candidates}/${this.myNode}`, w.watcher);
+      const master = await ops.exists(leader, w.watcher);
       conn.guard(gen);
       if (!own || !master || czxidOf(master) !== epoch) {
         w.cancel();
@@ -174,25 +180,25 @@ export class Election {
 
   /** Find the candidate node our session already has, or create one. */
   private async join(gen: number): Promise<void> {
-    const { ops, conn, paths } = this.d;
-    await ops.ensurePath(paths.election, this.d.acls.container);
+    const { ops, conn, candidates } = this.d;
+    await ops.ensurePath(candidates, this.d.acls.container);
     const session = ops.sessionId;
     if (this.uncertainCreate !== null && this.uncertainCreate === session) {
       const ours: string[] = [];
-      for (const child of (await ops.getChildren(paths.election)) ?? []) {
-        const stat = await ops.exists(`${paths.election}/${child}`);
+      for (const child of (await ops.getChildren(candidates))?.children ?? []) {
+        const stat = await ops.exists(`${candidates}/${child}`);
         if (stat && ownedBy(stat, session)) ours.push(child);
       }
       conn.guard(gen);
       const [keep, ...extra] = orderCandidates(ours);
-      for (const e of extra) await this.removeIfOurs(`${paths.election}/${e}`);
+      for (const e of extra) await this.removeIfOurs(`${candidates}/${e}`);
       if (keep) {
         this.adopt(keep, session);
         return;
       }
     }
     this.uncertainCreate = session;
-    const path = await ops.create(`${paths.election}/n_`, encode({ id: this.d.id }), this.d.acls.node, zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL);
+    const path = await ops.create(`${candidates}/n_`, this.d.candidateData(), this.d.acls.node, CreateMode.EPHEMERAL_SEQUENTIAL);
     // no guard before adopting: on the same session the node is valid even if the connection moved on
     if (ops.sessionId !== session) throw new Superseded('session changed during create');
     this.adopt(path.slice(path.lastIndexOf('/') + 1), session);
@@ -204,28 +210,28 @@ export class Election {
     this.uncertainCreate = null;
   }
 
-  /** Make R/master ours; returns its czxid. Waits out a master node held by any other session. */
+  /** Make the leader node ours; returns its czxid. Waits out a leader node held by any other session. */
   private async claimMaster(gen: number): Promise<string> {
-    const { ops, conn, paths } = this.d;
+    const { ops, conn, leader } = this.d;
     let warned: string | null = null;
     for (;;) {
       conn.guard(gen);
       const w = conn.arm();
-      const got = await ops.getData(paths.master, w.watcher);
+      const got = await ops.getData(leader, w.watcher);
       conn.guard(gen);
       if (!got) {
         w.cancel();
         this.mayHoldMaster = true;
         try {
-          await ops.create(paths.master, encode({ id: this.d.id, since: this.d.now() }), this.d.acls.node, zookeeper.CreateMode.EPHEMERAL);
+          await ops.create(leader, this.d.leaderData(), this.d.acls.node, CreateMode.EPHEMERAL);
         } catch (err) {
           const code = zkErrorCode(err);
           if (code === NODE_EXISTS) continue;
           if (code !== NO_NODE) throw err;
-          await ops.ensurePath(paths.root, this.d.acls.container);
+          await ops.ensurePath(parentOf(leader), this.d.acls.container);
           continue;
         }
-        const stat = await ops.exists(paths.master);
+        const stat = await ops.exists(leader);
         if (stat && ownedBy(stat, ops.sessionId)) return czxidOf(stat);
         continue;
       }
@@ -234,12 +240,12 @@ export class Election {
         this.mayHoldMaster = true;
         return czxidOf(got.stat);
       }
-      // the lowest candidate, but not the master while another session holds R/master
+      // the lowest candidate, but not the leader while another session holds the leader node
       this.set({ state: 'follower' });
       const owner = ownerOf(got.stat);
       if (warned !== owner) {
         warned = owner;
-        this.d.report(new Error(`${paths.master} is held by session 0x${owner}, not ours; waiting for it to go`));
+        this.d.report(new Error(`${leader} is held by session 0x${owner}, not ours; waiting for it to go`));
       }
       const why = await w.woke;
       if (why !== 'fired') throw new Superseded('connection changed while waiting for the master node');
@@ -251,7 +257,7 @@ export class Election {
     if (this.subject.value?.state === 'leader') this.set({ state: 'follower' });
     if (!this.mayHoldMaster) return;
     this.d.conn.guard(gen);
-    await this.removeIfOurs(this.d.paths.master);
+    await this.removeIfOurs(this.d.leader);
     this.mayHoldMaster = false;
   }
 

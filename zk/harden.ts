@@ -18,14 +18,47 @@
  *   wrapper per re-armed watch (lean-watchers.ts).
  * - Failed connection attempts: the library swallows the socket error and silently tries the next
  *   server; we keep the server and the error and report each attempt that ended before a session was
- *   established (onClientConnectFailure), so that "connection refused" reaches a person.
+ *   established (hooks.onConnectFailure), so that "connection refused" reaches a person.
+ *
+ * All of it is applied to one client at a time (`hardenClient`, on the clients ZkSession creates):
+ * instance properties on its ConnectionManager and WatcherManager, never the library's prototypes, so a
+ * program that imports zkpulse keeps node-zookeeper-client as it was for its own clients. The lean jute
+ * records are lent to the library's module only while that client's socket handler parses a chunk
+ * (the parser looks them up on the module), and put back before the handler returns.
+ *
+ * It is written against node-zookeeper-client 1.1.3's internals: `checkLibraryVersion` refuses any
+ * other version rather than patch code it was not written for.
  */
 import { createRequire } from 'node:module';
-import { installLeanJute, type JuteModule } from './lean-jute.ts';
-import { installLeanWatchers } from './lean-watchers.ts';
+import type { Client } from 'node-zookeeper-client';
+import { leanJuteRecords, type JuteModule } from './lean-jute.ts';
+import { leanWatchersOn } from './lean-watchers.ts';
 import { describeConnectError, type ConnectFailure } from './connect-failure.ts';
 
 const require = createRequire(import.meta.url);
+
+/** The node-zookeeper-client version whose internals this file (and lean-*.ts, direct-read.ts) was written for. */
+export const HARDENED_LIBRARY_VERSION = '1.1.3';
+
+/** The installed node-zookeeper-client's version (its package.json). */
+export function installedLibraryVersion(): string {
+  return (require('node-zookeeper-client/package.json') as { version: string }).version;
+}
+
+/**
+ * Refuses a node-zookeeper-client other than the one the hardening was written for: it replaces
+ * internals (the socket handler, the write loop, the watcher registry) whose shape is not part of the
+ * library's API, and a silent mismatch would corrupt replies rather than fail. An error, not a warning:
+ * a wrong version is a packaging mistake, found at the first start, never in production traffic.
+ */
+export function checkLibraryVersion(found = installedLibraryVersion()): void {
+  if (found === HARDENED_LIBRARY_VERSION) return;
+  throw new Error(
+    `node-zookeeper-client ${found} is installed, but zkpulse's ZooKeeper layer (zk/harden.ts) was written for ${HARDENED_LIBRARY_VERSION}: ` +
+      `install node-zookeeper-client@${HARDENED_LIBRARY_VERSION} (npm install node-zookeeper-client@${HARDENED_LIBRARY_VERSION}), ` +
+      'or check zk/harden.ts, lean-jute.ts, lean-watchers.ts and direct-read.ts against the new version and update HARDENED_LIBRARY_VERSION',
+  );
+}
 
 /** The code of the error for a stream that is not ZooKeeper's protocol (connect-failure.ts words it). */
 export const NOT_ZOOKEEPER = 'ENOTZOOKEEPER';
@@ -39,7 +72,7 @@ interface SocketLike {
 }
 
 interface QueuedRequest {
-  request: { header: { xid: number; type: number } | null; toBuffer(): Buffer };
+  request: { header: { xid: number; type: number } | null; payload?: unknown; toBuffer(): Buffer };
 }
 
 interface ServerAddress {
@@ -66,15 +99,16 @@ interface ConnectionManagerLike {
   __zkpulseFlushPending?: boolean;
   state: number;
   xid: number;
-  packetQueue: { shift(): QueuedRequest | undefined };
+  packetQueue: { shift(): QueuedRequest | undefined; removeAllListeners(event: string): void; on(event: string, fn: () => void): void };
   pendingQueue: QueuedRequest[];
+  watcherManager: object;
   __zkpulseOnError?: (err: unknown) => void;
 }
 
-interface JuteRequestLike {
-  header: { xid: number; type: number } | null;
-  payload: { path?: unknown; watch?: unknown; chrootPath?: string } | null;
-  toBuffer(this: JuteRequestLike): Buffer;
+interface PathWatchPayload {
+  path?: unknown;
+  watch?: unknown;
+  chrootPath?: string;
 }
 
 /** OpCodes of the read requests encoded directly: exists, getData, getChildren2. */
@@ -93,18 +127,58 @@ export function encodePathWatchRequest(xid: number, type: number, path: string, 
   return buf;
 }
 
-let installed = false;
+/** A request's bytes: the three reads a sync sends by the thousand encoded directly, the rest by the library. */
+function requestBytes(request: QueuedRequest['request']): Buffer {
+  const { header } = request;
+  const payload = request.payload as PathWatchPayload | null | undefined;
+  if (header && payload && PATH_WATCH_REQUESTS.has(header.type) && typeof payload.path === 'string') {
+    const root = payload.chrootPath;
+    const path = root ? (payload.path === '/' ? root : root + payload.path) : payload.path;
+    return encodePathWatchRequest(header.xid, header.type, path, payload.watch === true);
+  }
+  return request.toBuffer();
+}
 
-/** Install the guards once per process. Error hooks are per connection manager (see onClientSocketError). */
-export function hardenZooKeeperClient(): void {
-  if (installed) return;
-  installed = true;
-  const ConnectionManager = require('node-zookeeper-client/lib/ConnectionManager.js') as {
-    prototype: ConnectionManagerLike;
-  };
-  const onData = ConnectionManager.prototype.onSocketData;
-  ConnectionManager.prototype.onSocketData = function packetwise(this: ConnectionManagerLike, chunk: Buffer) {
+type LeanJute = JuteModule & { data: { Stat: unknown }; protocol: { GetDataResponse: unknown } };
+
+let library: { jute: LeanJute; lean: ReturnType<typeof leanJuteRecords>; Event: Parameters<typeof leanWatchersOn>[1] } | null = null;
+
+/** The library's modules and our lean records, loaded once (after the version check). */
+function libraryParts(): NonNullable<typeof library> {
+  if (library) return library;
+  checkLibraryVersion();
+  const jute = require('node-zookeeper-client/lib/jute/index.js') as LeanJute;
+  library = { jute, lean: leanJuteRecords(jute), Event: require('node-zookeeper-client/lib/Event.js') as Parameters<typeof leanWatchersOn>[1] };
+  return library;
+}
+
+export interface HardenHooks {
+  /** an error caught in the client's socket handler (the connection was dropped instead of the process) */
+  onSocketError?: (err: unknown) => void;
+  /** each connection attempt that ended before a session was established */
+  onConnectFailure?: (failure: ConnectFailure) => void;
+}
+
+/**
+ * Harden one client, before its `connect()`: the guards and speed-ups above, on this client's own
+ * ConnectionManager and WatcherManager. The library's classes and other clients are left alone.
+ */
+export function hardenClient(client: Client, hooks: HardenHooks = {}): void {
+  const { jute, lean, Event } = libraryParts();
+  const cm = (client as unknown as { connectionManager: ConnectionManagerLike }).connectionManager;
+  if (Object.prototype.hasOwnProperty.call(cm, 'onSocketData')) return; // hardened already
+  cm.__zkpulseOnError = hooks.onSocketError;
+  cm.__zkpulseOnConnectFailure = hooks.onConnectFailure;
+
+  const onData = cm.onSocketData;
+  cm.onSocketData = function packetwise(this: ConnectionManagerLike, chunk: Buffer) {
     const socket = this.socket;
+    // the library's parser looks the records up on its module: lend it the lean ones for this chunk only
+    const { data, protocol } = jute;
+    const stat = data.Stat;
+    const getData = protocol.GetDataResponse;
+    data.Stat = lean.Stat;
+    protocol.GetDataResponse = lean.GetDataResponse;
     try {
       // a tail left by an earlier socket belongs to a dead stream
       const tail = this.__zkpulseTailSocket === socket ? this.__zkpulseTail : null;
@@ -136,26 +210,16 @@ export function hardenZooKeeperClient(): void {
         // a reporting hook must not throw either
       }
       socket?.destroy();
+    } finally {
+      data.Stat = stat;
+      protocol.GetDataResponse = getData;
     }
   };
 
-  const jute = require('node-zookeeper-client/lib/jute/index.js') as JuteModule & { Request: { prototype: JuteRequestLike } };
-  installLeanJute(jute);
-  installLeanWatchers(require('node-zookeeper-client/lib/WatcherManager.js'), require('node-zookeeper-client/lib/Event.js'));
-  const toBuffer = jute.Request.prototype.toBuffer;
-  jute.Request.prototype.toBuffer = function direct(this: JuteRequestLike) {
-    const { header, payload } = this;
-    if (header && payload && PATH_WATCH_REQUESTS.has(header.type) && typeof payload.path === 'string') {
-      const root = payload.chrootPath;
-      const path = root ? (payload.path === '/' ? root : root + payload.path) : payload.path;
-      return encodePathWatchRequest(header.xid, header.type, path, payload.watch === true);
-    }
-    return toBuffer.call(this);
-  };
+  leanWatchersOn(cm.watcherManager, Event);
+  installConnectFailureReports(cm);
 
-  installConnectFailureReports(ConnectionManager.prototype);
-
-  ConnectionManager.prototype.onPacketQueueReadable = function batched(this: ConnectionManagerLike) {
+  cm.onPacketQueueReadable = function batched(this: ConnectionManagerLike) {
     // the queue says "readable" for every request: write what this turn of the event loop queued in
     // one go, after its I/O callbacks (setImmediate: the replies of several socket reads answered at once)
     if (this.__zkpulseFlushPending) return;
@@ -165,6 +229,9 @@ export function hardenZooKeeperClient(): void {
       flushPacketQueue(this);
     });
   };
+  // the library's constructor bound its own method to the queue's 'readable' event: point it at ours
+  cm.packetQueue.removeAllListeners('readable');
+  cm.packetQueue.on('readable', () => cm.onPacketQueueReadable());
 }
 
 /** The library's STATES.CONNECTING: a socket closing in this state never got a session. */
@@ -173,7 +240,8 @@ const CONNECTING = 1;
 const serverText = (server: ServerAddress): string => `${server.host}:${server.port}`;
 
 /** Remember each attempt's server and socket error; report an attempt whose socket closed before a session. */
-function installConnectFailureReports(proto: ConnectionManagerLike): void {
+function installConnectFailureReports(cm: ConnectionManagerLike): void {
+  const proto = cm;
   const { findNextServer, onSocketError, onSocketConnectTimeout, onSocketClosed } = proto;
   proto.findNextServer = function remembered(this: ConnectionManagerLike, callback) {
     findNextServer.call(this, (server) => {
@@ -230,7 +298,7 @@ function flushPacketQueue(cm: ConnectionManagerLike): void {
       // only requests that get a reply by xid wait in the pending queue (not connect, ping, auth)
       cm.pendingQueue.push(packet);
     }
-    const buf = packet.request.toBuffer();
+    const buf = requestBytes(packet.request);
     chunks.push(buf);
     bytes += buf.length;
     if (header?.type === OP_CLOSE_SESSION) break; // the last packet sent to the server
@@ -248,20 +316,8 @@ function writeChunks(socket: SocketLike, chunks: Buffer[], bytes: number): boole
   return socket.write!(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes));
 }
 
-/** Register a callback for each of one client's connection attempts that failed before a session was established. */
-export function onClientConnectFailure(client: unknown, hook: (failure: ConnectFailure) => void): void {
-  const cm = (client as { connectionManager?: ConnectionManagerLike }).connectionManager;
-  if (cm) cm.__zkpulseOnConnectFailure = hook;
-}
-
 /** host:port of the server one client is connected to (or last tried), if known. */
 export function clientServer(client: unknown): string | undefined {
   const server = (client as { connectionManager?: ConnectionManagerLike }).connectionManager?.__zkpulseServer;
   return server ? serverText(server) : undefined;
-}
-
-/** Register a callback for errors caught in one client's socket handler. */
-export function onClientSocketError(client: unknown, hook: (err: unknown) => void): void {
-  const cm = (client as { connectionManager?: ConnectionManagerLike }).connectionManager;
-  if (cm) cm.__zkpulseOnError = hook;
 }

@@ -69,12 +69,25 @@ function checkRange(buffer: Buffer, offset: number, bytes: number): void {
   if (offset + bytes > buffer.length) throw new RangeError(`record of ${bytes} bytes at ${offset} is out of buffer range.`);
 }
 
+/** The lean records, for the place that lends them to one client's reply parsing (harden.ts). */
+export interface LeanRecords {
+  Stat: RecordClass;
+  GetDataResponse: RecordClass;
+}
+
 const installed = new WeakSet<JuteModule>();
 
-/** Replace `jute.data.Stat` and `jute.protocol.GetDataResponse` of `jute` (once per module). */
+/** Replace `jute.data.Stat` and `jute.protocol.GetDataResponse` of `jute` (once per module object; tests use a copy). */
 export function installLeanJute(jute: JuteModule): void {
   if (installed.has(jute)) return;
   installed.add(jute);
+  const lean = leanJuteRecords(jute);
+  jute.data.Stat = lean.Stat;
+  jute.protocol.GetDataResponse = lean.GetDataResponse;
+}
+
+/** Lean versions of `jute`'s Stat and GetDataResponse, built on (and instanceof) its originals; `jute` is left as it is. */
+export function leanJuteRecords(jute: JuteModule): LeanRecords {
   const OriginalStat = jute.data.Stat;
   const OriginalGetData = jute.protocol.GetDataResponse;
   const statSpec = (new OriginalStat() as { specification: unknown }).specification;
@@ -170,6 +183,5 @@ export function installLeanJute(jute: JuteModule): void {
   });
   LeanGetDataResponse.prototype = getDataProto;
 
-  jute.data.Stat = LeanStat as unknown as RecordClass;
-  jute.protocol.GetDataResponse = LeanGetDataResponse as unknown as RecordClass;
+  return { Stat: LeanStat as unknown as RecordClass, GetDataResponse: LeanGetDataResponse as unknown as RecordClass };
 }

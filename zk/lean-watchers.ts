@@ -53,10 +53,18 @@ function register(map: Map<string, Slot>, path: string, watcher: unknown): void 
   } else if (!slot.includes(w)) slot.push(w);
 }
 
-/** Replace the prototype methods of the library's WatcherManager (once per module). */
+/** Replace the prototype methods of a WatcherManager class (tests: a copy of the library's class). */
 export function installLeanWatchers(WatcherManager: WatcherManagerClass, Event: EventModule): void {
-  const proto = WatcherManager.prototype;
-  if (proto.__zkpulseLean === true) return;
+  leanWatchersOn(WatcherManager.prototype, Event);
+}
+
+/**
+ * Give `target` the lean methods: one WatcherManager instance (harden.ts does this to the manager of
+ * each client of ours, leaving the library's class alone) or a prototype. Once per target.
+ */
+export function leanWatchersOn(target: object, Event: EventModule): void {
+  const proto = target as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(proto, '__zkpulseLean')) return;
   proto.__zkpulseLean = true;
   const kinds: Kind[] = ['data', 'child', 'existence'];
   const upper = { data: 'Data', child: 'Child', existence: 'Existence' } as const;

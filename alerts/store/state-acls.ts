@@ -6,22 +6,15 @@
  * The nodes checked: the state path, its keys and their chunk nodes. Its ancestors are not changed
  * (they may be shared): once the state node exists, a wider ACL above it gives no access to the state.
  */
-import zookeeper, { type ACL, type Client } from 'node-zookeeper-client';
-import { codeOf, getACL, getChildren, NO_AUTH, NO_NODE, setACL } from './zk-calls.ts';
+import { Permission, permsOf } from '../../zk/acl.ts';
+import { NO_AUTH, NO_NODE, zkErrorCode as codeOf } from '../../zk/errors.ts';
+import type { ACL, ZkOps } from '../../zk/ops.ts';
 
 export interface StateAclReport {
   /** nodes whose ACL was wider and is now the collector's */
   fixed: string[];
   /** nodes still wider than the collector's ACL: who may do what, and why it was not fixed */
   wide: Array<{ path: string; acl: string; reason: string }>;
-}
-
-const { Permission } = zookeeper;
-
-/** The library's ACL objects carry `permission` at runtime (its typings say `perms`). */
-function permsOf(a: ACL): number {
-  const raw = a as unknown as { permission?: number; perms?: number };
-  return raw.permission ?? raw.perms ?? 0;
 }
 
 function letters(perms: number): string {
@@ -46,7 +39,7 @@ export function widerThanOwner(acls: readonly ACL[], ownerDigestId: string): boo
  * children. `acls` is the collector's node ACL, `ownerDigestId` its digest id.
  */
 export async function secureStateNodes(
-  client: Client,
+  zk: ZkOps,
   path: string,
   keys: readonly string[],
   acls: ACL[],
@@ -58,22 +51,23 @@ export async function secureStateNodes(
     const keyPath = `${path}/${key}`;
     nodes.push(keyPath);
     try {
-      nodes.push(...(await getChildren(client, keyPath)).map((c) => `${keyPath}/${c}`));
+      // an absent key has no chunks
+      nodes.push(...((await zk.getChildren(keyPath))?.children ?? []).map((c) => `${keyPath}/${c}`));
     } catch (err) {
-      // an absent key has no chunks; one we may not list is reported below with its ACL
-      if (codeOf(err) !== NO_NODE && codeOf(err) !== NO_AUTH) throw err;
+      // one we may not list is reported below with its ACL
+      if (codeOf(err) !== NO_AUTH) throw err;
     }
   }
-  await Promise.all(nodes.map((node) => checkNode(client, node, acls, ownerDigestId, report)));
+  await Promise.all(nodes.map((node) => checkNode(zk, node, acls, ownerDigestId, report)));
   report.fixed.sort();
   report.wide.sort((a, b) => a.path.localeCompare(b.path));
   return report;
 }
 
-async function checkNode(client: Client, node: string, acls: ACL[], owner: string, report: StateAclReport): Promise<void> {
+async function checkNode(zk: ZkOps, node: string, acls: ACL[], owner: string, report: StateAclReport): Promise<void> {
   let current: ACL[];
   try {
-    current = await getACL(client, node);
+    current = await zk.getACL(node);
   } catch (err) {
     if (codeOf(err) === NO_NODE) return;
     if (codeOf(err) === NO_AUTH) {
@@ -84,7 +78,7 @@ async function checkNode(client: Client, node: string, acls: ACL[], owner: strin
   }
   if (!widerThanOwner(current, owner)) return;
   try {
-    await setACL(client, node, acls);
+    await zk.setACL(node, acls);
     report.fixed.push(node);
   } catch (err) {
     if (codeOf(err) === NO_NODE) return;

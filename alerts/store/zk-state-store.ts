@@ -13,10 +13,10 @@
  * identity: docs/security.md); a store without them can only read.
  */
 import { randomBytes } from 'node:crypto';
-import type { ACL, Client } from 'node-zookeeper-client';
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { CreateMode, type ACL, type ZkOps } from '../../zk/ops.ts';
+import { BAD_VERSION, NODE_EXISTS, NO_NODE, zkErrorCode } from '../../zk/errors.ts';
 import { chunkName, DEFAULT_CHUNK_BYTES, manifestFor, parseManifest } from './chunks.ts';
-import { BAD_VERSION, codeOf, create, getChildren, getData, mkdirp, NO_NODE, NODE_EXISTS, remove, setAndRemove } from './zk-calls.ts';
 
 export type MergeFn = (ours: unknown, theirs: unknown) => unknown;
 
@@ -28,8 +28,8 @@ export interface Decoded {
 export type DecodeFn = (raw: unknown) => Decoded;
 
 export interface ZkStateStoreOptions {
-  /** a connected client */
-  client: Client;
+  /** the ZooKeeper layer's timed requests, on a connected session */
+  zk: ZkOps;
   /** e.g. /zkpulse/state/<instance-group> */
   path: string;
   /** default 1 s */
@@ -73,13 +73,9 @@ export class ZkStateStore {
   /** Every stored key and its value (remembering versions for the next writes). */
   async load(): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
-    let keys: string[];
-    try {
-      keys = await getChildren(this.options.client, this.options.path);
-    } catch (err) {
-      if (codeOf(err) === NO_NODE) return out;
-      throw err;
-    }
+    const listed = await this.options.zk.getChildren(this.options.path);
+    if (!listed) return out;
+    const keys = listed.children;
     const wanted = this.options.keys;
     for (const key of wanted ? keys.filter((k) => wanted.includes(k)) : keys) {
       const read = await this.read(key);
@@ -112,7 +108,7 @@ export class ZkStateStore {
     return run;
   }
 
-  /** Flushes and stops the debounce timer (the client stays the caller's). */
+  /** Flushes and stops the debounce timer (the session stays the caller's). */
   async close(): Promise<void> {
     await this.flush();
   }
@@ -134,37 +130,32 @@ export class ZkStateStore {
   }
 
   private async readRaw(key: string): Promise<{ exists: boolean; version: number; value: unknown }> {
-    const client = this.options.client;
+    const zk = this.options.zk;
     const path = this.keyPath(key);
     for (let attempt = 0; ; attempt++) {
-      let got;
-      try {
-        got = await getData(client, path);
-      } catch (err) {
-        if (codeOf(err) === NO_NODE) return { exists: false, version: -1, value: undefined };
-        throw err;
-      }
+      const got = await zk.getData(path);
+      if (!got) return { exists: false, version: -1, value: undefined };
       const refuse = (reason: string) => {
         this.options.onRefused?.(path, reason);
         return { exists: true, version: got.stat.version, value: undefined };
       };
       let manifest;
       try {
-        manifest = parseManifest(got.data);
+        manifest = parseManifest(got.data ?? undefined);
       } catch (err) {
         return refuse((err as Error).message);
       }
       if (manifest === null) return { exists: true, version: got.stat.version, value: undefined };
       if ('value' in manifest) return { exists: true, version: got.stat.version, value: manifest.value };
       const parts: Buffer[] = [];
-      try {
-        for (let i = 0; i < manifest.chunks; i++) {
-          const chunk = await getData(client, `${path}/${chunkName(manifest.gen, i)}`);
-          parts.push(chunk.data ?? Buffer.alloc(0));
-        }
-      } catch (err) {
+      for (let i = 0; i < manifest.chunks; i++) {
+        const chunk = await zk.getData(`${path}/${chunkName(manifest.gen, i)}`);
+        if (!chunk) break;
+        parts.push(chunk.data ?? Buffer.alloc(0));
+      }
+      if (parts.length < manifest.chunks) {
         // a writer replaced the generation between our two reads: read again
-        if (codeOf(err) !== NO_NODE || attempt >= MAX_CONFLICT_RETRIES) throw err;
+        if (attempt >= MAX_CONFLICT_RETRIES) throw new Error(`state store: the chunks of ${path} kept changing under us; gave up after ${MAX_CONFLICT_RETRIES} tries`);
         continue;
       }
       const blob = Buffer.concat(parts);
@@ -178,7 +169,7 @@ export class ZkStateStore {
   }
 
   private async write(key: string, value: unknown): Promise<void> {
-    const client = this.options.client;
+    const zk = this.options.zk;
     const path = this.keyPath(key);
     const acls = this.acls;
     if (!acls) throw new Error(`state store: cannot write ${path}: no ACL was given for the nodes it creates`);
@@ -186,12 +177,12 @@ export class ZkStateStore {
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       let version = this.versions.get(key);
       if (version === undefined) {
-        await mkdirp(client, this.options.path, acls);
+        await zk.mkdirp(this.options.path, acls);
         try {
-          await create(client, path, Buffer.alloc(0), acls);
+          await zk.create(path, Buffer.alloc(0), acls, CreateMode.PERSISTENT);
           version = 0;
         } catch (err) {
-          if (codeOf(err) !== NODE_EXISTS) throw err;
+          if (zkErrorCode(err) !== NODE_EXISTS) throw err;
           ours = await this.merged(key, ours);
           continue;
         }
@@ -202,22 +193,32 @@ export class ZkStateStore {
       const written: string[] = [];
       for (const [i, chunk] of chunks.entries()) {
         const chunkPath = `${path}/${chunkName(gen, i)}`;
-        await create(client, chunkPath, chunk, acls);
+        await zk.create(chunkPath, chunk, acls, CreateMode.PERSISTENT);
         written.push(chunkPath);
       }
-      const old = (await getChildren(client, path)).filter((c) => !c.startsWith(`${gen}-`)).map((c) => `${path}/${c}`);
+      const children = (await zk.getChildren(path))?.children ?? [];
+      const old = children.filter((c) => !c.startsWith(`${gen}-`)).map((c) => `${path}/${c}`);
       try {
-        await setAndRemove(client, path, manifest, version, old);
+        // the manifest switch and the old chunks' removal, atomically
+        await zk.transaction([{ op: 'setData', path, data: manifest, version }, ...old.map((r) => ({ op: 'remove' as const, path: r, version: -1 }))]);
         this.versions.set(key, version + 1);
         return;
       } catch (err) {
-        for (const w of written) await remove(client, w);
-        const code = codeOf(err);
+        for (const w of written) await this.removeIfThere(w);
+        const code = zkErrorCode(err);
         if (code !== BAD_VERSION && code !== NO_NODE) throw err;
         ours = await this.merged(key, ours);
       }
     }
     throw new Error(`state store: ${path} kept changing under us; gave up after ${MAX_CONFLICT_RETRIES} tries`);
+  }
+
+  private async removeIfThere(path: string): Promise<void> {
+    try {
+      await this.options.zk.remove(path);
+    } catch (err) {
+      if (zkErrorCode(err) !== NO_NODE) throw err;
+    }
   }
 
   /** Re-reads the key after a conflict and merges our value into it. */

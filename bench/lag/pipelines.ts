@@ -6,7 +6,7 @@ import zookeeper from 'node-zookeeper-client';
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
 import { ZkSession } from '../../zk/session.ts';
-import { hardenZooKeeperClient } from '../../zk/harden.ts';
+import { hardenClient } from '../../zk/harden.ts';
 import { workerId } from '../support/cluster-data.ts';
 
 export interface Observer {
@@ -43,8 +43,8 @@ export async function startZkpulse(connectString: string, root: string, workers:
 
 /** A bare client: getData with a watch on every worker; each trigger re-reads and re-arms. */
 export async function startRawFloor(connectString: string, root: string, workers: number, record: Record): Promise<Observer> {
-  hardenZooKeeperClient();
   const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000 });
+  hardenClient(client);
   await new Promise<void>((resolve) => {
     client.once('connected', () => resolve());
     client.connect();

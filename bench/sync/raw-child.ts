@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import zookeeper from 'node-zookeeper-client';
 import { WindowProfiler, summarize } from '../support/cpu-profile.ts';
-import { hardenZooKeeperClient } from '../../zk/harden.ts';
+import { hardenClient } from '../../zk/harden.ts';
 
 const [connectString, root, workersArg, ...flags] = process.argv.slice(2);
 const profileFile = flags.includes('--profile') ? flags[flags.indexOf('--profile') + 1] : undefined;
@@ -14,10 +14,9 @@ const profiler = profileFile ? new WindowProfiler() : null;
 if (!connectString || !root || !workersArg) throw new Error('usage: raw-child connectString root workers');
 const expected = Number(workersArg);
 const parent = `${root}/workers`;
-// Without this, a burst of 10,000 replies in one socket read overflows the library's recursive parser.
-hardenZooKeeperClient();
-
 const client = zookeeper.createClient(connectString, { sessionTimeout: 10_000, retries: 0 });
+// Without this, a burst of 10,000 replies in one socket read overflows the library's recursive parser.
+hardenClient(client);
 const noop = () => undefined;
 profiler?.start();
 const startedAt = performance.now();

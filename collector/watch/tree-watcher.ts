@@ -9,7 +9,7 @@
  * the same name shows as a new czxid (removed, then added). After a blind period (reconnect, new
  * session) a full resync diffs everything once and marks what it finds `afterBlind`.
  */
-import type { Event as ZkEvent, Stat } from 'node-zookeeper-client';
+import type { ZkEvent, Stat } from '../../zk/ops.ts';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import type { Layout } from '../../contract/layout.ts';
 import { indexWatchPlan, joinPath, type WatchPlanIndex } from '../../contract/paths.ts';

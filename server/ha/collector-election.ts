@@ -1,15 +1,15 @@
 /**
  * The election of the active collector among those sharing one `haPath`, on the collector's own
- * ZooKeeper session. It reuses the agent library's recipe (agent/election.ts): candidates are
+ * ZooKeeper session. It uses the ZooKeeper layer's recipe (zk/election.ts): candidates are
  * EPHEMERAL_SEQUENTIAL `<haPath>/n_<seq>` nodes `{"id":<instance>}`, each watching only its
  * predecessor; the lowest one creates `<haPath>/active` (EPHEMERAL, `{"id","since"}`) and only
  * then is active. The fencing epoch is that node's czxid.
  */
 import { asyncScheduler, map, type Observable, type SchedulerLike } from 'rxjs';
+import { encodeElectionNode } from '../../contract/index.ts';
 import { aclsFor } from '../../zk/acl.ts';
 import { AgentConnection } from '../../zk/connection.ts';
 import { Election, type Leadership } from '../../zk/election.ts';
-import type { ParticipantPaths as AgentPaths } from '../../contract/index.ts';
 import { ZkOps } from '../../zk/ops.ts';
 import type { ZkSession } from '../../zk/session.ts';
 import { Timers } from '../timers.ts';
@@ -31,20 +31,8 @@ export interface CollectorElectionOptions {
 }
 
 /** Where the group's nodes live: candidates directly under the path, the active one at `<path>/active`. */
-export function haPaths(path: string): AgentPaths {
-  return {
-    root: path,
-    election: path,
-    master: `${path}/active`,
-    workers: `${path}/workers-unused`,
-    status: `${path}/status-unused`,
-    worker: () => {
-      throw new Error('collector HA has no worker nodes');
-    },
-    statusOf: () => {
-      throw new Error('collector HA has no status nodes');
-    },
-  };
+export function haPaths(path: string): { candidates: string; leader: string } {
+  return { candidates: path, leader: `${path}/active` };
 }
 
 export class CollectorElection {
@@ -64,12 +52,12 @@ export class CollectorElection {
     this.conn = new AgentConnection(opts.session);
     this.timers = new Timers(opts.scheduler ?? asyncScheduler);
     this.election = new Election({
-      ops: new ZkOps(opts.session, opts.requestTimeoutMs),
+      ops: new ZkOps(opts.session, { timeoutMs: opts.requestTimeoutMs }),
       conn: this.conn,
-      paths: haPaths(opts.path),
-      id: opts.id,
+      ...haPaths(opts.path),
+      candidateData: () => encodeElectionNode({ id: opts.id }),
+      leaderData: () => encodeElectionNode({ id: opts.id, since: opts.now() }),
       acls: aclsFor(opts.auth),
-      now: opts.now,
       report: opts.report,
       later: (ms, fn) => this.timers.later(ms, fn),
     });

@@ -2,6 +2,7 @@
 import test from 'ava';
 import zookeeper, { type Client } from 'node-zookeeper-client';
 import { aclsFor } from '../../zk/acl.ts';
+import { clientSource, ZkOps } from '../../zk/ops.ts';
 import { fingerprint } from '../../alerts/fingerprint.ts';
 import type { NflogSnapshot } from '../../alerts/notify/nflog.ts';
 import { Notifier } from '../../alerts/notify/notifier.ts';
@@ -13,13 +14,13 @@ import type { AlertInstance } from '../../alerts/types.ts';
 import { ReplayScheduler } from '../../replay/virtual-clock.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 
-async function connect(t: { teardown(fn: () => unknown): void }): Promise<Client> {
+async function connect(t: { teardown(fn: () => unknown): void }): Promise<{ client: Client; zk: ZkOps }> {
   const client = zookeeper.createClient(await sharedZooKeeper(), { sessionTimeout: 10_000 });
   const connected = new Promise<void>((resolve) => client.once('connected', () => resolve()));
   client.connect();
   await connected;
   t.teardown(() => client.close());
-  return client;
+  return { client, zk: new ZkOps(clientSource(client), { timeoutMs: 10_000 }) };
 }
 
 function children(client: Client, path: string): Promise<string[]> {
@@ -36,31 +37,31 @@ function alert(worker: string, state: AlertInstance['state'] = 'firing', endsAt:
 }
 
 test('values round-trip; a 1.2 MB value is chunked under the znode limit and the chunks go when it shrinks', async (t) => {
-  const client = await connect(t);
+  const { client, zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
-  const store = new ZkStateStore({ client, path, acls: OPEN, debounceMs: 10 });
+  const store = new ZkStateStore({ zk, path, acls: OPEN, debounceMs: 10 });
   store.save('engine', { version: 1, alerts: ['a'] });
   const big = Array.from({ length: 12_000 }, (_, i) => ({ i, pad: 'x'.repeat(90) }));
   store.save('silences', big);
   await store.flush();
   t.true(JSON.stringify(big).length > 1_100_000);
   t.is((await children(client, `${path}/silences`)).length, 3);
-  const loaded = await new ZkStateStore({ client, path }).load();
+  const loaded = await new ZkStateStore({ zk, path }).load();
   t.deepEqual(loaded.get('engine'), { version: 1, alerts: ['a'] });
   t.deepEqual(loaded.get('silences'), big);
 
   store.save('silences', []);
   await store.flush();
   t.deepEqual(await children(client, `${path}/silences`), []);
-  t.deepEqual((await new ZkStateStore({ client, path }).load()).get('silences'), []);
+  t.deepEqual((await new ZkStateStore({ zk, path }).load()).get('silences'), []);
 });
 
 test('saves are debounced on the injected scheduler: one write of the last value after debounceMs; flush() cancels the timer', async (t) => {
-  const client = await connect(t);
+  const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const clock = new ReplayScheduler(T0);
-  const store = new ZkStateStore({ client, path, acls: OPEN, debounceMs: 1000, scheduler: clock });
-  const stored = async () => (await new ZkStateStore({ client, path }).load()).get('engine');
+  const store = new ZkStateStore({ zk, path, acls: OPEN, debounceMs: 1000, scheduler: clock });
+  const stored = async () => (await new ZkStateStore({ zk, path }).load()).get('engine');
   store.save('engine', { n: 1 });
   store.save('engine', { n: 2 });
   t.is(clock.actions.length, 1, 'one debounce timer for both saves');
@@ -80,11 +81,11 @@ test('saves are debounced on the injected scheduler: one write of the last value
 });
 
 test('two collectors writing the same key merge instead of clobbering (versioned writes)', async (t) => {
-  const client = await connect(t);
+  const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const merged: unknown[] = [];
-  const a = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES });
-  const b = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, onMerged: (_k, v) => merged.push(v) });
+  const a = new ZkStateStore({ zk, path, acls: OPEN, merge: NOTIFIER_MERGES });
+  const b = new ZkStateStore({ zk, path, acls: OPEN, merge: NOTIFIER_MERGES, onMerged: (_k, v) => merged.push(v) });
   await a.load();
   await b.load();
   const entry = (groupKey: string, timestamp: number) => ({ receiver: 'ops', groupKey, firing: ['f'], resolved: [], timestamp, expiresAt: 9e15 });
@@ -93,12 +94,12 @@ test('two collectors writing the same key merge instead of clobbering (versioned
   b.save(NFLOG_KEY, [entry('g2', 2)]);
   await b.flush();
   t.is(merged.length, 1, 'b saw the conflict');
-  const stored = (await new ZkStateStore({ client, path }).load()).get(NFLOG_KEY) as NflogSnapshot;
+  const stored = (await new ZkStateStore({ zk, path }).load()).get(NFLOG_KEY) as NflogSnapshot;
   t.deepEqual(stored.map((e) => e.groupKey).sort(), ['g1', 'g2']);
   // and a writes again on top of b: its remembered version is stale too
   a.save(NFLOG_KEY, [entry('g1', 3)]);
   await a.flush();
-  const after = (await new ZkStateStore({ client, path }).load()).get(NFLOG_KEY) as NflogSnapshot;
+  const after = (await new ZkStateStore({ zk, path }).load()).get(NFLOG_KEY) as NflogSnapshot;
   t.deepEqual(after.map((e) => [e.groupKey, e.timestamp]).sort(), [
     ['g1', 3],
     ['g2', 2],
@@ -106,14 +107,14 @@ test('two collectors writing the same key merge instead of clobbering (versioned
 });
 
 test('restart mid-incident: no duplicate firing notice, and the resolve still arrives', async (t) => {
-  const client = await connect(t);
+  const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;
   const rx = await startRecordingReceiver();
   t.teardown(() => rx.close());
   const receivers = [{ kind: 'webhook' as const, name: 'ops', url: rx.url, route: { groupWaitMs: 30_000, groupIntervalMs: 60_000 } }];
   const clock = new ReplayScheduler(T0);
 
-  const store1 = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
+  const store1 = new ZkStateStore({ zk, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
   await store1.load();
   const first = new Notifier({ receivers, scheduler: clock, onNflogChange: (s) => store1.save(NFLOG_KEY, s) });
   first.update([alert('w1'), alert('w2')]);
@@ -123,7 +124,7 @@ test('restart mid-incident: no duplicate firing notice, and the resolve still ar
   first.stop();
 
   // the collector restarts: a new pipeline restored from ZooKeeper, the engine still reports the incident
-  const store2 = new ZkStateStore({ client, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
+  const store2 = new ZkStateStore({ zk, path, acls: OPEN, merge: NOTIFIER_MERGES, debounceMs: 10 });
   const state = await store2.load();
   const second = new Notifier({ receivers, scheduler: clock, nflog: state.get(NFLOG_KEY) as NflogSnapshot, onNflogChange: (s) => store2.save(NFLOG_KEY, s) });
   t.teardown(() => second.stop());

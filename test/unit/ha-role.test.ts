@@ -71,7 +71,6 @@ test('RoleSwitch: a failed activation leaves it standby and is tried again', asy
 
 test('haPaths: candidates under the path, the active node beside them is no candidate', (t) => {
   const p = haPaths('/zkpulse/collectors/default');
-  t.is(p.election, '/zkpulse/collectors/default');
-  t.is(p.master, '/zkpulse/collectors/default/active');
+  t.deepEqual(p, { candidates: '/zkpulse/collectors/default', leader: '/zkpulse/collectors/default/active' });
   t.deepEqual(orderCandidates(['active', 'n_0000000002', 'n_0000000001']), ['n_0000000001', 'n_0000000002']);
 });
