@@ -1,18 +1,35 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Layer rules (issue 13). Production code (everything but test/, bench/, drills/ and scripts/) must not import
-// the tests or the tools; the tools import their shared helpers from stack/, not from test/support.
-// Floors (imports run downward only): cli/ demo/ → server/ → replay/ → alerts/ → collector/ agent/ → zk/ contract/.
-// The floors below server/ are written here as they are reached; zk/, agent/ and contract/ come with their moves.
+// Layer rules (issue 13, README "Layout"). Imports run down the floors only:
+//   cli/ → demo/ → server/ → replay/ → alerts/ → collector/, agent/ → zk/, contract/   (dashboards/ and stack/ beside)
+// FLOORS says, for each top-level folder, which folders it may import; every other project folder is refused.
+// Production code imports none of the tests or tools; the tools import their shared helpers from stack/.
 const TOOLS = ['test', 'bench', 'drills', 'scripts'];
+const FLOORS = {
+  zk: [],
+  contract: [],
+  collector: ['zk', 'contract'],
+  agent: ['zk', 'contract'],
+  dashboards: [],
+  alerts: ['zk', 'contract', 'collector'],
+  replay: ['zk', 'contract', 'collector', 'alerts'],
+  server: ['zk', 'contract', 'collector', 'alerts', 'replay'],
+  // real services for the demo, the tests and the tools; it reads the alert store's notification log
+  stack: ['zk', 'contract', 'collector', 'alerts'],
+  demo: ['zk', 'contract', 'collector', 'agent', 'alerts', 'replay', 'server', 'stack', 'dashboards'],
+  cli: ['zk', 'contract', 'collector', 'agent', 'alerts', 'replay', 'server', 'stack', 'dashboards', 'demo'],
+};
+// a relative import that climbs out to the top-level folder `f` (`../f/`, `../../f/`, ...)
+const climbsTo = (f, message) => ({ regex: `^(\\.\\./)+${f}/`, message });
 const toolRule = (f) => ({
   regex: `^(\\.\\.?/)+${f}/`,
   message: `${f}/ is not importable from here: shared helpers live in stack/ (see eslint.config.js).`,
 });
+// the public index.ts is the package's top: nothing inside the project imports it
+const rootIndex = { regex: '^(\\.\\./)+index\\.ts$', message: 'index.ts is the public API, the top of the floors: import the module itself.' };
 const importsOf = (folders) => ({ patterns: folders.map(toolRule) });
-/** production code of `folder` imports neither the tools nor the floors `above` it */
-const floor = (folder, above) => ({
+const floorRules = Object.entries(FLOORS).map(([folder, below]) => ({
   files: [`${folder}/**`],
   rules: {
     'no-restricted-imports': [
@@ -20,20 +37,17 @@ const floor = (folder, above) => ({
       {
         patterns: [
           ...TOOLS.map(toolRule),
-          ...above.map((f) => ({
-            regex: `^(\\.\\./)+${f}/`,
-            message: `${folder}/ is below ${f}/ and must not import it: move what both need down a floor (README.md, Layout).`,
-          })),
+          rootIndex,
+          ...Object.keys(FLOORS)
+            .filter((f) => f !== folder && !below.includes(f))
+            .map((f) =>
+              climbsTo(f, `${folder}/ must not import ${f}/: it may use ${below.join(', ') || 'no other folder of the project'} (floors in eslint.config.js, README "Layout").`),
+            ),
         ],
       },
     ],
   },
-});
-
-// contract/ is the ground floor (issue 13): it imports nothing of the project, only itself and packages.
-const outOfContract = (levels) => ({
-  patterns: [{ regex: `^(\\.\\./){${levels}}`, message: 'contract/ imports nothing of the project: it is the ground floor (see eslint.config.js).' }],
-});
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'dashboards/generated/**', '.tmp/**', 'test-output/**'] },
@@ -50,13 +64,7 @@ export default tseslint.config(
     ignores: TOOLS.map((f) => `${f}/**`),
     rules: { 'no-restricted-imports': ['error', importsOf(TOOLS)] },
   },
-  floor('server', ['cli', 'demo']),
-  floor('replay', ['server', 'cli', 'demo']),
-  floor('alerts', ['replay', 'server', 'cli', 'demo']),
-  floor('collector', ['alerts', 'replay', 'server', 'cli', 'demo']),
-  { files: ['contract/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(1)] } },
-  { files: ['contract/*/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(2)] } },
-  { files: ['contract/*/*/**/*.ts'], rules: { 'no-restricted-imports': ['error', outOfContract(3)] } },
+  ...floorRules,
   {
     // the tools: not the tests
     files: ['bench/**', 'drills/**', 'scripts/**'],
