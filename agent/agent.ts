@@ -13,7 +13,7 @@ import { PROBE_WARNING_PREFIX, ZkSession } from '../zk/session.ts';
 import type { ConnectionEvent } from '../zk/events.ts';
 import { aclsFor } from '../zk/acl.ts';
 import { Coalescer } from './coalescer.ts';
-import { AgentConnection } from '../zk/connection.ts';
+import { ZkConnection } from '../zk/connection.ts';
 import { Election, type Leadership } from '../zk/election.ts';
 import { EphemeralNodes } from './ephemeral-nodes.ts';
 import { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
@@ -68,7 +68,7 @@ export class Agent {
   /** final task states not written yet: close() waits for them before leaving */
   private readonly finals = new Set<Promise<void>>();
   private readonly session: ZkSession;
-  private readonly conn: AgentConnection;
+  private readonly conn: ZkConnection;
   private readonly nodes: EphemeralNodes;
   private readonly election: Election;
   private readonly heartbeat: Heartbeat;
@@ -101,7 +101,7 @@ export class Agent {
       now,
       onWarning: (message) => this.sessionWarning(message),
     });
-    this.conn = new AgentConnection(this.session);
+    this.conn = new ZkConnection(this.session);
     const ops = this.session.ops;
     const acls = aclsFor(this.o.auth);
     const report = (err: Error) => this.report(err);

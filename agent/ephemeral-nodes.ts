@@ -8,8 +8,8 @@
  * then create ours. This is what kazoo #491 got wrong: after a session loss, ephemerals must be
  * re-created on the new session.
  */
-import type { AgentAcls } from '../zk/acl.ts';
-import { isConnectionProblem, Superseded, type AgentConnection } from '../zk/connection.ts';
+import type { NodeAcls } from '../zk/acl.ts';
+import { isConnectionProblem, Superseded, type ZkConnection } from '../zk/connection.ts';
 import { CreateMode, ownedBy, ownerOf, parentOf, type ZkOps } from '../zk/ops.ts';
 import { NODE_EXISTS, NO_NODE, zkErrorCode } from '../zk/errors.ts';
 
@@ -33,8 +33,8 @@ export class EphemeralNodes {
 
   constructor(
     private readonly ops: ZkOps,
-    private readonly conn: AgentConnection,
-    private readonly acls: AgentAcls,
+    private readonly conn: ZkConnection,
+    private readonly acls: NodeAcls,
     private readonly report: (err: Error) => void,
   ) {}
 

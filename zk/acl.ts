@@ -24,7 +24,7 @@ export function permsOf(a: ACL): number {
   return raw.permission ?? raw.perms ?? 0;
 }
 
-export interface AgentAcls {
+export interface NodeAcls {
   node: ACL[];
   container: ACL[];
 }
@@ -37,7 +37,7 @@ export function digestId(auth: string): string {
 
 const world = () => new zookeeper.Id('world', 'anyone');
 
-export function aclsFor(auth: string | undefined): AgentAcls {
+export function aclsFor(auth: string | undefined): NodeAcls {
   const { Permission } = zookeeper;
   if (!auth) {
     const open = [new zookeeper.ACL(Permission.ALL, world())];

@@ -1,5 +1,5 @@
 /**
- * The agent's view of its ZooKeeper session: a generation number that moves on every connection
+ * A recipe's view of its ZooKeeper session (the agent's nodes and elections, the collectors' HA election): a generation number that moves on every connection
  * event (so a loop started on an older connection knows to stop), and one-shot watches that also
  * wake on a connection event or on close — a watch set on a replaced client would never fire.
  */
@@ -22,7 +22,7 @@ export class Superseded extends Error {
   override readonly name = 'Superseded';
 }
 
-export class AgentConnection {
+export class ZkConnection {
   private readonly eventsSubject = new Subject<ConnectionEvent | { kind: 'closed' }>();
   /** every connection event, after `generation` and `connected` were updated */
   readonly events$ = this.eventsSubject.asObservable();

@@ -17,8 +17,8 @@
  *   on the new session.
  */
 import { BehaviorSubject, distinctUntilChanged, filter, type Observable } from 'rxjs';
-import type { AgentAcls } from './acl.ts';
-import { isConnectionProblem, Superseded, type AgentConnection } from './connection.ts';
+import type { NodeAcls } from './acl.ts';
+import { isConnectionProblem, Superseded, type ZkConnection } from './connection.ts';
 import { orderCandidates, positionOf } from './election-order.ts';
 import { CreateMode, czxidOf, ownedBy, ownerOf, parentOf, type ZkOps } from './ops.ts';
 import { NODE_EXISTS, NO_NODE, zkErrorCode } from './errors.ts';
@@ -33,7 +33,7 @@ export interface Leadership {
 
 export interface ElectionDeps {
   ops: ZkOps;
-  conn: AgentConnection;
+  conn: ZkConnection;
   /** the candidates' parent: each candidate is an EPHEMERAL_SEQUENTIAL `<candidates>/n_<seq>` (created with its ancestors) */
   candidates: string;
   /** the node (EPHEMERAL) the lowest candidate creates to lead; its parent is created when missing */
@@ -42,7 +42,7 @@ export interface ElectionDeps {
   candidateData: () => Buffer;
   /** the data of the leader node, when we create it */
   leaderData: () => Buffer;
-  acls: AgentAcls;
+  acls: NodeAcls;
   report: (err: Error) => void;
   /** run `fn` after `ms` (the retry after an unexpected error) */
   later: (ms: number, fn: () => void) => void;

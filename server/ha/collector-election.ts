@@ -8,7 +8,7 @@
 import { asyncScheduler, map, type Observable, type SchedulerLike } from 'rxjs';
 import { encodeElectionNode } from '../../contract/index.ts';
 import { aclsFor } from '../../zk/acl.ts';
-import { AgentConnection } from '../../zk/connection.ts';
+import { ZkConnection } from '../../zk/connection.ts';
 import { Election, type Leadership } from '../../zk/election.ts';
 import { ZkOps } from '../../zk/ops.ts';
 import type { ZkSession } from '../../zk/session.ts';
@@ -36,7 +36,7 @@ export function haPaths(path: string): { candidates: string; leader: string } {
 }
 
 export class CollectorElection {
-  private readonly conn: AgentConnection;
+  private readonly conn: ZkConnection;
   private readonly election: Election;
   /** the retry timers pending; cancelled by stop() */
   private readonly timers: Timers;
@@ -49,7 +49,7 @@ export class CollectorElection {
 
   constructor(opts: CollectorElectionOptions) {
     this.report = opts.report;
-    this.conn = new AgentConnection(opts.session);
+    this.conn = new ZkConnection(opts.session);
     this.timers = new Timers(opts.scheduler ?? asyncScheduler);
     this.election = new Election({
       ops: new ZkOps(opts.session, { timeoutMs: opts.requestTimeoutMs }),
