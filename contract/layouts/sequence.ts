@@ -1,6 +1,6 @@
 /**
  * The sequence number ZooKeeper appends to an EPHEMERAL_SEQUENTIAL / PERSISTENT_SEQUENTIAL name, and the
- * order of such children. Contract §8: order by the trailing sequence number, never by the whole name
+ * order of such children. docs/contract.md §8: order by the trailing sequence number, never by the whole name
  * (Curator and kazoo prefix their names with a random UUID, so name order is random).
  *
  * Upstream: apache/zookeeper zookeeper-server/src/main/java/org/apache/zookeeper/server/PrepRequestProcessor.java

@@ -1,4 +1,4 @@
-// The proof that contract §8's names are right: Apache Curator's and kazoo's *own* recipes (Debian's
+// The proof that docs/contract.md §8's names are right: Apache Curator's and kazoo's *own* recipes (Debian's
 // libcurator-*-java 5.4.0 and python3-kazoo 2.8.0, run as separate processes by stack/curator.ts and
 // stack/kazoo.ts) write znodes against the test ZooKeeper, and the names and data they write must parse with
 // contract/layouts/ — and the lowest sequence must be the participant the recipe itself made leader.

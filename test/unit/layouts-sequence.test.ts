@@ -1,4 +1,4 @@
-// The sequence rule of contract §8 against ZooKeeper's own formatting: PrepRequestProcessor.pRequest2TxnCreate
+// The sequence rule of docs/contract.md §8 against ZooKeeper's own formatting: PrepRequestProcessor.pRequest2TxnCreate
 // appends String.format(Locale.ENGLISH, "%010d", parentCVersion) (apache/zookeeper 000ce4e7e8bb). The
 // expected texts below are what Java 17 prints for that format (checked with `java F.java`).
 import test from 'ava';
