@@ -15,7 +15,7 @@ const OTHER: NodeClass = { role: 'other' };
 function classify(rel: string): NodeClass {
   const parts = partsOf(rel);
   if (parts === null) return OTHER;
-  const [service, id] = parts;
+  const [service] = parts;
   if (parts.length === 0) return ROOT;
   if (parts.length === 1 && service !== undefined) return { role: 'container', holds: 'member', group: service };
   if (parts.length === 2) return { role: 'member', id: rel };
