@@ -32,10 +32,11 @@ function classify(rel: string): NodeClass {
   if (parts.length === 0) return ROOT;
   if (parts.length === 1) return top === MASTER ? LEADER : (top !== undefined && Object.hasOwn(CONTAINERS, top) ? CONTAINERS[top] : undefined) ?? OTHER;
   if (parts.length !== 2 || name === undefined) return OTHER;
-  const server = parseHBaseServerName(name);
+  // backup masters have no sequence: seq 0 for all (HBase's split brain does not need an order)
   if (top === BACKUPS) return { role: 'candidate', node: name, seq: 0, id: name };
-  if (top === RS) return server.ok ? { role: 'member', id: name, host: server.value.host } : { role: 'member', id: name };
-  return OTHER;
+  if (top !== RS) return OTHER;
+  const server = parseHBaseServerName(name);
+  return server.ok ? { role: 'member', id: name, host: server.value.host } : { role: 'member', id: name };
 }
 
 const leader = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<LeaderData> =>

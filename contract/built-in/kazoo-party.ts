@@ -23,7 +23,10 @@ function classify(rel: string): NodeClass {
 const member = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData> =>
   decodeRaw(data, dataLength, bytes, decodeKazooIdentifier, (id) => memberData({ id, meta: { identifier: id } }));
 
-/** Where the member with this key lives: a Party key is the node name; a ShallowParty one is not (any `<hex>-<id>`). */
+/**
+ * The key of a member's invalid data: a Party member's key is its node name (its path); a ShallowParty
+ * member's is its identifier, the name after `<hex>-` (its node's name is not known from the key).
+ */
 const memberPath = (id: string): string => id;
 
 export const kazooPartyLayout: Layout = {

@@ -2,7 +2,7 @@
 // role decoded into the common shapes from the exact upstream bytes (test/support/layout-fixtures.ts), and
 // garbage data tracked and counted by the model, never a crash.
 import test from 'ava';
-import { layoutNamed, layoutNames, type Layout, type NodeClass } from '../../contract/index.ts';
+import { indexWatchPlan, layoutNamed, layoutNames, type Layout, type NodeClass } from '../../contract/index.ts';
 import { added, foldWith, synced } from '../support/layout-events.ts';
 import * as F from '../support/layout-fixtures.ts';
 
@@ -43,6 +43,19 @@ test('no foreign layout has a heartbeat or tasks; split brain only where the lay
   t.is(layout('zkpulse').splitBrainCheck, 'session');
   t.is(layout('zkpulse').leaderRule, 'node');
   for (const name of ['curator-leader-latch', 'curator-leader-selector', 'kazoo-election']) t.is(layout(name).leaderRule, 'lowest-candidate', name);
+});
+
+test('a watch plan rooted at the cluster root: containers below "" are known as such', (t) => {
+  const discovery = indexWatchPlan(layout('curator-service-discovery').watch);
+  t.true(discovery.isContainer(''));
+  t.true(discovery.childrenAreContainers(''));
+  t.true(discovery.isContainer('svc'), 'a service is a container (its children are the instances)');
+  t.false(discovery.childrenAreContainers('svc'));
+  t.false(discovery.isContainer('svc/inst-9'));
+  const kafka = indexWatchPlan(layout('kafka').watch);
+  t.true(kafka.isContainer('brokers/topics/t1/partitions/0'));
+  t.false(kafka.isContainer('brokers/topics/t1/partitions/0/state'));
+  t.true(kafka.isLeaf('controller_epoch'));
 });
 
 test('curator-leader-latch: latch children are candidates and members, by sequence', (t) => {
