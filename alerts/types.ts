@@ -17,6 +17,7 @@ export type AlertName =
   | 'ProgressStalled'
   | 'TaskOrphaned'
   | 'SplitBrain'
+  | 'KafkaOfflinePartitions'
   | 'CollectorDisconnected';
 
 /**

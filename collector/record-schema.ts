@@ -14,6 +14,8 @@ import type { WatchEvent } from './watch/events.ts';
 export const RECORD_SCHEMA_VERSION = 1;
 
 const time = z.number().finite();
+/** standard base64 with padding, as Buffer.toString('base64') writes it */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const stat = z.object({
   czxid: z.string(),
   mzxid: z.string(),
@@ -43,6 +45,7 @@ const nodeEvent = z.object({
   data: z.string().nullable(),
   time,
   afterBlind: z.literal(true).optional(),
+  dataBase64: z.string().regex(BASE64, 'expected base64 data').optional(),
 });
 
 const connectionEvent = z.object({
@@ -87,7 +90,12 @@ function wellFormed(o: Record<string, unknown>): boolean {
   if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
   if (o.root !== undefined && (!isStr(o.root) || checkZkPath(o.root, 'root') !== null)) return false;
   const kind = o.kind as string;
-  if (NODE_KINDS.has(kind)) return isStr(o.cluster) && o.cluster !== '' && isStr(o.path) && (o.data === null || isStr(o.data)) && plainStat(o.stat);
+  if (NODE_KINDS.has(kind)) {
+    return (
+      isStr(o.cluster) && o.cluster !== '' && isStr(o.path) && (o.data === null || isStr(o.data)) && plainStat(o.stat) &&
+      (o.dataBase64 === undefined || (isStr(o.dataBase64) && BASE64.test(o.dataBase64)))
+    );
+  }
   if (kind === 'connection') return o.root === undefined && STATES.has(o.state as string) && (o.sessionId === undefined || isStr(o.sessionId)) && (o.reason === undefined || isStr(o.reason)) && o.afterBlind === undefined;
   if (kind === 'synced') return isStr(o.cluster) && o.cluster !== '' && isNum(o.nodes);
   return false;

@@ -8,8 +8,11 @@ export type {
   LayoutDecoders,
   LayoutPaths,
   LeaderData,
+  LeaderEpochSource,
   MemberData,
   NodeClass,
+  PartitionData,
+  SplitBrainCheck,
   StatusData,
   WatchedContainer,
   WatchPlan,
@@ -18,6 +21,15 @@ export { DEFAULT_LAYOUT, layoutNamed, layoutNames } from './layouts.ts';
 export { indexWatchPlan, joinPath, splitRelPath, type WatchPlanIndex } from './paths.ts';
 export { ContractViolation, decodeWith, encodeWith, field, jsonNode, oneLine, type Field, type Fields, type JsonNode, type Read, type Written } from './json-fields.ts';
 export { zkpulseLayout } from './zkpulse/layout.ts';
+export { curatorLeaderLatchLayout } from './built-in/curator-leader-latch.ts';
+export { curatorLeaderSelectorLayout } from './built-in/curator-leader-selector.ts';
+export { curatorServiceDiscoveryLayout } from './built-in/curator-service-discovery.ts';
+export { kazooElectionLayout } from './built-in/kazoo-election.ts';
+export { kazooPartyLayout } from './built-in/kazoo-party.ts';
+export { kafkaLayout } from './built-in/kafka.ts';
+export { hbaseLayout } from './built-in/hbase.ts';
+export { solrLayout } from './built-in/solr.ts';
+export { hdfsHaLayout, yarnHaLayout } from './built-in/hadoop-ha.ts';
 export {
   CANDIDATE_PREFIX,
   candidateNameSeq,

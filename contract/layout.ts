@@ -26,7 +26,7 @@ export interface WatchPlan {
 }
 
 /** What a member's node or group of nodes holds, for the model: `candidate`s, `member`s, `task`s, ... */
-export type ContainerRole = 'candidate' | 'member' | 'task' | 'assignment' | 'status';
+export type ContainerRole = 'candidate' | 'member' | 'task' | 'assignment' | 'status' | 'partition';
 
 /**
  * What a relative path is in a layout. `leader` is the master node, `candidate` a node of the election
@@ -37,13 +37,25 @@ export type ContainerRole = 'candidate' | 'member' | 'task' | 'assignment' | 'st
 export type NodeClass =
   | { readonly role: 'root' }
   | { readonly role: 'leader' }
-  | { readonly role: 'candidate'; readonly node: string; readonly seq: number }
-  | { readonly role: 'member'; readonly id: string }
+  /**
+   * `member` is set where the candidates are the members too (a latch): the member's key; `id` where the
+   * name says who runs (Solr: `<session>-<node>-n_<seq>`), used when the data does not
+   */
+  | { readonly role: 'candidate'; readonly node: string; readonly seq: number; readonly member?: string; readonly id?: string }
+  /** `host` where the name says it (Solr `host:port_context`, HBase `host,port,startcode`), used when the data does not */
+  | { readonly role: 'member'; readonly id: string; readonly host?: string }
   | { readonly role: 'task'; readonly task: string }
   | { readonly role: 'assignment'; readonly member: string; readonly task: string }
   | { readonly role: 'status'; readonly task: string }
-  /** `member` is set when the container holds one member's nodes (zkpulse `assign/<worker>`) */
-  | { readonly role: 'container'; readonly holds: ContainerRole; readonly member?: string }
+  /**
+   * `member` is set when the container holds one member's nodes (zkpulse `assign/<worker>`); `group` when it
+   * holds one group of them, the keys `<group>/...` (a discovery service, a Kafka topic or partition)
+   */
+  | { readonly role: 'container'; readonly holds: ContainerRole; readonly member?: string; readonly group?: string }
+  /** the node that holds the leader's epoch (Kafka `controller_epoch`): see `Layout.leaderEpoch` */
+  | { readonly role: 'leader-epoch' }
+  /** a partition's state (Kafka `brokers/topics/<t>/partitions/<p>/state`): see `LayoutDecoders.partition` */
+  | { readonly role: 'partition'; readonly topic: string; readonly partition: string }
   | { readonly role: 'other' };
 
 /** The leader's data. `since`: when it took over (ms since the epoch), when the layout says. */
@@ -69,6 +81,12 @@ export interface MemberData {
   meta: unknown;
 }
 
+/** A partition's state (Kafka): its leader (a member id), -1 when it has none: offline. */
+export interface PartitionData {
+  leader: number;
+  offline: boolean;
+}
+
 /** A task's progress. */
 export interface StatusData {
   worker: string | null;
@@ -82,15 +100,37 @@ export interface StatusData {
 /**
  * Decoders of a layout's node data into the common shapes. `data` is the node's UTF-8 text, null when it has
  * none or was larger than the collector's limit; `dataLength` is the node's real size (stat.dataLength).
+ * `bytes`, for binary formats: the node's raw data when it is not valid UTF-8 (`data` is then a lossy
+ * text); absent when `data` is the exact text (its UTF-8 encoding is the bytes). Text decoders ignore it.
  */
 export interface LayoutDecoders {
-  leader(data: string | null, dataLength: number): Decoded<LeaderData>;
-  candidate(data: string | null, dataLength: number): Decoded<CandidateData>;
-  member(data: string | null, dataLength: number): Decoded<MemberData>;
-  status(data: string | null, dataLength: number): Decoded<StatusData>;
+  leader(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<LeaderData>;
+  candidate(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<CandidateData>;
+  member(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData>;
+  status(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<StatusData>;
   /** a task's data, opaque: whatever the layout can show (null when absent) */
-  task(data: string | null): unknown;
+  task(data: string | null, bytes?: Uint8Array | null): unknown;
+  /** a partition's state (layouts with the `partition` role) */
+  partition?(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<PartitionData>;
 }
+
+/**
+ * Where the layout keeps its leader's epoch when it is not the leader node's czxid (Kafka: `controller_epoch`).
+ * The node's path (relative) and its decoder; the model uses the value as the master's epoch.
+ */
+export interface LeaderEpochSource {
+  readonly path: string;
+  decode(data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<string>;
+}
+
+/**
+ * How a layout shows two leaders at once (docs/contract.md §8):
+ * - `session`: the session holding the leader node is not the lowest candidate's (zkpulse);
+ * - `leader-is-lowest-candidate`: the leader's id must be the lowest candidate's node name (Solr's Overseer);
+ * - `leader-not-a-candidate`: the leader's id is also a candidate's node name (HBase: the active master
+ *   still listed under backup-masters).
+ */
+export type SplitBrainCheck = 'session' | 'leader-is-lowest-candidate' | 'leader-not-a-candidate';
 
 /** What a layout can show; the rules it cannot feed are off for it (docs/contract.md §8). */
 export interface LayoutCapabilities {
@@ -98,7 +138,7 @@ export interface LayoutCapabilities {
   readonly heartbeat: boolean;
   /** tasks, assignments and progress exist: the task rules apply */
   readonly tasks: boolean;
-  /** the layout can show two leaders at once: SplitBrain applies */
+  /** the layout can show two leaders at once: SplitBrain applies (how: `Layout.splitBrainCheck`) */
   readonly splitBrain: boolean;
 }
 
@@ -110,6 +150,8 @@ export interface LayoutPaths {
   task(task: string): string;
   assignment(member: string, task: string): string;
   status(task: string): string;
+  /** a partition's state node (layouts with the `partition` role) */
+  partition?(topic: string, partition: string): string;
 }
 
 export interface Layout {
@@ -121,4 +163,13 @@ export interface Layout {
   readonly paths: LayoutPaths;
   readonly decode: LayoutDecoders;
   readonly capabilities: LayoutCapabilities;
+  /**
+   * Who the leader (master) is: the `leader` node (`node`), or the lowest-sequence candidate
+   * (`lowest-candidate`: a Curator latch, a kazoo election), whose czxid is then the epoch.
+   */
+  readonly leaderRule: 'node' | 'lowest-candidate';
+  /** the leader's epoch, when the layout keeps it apart (Kafka); else the leader node's czxid */
+  readonly leaderEpoch?: LeaderEpochSource;
+  /** how SplitBrain is judged when `capabilities.splitBrain` (default `session`) */
+  readonly splitBrainCheck?: SplitBrainCheck;
 }

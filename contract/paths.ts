@@ -35,8 +35,10 @@ export function indexWatchPlan(plan: WatchPlan): WatchPlanIndex {
     const exact = depths.get(rel);
     if (exact !== undefined) return exact;
     for (const [path, depth] of depths) {
-      if (depth < 2 || !rel.startsWith(`${path}/`)) continue;
-      const level = rel.slice(path.length + 1).split('/').length;
+      // "" is the cluster root itself (a Curator latch, a discovery base path): every path is below it
+      const prefix = path === '' ? '' : `${path}/`;
+      if (depth < 2 || rel === '' || !rel.startsWith(prefix)) continue;
+      const level = rel.slice(prefix.length).split('/').length;
       if (level < depth) return depth - level;
     }
     return 0;

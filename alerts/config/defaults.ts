@@ -40,6 +40,8 @@ export interface RuleConfigs {
   ProgressStalled: CommonRuleConfig & { after: number };
   TaskOrphaned: CommonRuleConfig;
   SplitBrain: CommonRuleConfig;
+  /** a Kafka topic has partitions without a leader (state leader -1); one alert per topic */
+  KafkaOfflinePartitions: CommonRuleConfig;
   CollectorDisconnected: CommonRuleConfig;
 }
 
@@ -83,6 +85,8 @@ export const DEFAULT_RULES: RuleConfigs = {
   ProgressStalled: { ...common('warning', 0), after: 5 * 60_000 },
   TaskOrphaned: common('warning', 60_000),
   SplitBrain: common('critical', 15_000),
+  // a controller failover leaves partitions leaderless for a moment: only a lasting one is news
+  KafkaOfflinePartitions: common('critical', 30_000),
   CollectorDisconnected: common('critical', 10_000),
 };
 

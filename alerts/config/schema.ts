@@ -45,6 +45,7 @@ export const ruleOverridesSchema = z.strictObject({
   ProgressStalled: rule({ after: positiveDuration.optional() }),
   TaskOrphaned: rule({}),
   SplitBrain: rule({}),
+  KafkaOfflinePartitions: rule({}),
   CollectorDisconnected: rule({}),
 });
 

@@ -1,6 +1,7 @@
 /** The built-in rules that read a cluster's ZooKeeper state, by alertname (CollectorDisconnected is separate). */
 import type { AlertName } from '../types.ts';
 import { heartbeatStale } from './heartbeat-stale.ts';
+import { kafkaOfflinePartitions } from './kafka-offline-partitions.ts';
 import { masterFlapping } from './master-flapping.ts';
 import { masterMissing } from './master-missing.ts';
 import { progressStalled } from './progress-stalled.ts';
@@ -21,6 +22,7 @@ export const ZK_RULES: { readonly [N in ZkRuleName]: ZkRule<N> } = {
   ProgressStalled: progressStalled,
   TaskOrphaned: taskOrphaned,
   SplitBrain: splitBrain,
+  KafkaOfflinePartitions: kafkaOfflinePartitions,
 };
 
 export const ZK_RULE_NAMES = Object.keys(ZK_RULES) as ZkRuleName[];

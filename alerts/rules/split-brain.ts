@@ -1,10 +1,14 @@
 /**
- * SplitBrain: the session that owns R/master is not the session of the lowest candidate under
- * R/election (the one the election says leads). Sessions are compared, not the ids in the data:
- * two processes may claim the same id, a session cannot lie. Only judged when both exist.
+ * SplitBrain: two leaders at once, as the cluster's layout can show it (docs/contract.md §8; the model's
+ * `splitBrainCheck`):
+ * - `session` (zkpulse): the session that owns R/master is not the session of the lowest candidate under
+ *   R/election (the one the election says leads). Sessions are compared, not the ids in the data: two
+ *   processes may claim the same id, a session cannot lie. Only judged when both exist.
+ * - `leader-is-lowest-candidate` (Solr): the leader's id (its election node name) is not the lowest candidate.
+ * - `leader-not-a-candidate` (HBase): the active master is still listed as a backup master.
  */
-import type { CandidateState } from '../../collector/model/types.ts';
-import { condition, type ZkRule } from './types.ts';
+import type { CandidateState, ClusterModel, MasterState } from '../../collector/model/types.ts';
+import { condition, type Condition, type ZkRule } from './types.ts';
 
 function lowest(candidates: Iterable<CandidateState>): CandidateState | null {
   let best: CandidateState | null = null;
@@ -14,12 +18,13 @@ function lowest(candidates: Iterable<CandidateState>): CandidateState | null {
   return best;
 }
 
-export const splitBrain: ZkRule<'SplitBrain'> = ({ model, config }) => {
-  const master = model.master;
+type Severity = Parameters<ZkRule<'SplitBrain'>>[0]['config']['severity'];
+
+function bySession(model: ClusterModel, master: MasterState, severity: Severity): Condition[] {
   const leader = lowest(model.candidates.values());
-  if (master === null || leader === null || master.session === leader.session) return [];
+  if (leader === null || master.session === leader.session) return [];
   return [
-    condition('SplitBrain', model.name, config.severity, {}, {
+    condition('SplitBrain', model.name, severity, {}, {
       summary: `The master of ${model.name} is not the elected leader`,
       description:
         `${model.root}/master is owned by session 0x${master.session} (id ${master.id ?? '?'}), but the lowest election node ` +
@@ -31,4 +36,52 @@ export const splitBrain: ZkRule<'SplitBrain'> = ({ model, config }) => {
       leader_id: leader.id ?? '',
     }),
   ];
+}
+
+function byLowestName(model: ClusterModel, master: MasterState, severity: Severity): Condition[] {
+  const leader = lowest(model.candidates.values());
+  if (leader === null || master.id === null || master.id === leader.node) return [];
+  return [
+    condition('SplitBrain', model.name, severity, {}, {
+      summary: `The leader of ${model.name} is not the elected one`,
+      description: `The leader node names ${master.id}, but the lowest election node is ${leader.node} (id ${leader.id ?? '?'}).`,
+      master_session: master.session,
+      master_id: master.id,
+      leader_session: leader.session,
+      leader_node: leader.node,
+      leader_id: leader.id ?? '',
+    }),
+  ];
+}
+
+function byListedLeader(model: ClusterModel, master: MasterState, severity: Severity): Condition[] {
+  if (master.id === null) return [];
+  const listed = model.candidates.get(master.id);
+  if (listed === undefined) return [];
+  return [
+    condition('SplitBrain', model.name, severity, {}, {
+      summary: `The active master of ${model.name} is also listed as a backup`,
+      description: `${master.id} holds the leader node and is also the candidate ${listed.node}: two masters may both act as active.`,
+      master_session: master.session,
+      master_id: master.id,
+      leader_session: listed.session,
+      leader_node: listed.node,
+      leader_id: listed.id ?? '',
+    }),
+  ];
+}
+
+export const splitBrain: ZkRule<'SplitBrain'> = ({ model, config }) => {
+  const master = model.master;
+  if (master === null) return [];
+  switch (model.splitBrainCheck) {
+    case 'session':
+      return bySession(model, master, config.severity);
+    case 'leader-is-lowest-candidate':
+      return byLowestName(model, master, config.severity);
+    case 'leader-not-a-candidate':
+      return byListedLeader(model, master, config.severity);
+    default:
+      return [];
+  }
 };

@@ -1,9 +1,10 @@
 /** Members (R/workers/<id>): joins, heartbeats (the znode's mtime), and leaving on purpose vs crashing. */
 import type { NodeEvent } from '../watch/events.ts';
-import { emit, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
+import { emit, eventBytes, forgetValidity, modelWith, trackValidity, type Step } from './step.ts';
 import type { ClusterModel, WorkerState } from './types.ts';
 
-export function workerPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step): ClusterModel {
+/** `nameHost`: the host the node's name gives (Solr, HBase), used when the data gives none. */
+export function workerPresent(model: ClusterModel, id: string, event: NodeEvent, step: Step, nameHost?: string): ClusterModel {
   const { stat } = event;
   let m = model;
   let previous = m.workers.get(id);
@@ -17,7 +18,7 @@ export function workerPresent(model: ClusterModel, id: string, event: NodeEvent,
     // a heartbeat usually rewrites the very same data: its decoded fields are those of the last beat
     previous !== undefined && event.data !== null && previous.raw === event.data
       ? beaten(previous, stat.mtime, stat.ephemeralOwner)
-      : decodedWorker(id, event, step);
+      : decodedWorker(id, event, step, nameHost);
   m = modelWith(m, { workers: m.workers.set(id, worker) });
   if (joining) emit(step, { type: 'WorkerJoined', worker: id, host: worker.host });
   // valid data and no invalid path anywhere (the usual case): nothing to track, no path to build
@@ -50,13 +51,13 @@ function beaten(w: WorkerState, lastBeat: number, session: string): WorkerState 
   };
 }
 
-function decodedWorker(id: string, event: NodeEvent, step: Step): WorkerState {
+function decodedWorker(id: string, event: NodeEvent, step: Step, nameHost: string | undefined): WorkerState {
   const { stat } = event;
-  const decoded = step.layout.decode.member(event.data, stat.dataLength);
+  const decoded = step.layout.decode.member(event.data, stat.dataLength, eventBytes(event));
   const data = decoded.ok ? decoded.value : null;
   return {
     id,
-    host: data?.host ?? null,
+    host: data?.host ?? nameHost ?? null,
     pid: data?.pid ?? null,
     startedAt: data?.startedAt ?? null,
     heartbeatMs: data?.heartbeatMs ?? null,
@@ -82,9 +83,13 @@ export function workerGone(model: ClusterModel, id: string, step: Step): Cluster
   return modelWith(m, { workers: m.workers.set(id, { ...worker, up: false, leftAt: step.time, leftReason: reason }) });
 }
 
-/** The members' container (R/workers) was removed: every worker still up is gone. */
-export function allWorkersGone(model: ClusterModel, step: Step): ClusterModel {
+/**
+ * The members' container (R/workers) was removed: every worker still up is gone; with `group`, a container
+ * of one group of them (a discovery service): the members keyed `<group>/...`.
+ */
+export function allWorkersGone(model: ClusterModel, step: Step, group?: string): ClusterModel {
   let m = model;
-  for (const [id, worker] of model.workers) if (worker.up) m = workerGone(m, id, step);
+  const prefix = group === undefined ? '' : `${group}/`;
+  for (const [id, worker] of model.workers) if (worker.up && id.startsWith(prefix)) m = workerGone(m, id, step);
   return m;
 }

@@ -5,11 +5,21 @@
  * is left as it was. Each event costs O(log n) in the number of workers and tasks.
  */
 import { Map as IMap } from 'immutable';
-import type { ContainerRole, Layout } from '../../contract/layout.ts';
+import type { ContainerRole, Layout, SplitBrainCheck } from '../../contract/layout.ts';
 import { zkpulseLayout } from '../../contract/zkpulse/layout.ts';
 import type { NodeEvent, WatchEvent } from '../watch/events.ts';
 import type { DomainEvent } from './domain-events.ts';
-import { allCandidatesGone, candidateGone, candidatePresent, masterGone, masterPresent } from './reduce-election.ts';
+import {
+  allCandidatesGone,
+  candidateGone,
+  candidatePresent,
+  leaderEpochGone,
+  leaderEpochPresent,
+  masterGone,
+  masterPresent,
+  settleLeader,
+} from './reduce-election.ts';
+import { partitionGone, partitionPresent, partitionsGone } from './reduce-partitions.ts';
 import {
   assignmentGone,
   assignmentPresent,
@@ -28,7 +38,12 @@ export interface Reduced {
   events: DomainEvent[];
 }
 
-export function emptyCluster(name: string, root: string): ClusterModel {
+/** How SplitBrain is judged for a layout (null: it cannot show one). */
+export function splitBrainCheckOf(layout: Layout): SplitBrainCheck | null {
+  return layout.capabilities.splitBrain ? (layout.splitBrainCheck ?? 'session') : null;
+}
+
+export function emptyCluster(name: string, root: string, layout: Layout = zkpulseLayout): ClusterModel {
   return {
     name,
     root,
@@ -41,6 +56,9 @@ export function emptyCluster(name: string, root: string): ClusterModel {
     invalid: IMap(),
     synced: false,
     blind: false,
+    partitions: IMap(),
+    leaderEpoch: null,
+    splitBrainCheck: splitBrainCheckOf(layout),
   };
 }
 
@@ -61,15 +79,21 @@ function reduceOrThrow(model: ClusterModel, event: WatchEvent, now: number, layo
       }
       // connected / reconnected: still blind until the resync of this cluster says `synced`.
       return { model, events: [] };
-    case 'synced':
+    case 'synced': {
       if (event.cluster !== model.name || (model.synced && !model.blind)) return { model, events: [] };
-      return { model: modelWith(model, { synced: true, blind: false }), events: [] };
+      const synced = modelWith(model, { synced: true, blind: false });
+      if (layout.leaderRule === 'node' && layout.leaderEpoch === undefined) return { model: synced, events: [] };
+      const step: Step = { cluster: model.name, time, afterBlind: event.afterBlind === true, out: [], layout };
+      return { model: settleLeader(synced, step), events: step.out };
+    }
     case 'added':
     case 'changed':
     case 'removed': {
       if (event.cluster !== model.name) return { model, events: [] };
       const step: Step = { cluster: model.name, time, afterBlind: event.afterBlind === true, out: [], layout };
-      const next = reduceNode(model, event, step);
+      // a model made without its layout (emptyCluster's default) learns how its split brain is judged
+      const check = splitBrainCheckOf(layout);
+      const next = reduceNode(check === model.splitBrainCheck ? model : modelWith(model, { splitBrainCheck: check }), event, step);
       return { model: next, events: step.out };
     }
     default:
@@ -82,11 +106,19 @@ function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterM
   const node = step.layout.classify(event.path);
   switch (node.role) {
     case 'member':
-      return present ? workerPresent(model, node.id, event, step) : workerGone(model, node.id, step);
+      return present ? workerPresent(model, node.id, event, step, node.host) : workerGone(model, node.id, step);
     case 'leader':
       return present ? masterPresent(model, event, step) : masterGone(model, step);
-    case 'candidate':
-      return present ? candidatePresent(model, node.node, node.seq, event, step) : candidateGone(model, node.node, step);
+    case 'candidate': {
+      const m = present ? candidatePresent(model, node.node, node.seq, event, step, node.id) : candidateGone(model, node.node, step);
+      // a latch's candidates are its members too
+      if (node.member === undefined) return m;
+      return present ? workerPresent(m, node.member, event, step) : workerGone(m, node.member, step);
+    }
+    case 'leader-epoch':
+      return present ? leaderEpochPresent(model, event, step) : leaderEpochGone(model, step);
+    case 'partition':
+      return present ? partitionPresent(model, node.topic, node.partition, event, step) : partitionGone(model, node.topic, node.partition, step);
     case 'task':
       return present ? taskPresent(model, node.task, event, step) : taskGone(model, node.task);
     case 'assignment':
@@ -96,7 +128,7 @@ function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterM
     // Container nodes: their appearance says nothing. ZooKeeper removes children first, but a resync
     // may report a vanished subtree in any order, so a removed container takes its children with it.
     case 'container':
-      return present ? model : containerGone(model, node.holds, node.member, step);
+      return present ? model : containerGone(model, node.holds, node.member, step, node.group);
     case 'root':
       return present ? model : rootGone(model, step);
     default:
@@ -104,12 +136,14 @@ function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterM
   }
 }
 
-function containerGone(model: ClusterModel, holds: ContainerRole, member: string | undefined, step: Step): ClusterModel {
+function containerGone(model: ClusterModel, holds: ContainerRole, member: string | undefined, step: Step, group?: string): ClusterModel {
   switch (holds) {
     case 'member':
-      return allWorkersGone(model, step);
+      return allWorkersGone(model, step, group);
     case 'candidate':
       return allCandidatesGone(model, step);
+    case 'partition':
+      return partitionsGone(model, group, step);
     default:
       return tasksContainerGone(model, holds, member, step);
   }
@@ -118,7 +152,7 @@ function containerGone(model: ClusterModel, holds: ContainerRole, member: string
 /** The cluster root itself vanished: everything under it is gone. */
 function rootGone(model: ClusterModel, step: Step): ClusterModel {
   let m = masterGone(model, step);
-  for (const holds of ['candidate', 'member', 'status', 'assignment', 'task'] as const) m = containerGone(m, holds, undefined, step);
+  for (const holds of ['candidate', 'member', 'status', 'assignment', 'task', 'partition'] as const) m = containerGone(m, holds, undefined, step);
   return m;
 }
 

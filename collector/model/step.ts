@@ -3,6 +3,7 @@
  * data shared by every kind of node.
  */
 import type { Layout } from '../../contract/layout.ts';
+import type { NodeEvent } from '../watch/events.ts';
 import type { DomainEvent } from './domain-events.ts';
 import type { ClusterModel } from './types.ts';
 
@@ -38,7 +39,19 @@ export function modelWith(m: ClusterModel, p: Partial<ClusterModel>): ClusterMod
     invalid: p.invalid === undefined ? m.invalid : p.invalid,
     synced: p.synced === undefined ? m.synced : p.synced,
     blind: p.blind === undefined ? m.blind : p.blind,
+    partitions: p.partitions === undefined ? m.partitions : p.partitions,
+    leaderEpoch: p.leaderEpoch === undefined ? m.leaderEpoch : p.leaderEpoch,
+    splitBrainCheck: p.splitBrainCheck === undefined ? m.splitBrainCheck : p.splitBrainCheck,
   };
+}
+
+/**
+ * The raw bytes for a layout's binary decoders: only when the watch layer carried them (data that is not
+ * UTF-8); otherwise undefined, and the decoder reads the text, whose UTF-8 encoding is the bytes. Costs
+ * nothing on the hot path (zkpulse data is always UTF-8).
+ */
+export function eventBytes(event: NodeEvent): Uint8Array | undefined {
+  return event.dataBase64 === undefined ? undefined : Buffer.from(event.dataBase64, 'base64');
 }
 
 /**

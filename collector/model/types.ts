@@ -3,7 +3,7 @@
  * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
  */
 import type { Map as IMap } from 'immutable';
-import type { StatusData } from '../../contract/layout.ts';
+import type { SplitBrainCheck, StatusData } from '../../contract/layout.ts';
 
 export type WorkerRunState = 'ready' | 'busy' | 'leaving' | 'unknown';
 
@@ -34,11 +34,23 @@ export interface WorkerState {
 export interface MasterState {
   id: string | null;
   since: number | null;
-  /** the master znode's czxid, decimal */
+  /** the master znode's czxid, decimal; the layout's own epoch where it keeps one (Kafka controller_epoch) */
   epoch: string;
   /** session that owns R/master (hex) */
   session: string;
   invalid: string | null;
+  /** the leader node's czxid, when the epoch is not it (Kafka) */
+  czxid?: string;
+  /**
+   * The leader is a layout's lowest candidate (leaderRule lowest-candidate): that candidate's node name.
+   * Its epoch is that node's czxid.
+   */
+  node?: string;
+  /**
+   * Kafka: the controller node was seen before the controller_epoch its election wrote (one transaction,
+   * two reads). MasterElected waits for that epoch (or the end of a sync), so the change is counted once.
+   */
+  epochPending?: true;
 }
 
 export interface CandidateState {
@@ -47,6 +59,26 @@ export interface CandidateState {
   seq: number;
   id: string | null;
   session: string;
+  /** the candidate node's czxid, decimal (a lowest-candidate leader's epoch) */
+  czxid?: string;
+}
+
+/** A partition of a Kafka topic: its leader broker, -1 when offline (KafkaOfflinePartitions). */
+export interface PartitionState {
+  topic: string;
+  partition: string;
+  /** the leader broker id; null while the data is invalid */
+  leader: number | null;
+  /** leader -1: nobody serves it */
+  offline: boolean;
+  invalid: string | null;
+}
+
+/** The layout's own leader epoch node (Kafka controller_epoch): its value and when it was last written. */
+export interface LeaderEpochState {
+  value: string;
+  /** the epoch node's mzxid, decimal: compared with the leader node's czxid */
+  mzxid: string;
 }
 
 export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';
@@ -105,4 +137,10 @@ export interface ClusterModel {
   synced: boolean;
   /** the collector's session is disconnected/expired: what we show may be stale */
   blind: boolean;
+  /** partitions by `<topic>/<partition>` (layouts with partitions: Kafka); empty otherwise */
+  partitions: IMap<string, PartitionState>;
+  /** the layout's own leader epoch (Kafka controller_epoch), null when it has none or it is not known */
+  leaderEpoch: LeaderEpochState | null;
+  /** how SplitBrain is judged for this cluster's layout; null when the layout cannot show it */
+  splitBrainCheck: SplitBrainCheck | null;
 }

@@ -27,6 +27,11 @@ export interface NodeEvent {
   time: number;
   /** set when the change was found by a resync after a blind period (disconnect or expiry) */
   afterBlind?: true;
+  /**
+   * The exact data, base64, when it is not valid UTF-8 (`data` is then a lossy text): binary formats
+   * (HBase, Hadoop HA protobuf). Absent for UTF-8 data, whose bytes are its text.
+   */
+  dataBase64?: string;
 }
 
 /** A full read of a cluster's tree finished (first sync, or resync after a blind period). */

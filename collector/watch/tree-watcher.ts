@@ -9,6 +9,7 @@
  * the same name shows as a new czxid (removed, then added). After a blind period (reconnect, new
  * session) a full resync diffs everything once and marks what it finds `afterBlind`.
  */
+import { isUtf8 } from 'node:buffer';
 import type { ZkEvent, Stat } from '../../zk/ops.ts';
 import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
 import type { Layout } from '../../contract/layout.ts';
@@ -45,7 +46,12 @@ const RETRY_DELAY_MS = 1000;
 interface Known {
   stat: NodeEvent['stat'];
   data: string | null;
+  /** the raw data, when it is not valid UTF-8 (binary formats: HBase, Hadoop) */
+  dataBase64?: string;
 }
+
+/** `name` under the container `rel` ("" is the cluster root: a latch's children are directly under it). */
+const childOf = (rel: string, name: string): string => (rel === '' ? name : `${rel}/${name}`);
 
 type ZkWatcher = (e: ZkEvent) => void;
 
@@ -167,10 +173,10 @@ export class TreeWatcher {
     const jobs: Promise<void>[] = [];
     const fresh: string[] = [];
     for (const name of before) {
-      if (!now.has(name)) this.removeSubtree(`${rel}/${name}`);
+      if (!now.has(name)) this.removeSubtree(childOf(rel, name));
     }
     for (const name of now) {
-      const child = `${rel}/${name}`;
+      const child = childOf(rel, name);
       if (this.plan.childrenAreContainers(rel)) {
         if (!before.has(name)) jobs.push(this.containerRuns.scheduled(child));
       } else if (!this.known.has(child)) {
@@ -237,7 +243,11 @@ export class TreeWatcher {
       return;
     }
     const stat = toZnodeStat(zkStat, old?.stat);
-    let data = bytes && bytes.length > 0 && bytes.length <= this.opts.maxDataBytes ? bytes.toString('utf8') : null;
+    const kept = bytes !== null && bytes.length > 0 && bytes.length <= this.opts.maxDataBytes ? bytes : null;
+    let data = kept === null ? null : kept.toString('utf8');
+    // bytes that are not UTF-8 lose information in `data` (U+FFFD): the exact bytes go along as base64.
+    // Valid UTF-8 (every zkpulse node) carries no second copy: its text is its bytes.
+    const dataBase64 = kept !== null && !isUtf8(kept) ? kept.toString('base64') : undefined;
     // a heartbeat rewrites the same data: keep the string we hold (old, long-lived) and let the new
     // copy die young, instead of promoting a copy per beat into the old generation
     if (old !== undefined && data !== null && old.data === data) data = old.data;
@@ -247,8 +257,9 @@ export class TreeWatcher {
     } else if (old && old.stat.mzxid === stat.mzxid) {
       return;
     }
-    this.known.set(rel, { stat, data });
-    this.emitNode(old && old.stat.czxid === stat.czxid ? 'changed' : 'added', rel, { stat, data });
+    const node: Known = dataBase64 === undefined ? { stat, data } : { stat, data, dataBase64 };
+    this.known.set(rel, node);
+    this.emitNode(old && old.stat.czxid === stat.czxid ? 'changed' : 'added', rel, node);
   }
 
   private removeSubtree(rel: string): void {
@@ -257,7 +268,7 @@ export class TreeWatcher {
     const kids = this.children.get(rel);
     if (kids) {
       this.children.delete(rel);
-      for (const k of kids) this.removeSubtree(`${rel}/${k}`);
+      for (const k of kids) this.removeSubtree(childOf(rel, k));
     }
   }
 
@@ -269,6 +280,7 @@ export class TreeWatcher {
   private emitNode(kind: NodeEvent['kind'], rel: string, node: Known): void {
     const event: NodeEvent = { kind, cluster: this.opts.cluster, path: rel, stat: node.stat, data: node.data, time: this.opts.now() };
     if (this.blind) event.afterBlind = true;
+    if (node.dataBase64 !== undefined) event.dataBase64 = node.dataBase64;
     this.opts.emit(event);
   }
 
