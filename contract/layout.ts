@@ -121,4 +121,9 @@ export interface Layout {
   readonly paths: LayoutPaths;
   readonly decode: LayoutDecoders;
   readonly capabilities: LayoutCapabilities;
+  /**
+   * Who leads: `node`, the leader node's data (zkpulse `R/master`); `lowest-candidate`, the candidate with
+   * the lowest sequence number (a Curator latch, a kazoo election, a custom `lowest-child` leader)
+   */
+  readonly leaderRule: 'node' | 'lowest-candidate';
 }

@@ -76,4 +76,5 @@ export const zkpulseLayout: Layout = {
     task: decodeTaskData,
   },
   capabilities: { heartbeat: true, tasks: true, splitBrain: true },
+  leaderRule: 'node',
 };
