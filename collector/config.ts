@@ -34,6 +34,8 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** default for `instance`; os.hostname() when absent */
   hostname?: string;
+  /** values a recording carries (the replay's clusters with their layouts): below the file, named `recording: ...` in errors */
+  recorded?: Record<string, unknown>;
 }
 
 type Raw = Partial<Record<CollectConfigKey, unknown>>;
@@ -50,6 +52,7 @@ export function loadConfig(options: LoadConfigOptions = {}): CollectConfig {
       sources.set(key, source);
     }
   };
+  if (options.recorded) layer(options.recorded, 'recording');
   if (configFile !== undefined) layer(readConfigFile(configFile), 'file');
   if (options.env) layer(valuesFromEnv(options.env), 'env');
   layer(valuesFromFlags(flags), 'flag');

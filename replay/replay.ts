@@ -16,6 +16,7 @@ import { Alerting } from '../alerts/service.ts';
 import type { HttpPost } from '../alerts/notify/http-post.ts';
 import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
 import type { ReplayConfig } from './config.ts';
+import { clusterRootsOf } from '../collector/config.ts';
 import { readLines } from './lines.ts';
 import { notificationLine, type NotificationLine } from './notification-line.ts';
 import { parseRecordLine } from '../collector/record-schema.ts';
@@ -101,7 +102,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
 
   const { config } = options;
   const scheduler = new ReplayScheduler(first.value.time);
-  const clusters = Object.entries(config.collect.clusters).map(([name, root]) => ({ name, root }));
+  const clusters = clusterRootsOf(config.collect);
   const sink = options.points;
   const pipeline = new EventPipeline({ clusters, writePoints: sink ? (points) => sink.write(points) : undefined });
 

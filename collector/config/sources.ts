@@ -5,7 +5,7 @@
 import { ConfigError } from './errors.ts';
 import type { CollectConfigKey } from './schema.ts';
 
-export type Source = 'file' | 'env' | 'flag' | 'default';
+export type Source = 'file' | 'env' | 'flag' | 'default' | 'recording';
 
 /** The flags object of `zkpulse collect` as commander hands it over (camelCase, repeatables as arrays). */
 export interface CollectFlags {
@@ -81,7 +81,7 @@ export function describeKey(path: readonly PropertyKey[], source: Source): strin
   const dotted = path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
     .join('');
-  return `config: ${dotted}`;
+  return source === 'recording' ? `recording: ${dotted}` : `config: ${dotted}`;
 }
 
 /** Strict whole number from a flag or variable ("5000" yes, "5s" / "" no). */
