@@ -21,6 +21,8 @@ import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
 import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
+import type { Layout, LayoutCapabilities } from '../contract/layout.ts';
+import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
 import type { CustomLayoutSpec } from '../contract/custom-layout.ts';
 
 export interface DataPlaneOptions {
@@ -139,6 +141,16 @@ export class DataPlane {
   /** Resolves when the sync started by the latest (re)connect has finished. */
   whenSynced(): Promise<void> {
     return this.watch.whenSynced();
+  }
+
+  /** the layout of a cluster (the zkpulse layout unless its config names another) */
+  layoutOf(name: string): Layout {
+    return this.pipeline.layout(name) ?? zkpulseLayout;
+  }
+
+  /** each cluster's layout capabilities, for the rules (alerts/rules/applicability.ts) */
+  capabilities(): ReadonlyMap<string, LayoutCapabilities> {
+    return new Map(this.pipeline.all().map((m) => [m.name, this.layoutOf(m.name).capabilities]));
   }
 
   model(name: string): ClusterModel | undefined {

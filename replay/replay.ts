@@ -17,6 +17,7 @@ import type { HttpPost } from '../alerts/notify/http-post.ts';
 import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
 import type { ReplayConfig } from './config.ts';
 import { clusterRootsOf } from '../collector/config.ts';
+import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
 import { readLines } from './lines.ts';
 import { notificationLine, type NotificationLine } from './notification-line.ts';
 import { parseRecordLine } from '../collector/record-schema.ts';
@@ -122,6 +123,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     domainEvents$: pipeline.events$,
     watchEvents$: pipeline.watchEvents$,
     getModels: () => pipeline.all(),
+    capabilities: new Map(clusters.map((c) => [c.name, (c.layout ?? zkpulseLayout).capabilities])),
     scheduler,
     externalURL: config.externalURL,
     writePoints: sink ? (points) => sink.write(points) : undefined,
