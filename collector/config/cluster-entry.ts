@@ -6,7 +6,7 @@
  */
 import { CHILD_ROLES, BEAT_KINDS, DATA_KINDS, LEADER_KINDS, checkCustomLayout, customLayout, type CustomLayoutSpec } from '../../contract/custom-layout.ts';
 import type { Layout } from '../../contract/layout.ts';
-import { DEFAULT_LAYOUT, layoutNamed, layoutNames } from '../../contract/layouts.ts';
+import { layoutNamed, layoutNames } from '../../contract/layouts.ts';
 import { checkZkPath } from './validators.ts';
 
 /** A cluster's layout as configured, and the Layout it makes. */
@@ -18,7 +18,8 @@ export interface ClusterLayoutConfig {
 
 export interface ClusterEntry {
   root: string;
-  layout: ClusterLayoutConfig;
+  /** absent: no layout named (the zkpulse layout) */
+  layout?: ClusterLayoutConfig;
 }
 
 export type ParsedEntry = { ok: true; entry: ClusterEntry } | { ok: false; path: string[]; message: string };
@@ -51,7 +52,7 @@ export function parseClusterEntry(value: unknown): ParsedEntry {
   if (typeof value === 'string') {
     const problem = checkZkPath(value, 'root');
     if (problem) return fail([], problem);
-    return { ok: true, entry: { root: value, layout: builtInLayout(DEFAULT_LAYOUT) as ClusterLayoutConfig } };
+    return { ok: true, entry: { root: value } };
   }
   if (!isMap(value)) return fail([], 'expected a root path or {root, layout}');
   for (const key of Object.keys(value)) if (key !== 'root' && key !== 'layout') return fail([key], 'unknown key (expected root and layout)');
@@ -59,7 +60,7 @@ export function parseClusterEntry(value: unknown): ParsedEntry {
   if (typeof value.root !== 'string') return fail(['root'], 'expected a path');
   const rootProblem = checkZkPath(value.root, 'root');
   if (rootProblem) return fail(['root'], rootProblem);
-  if (value.layout === undefined) return { ok: true, entry: { root: value.root, layout: builtInLayout(DEFAULT_LAYOUT) as ClusterLayoutConfig } };
+  if (value.layout === undefined) return { ok: true, entry: { root: value.root } };
   const layout = parseLayoutValue(value.layout);
   if (!layout.ok) return fail(['layout', ...layout.path], layout.message);
   return { ok: true, entry: { root: value.root, layout: layout.layout } };

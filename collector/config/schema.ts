@@ -116,8 +116,9 @@ const collectConfigObject = z
 type ParsedConfig = z.output<typeof collectConfigObject>;
 
 /**
- * The collect config. `clusters` maps each cluster to its root; `layouts` holds each cluster's layout as
- * configured (absent, or a cluster missing from it: the zkpulse layout, so hand-built configs stay valid).
+ * The collect config. `clusters` maps each cluster to its root; `layouts` the layout of each cluster that
+ * names one (absent when none does; a cluster missing from it has the zkpulse layout, so hand-built
+ * configs stay valid).
  */
 export type CollectConfig = Omit<ParsedConfig, 'clusters'> & {
   clusters: Record<string, string>;
@@ -129,9 +130,10 @@ export const collectConfigSchema = collectConfigObject.transform((parsed): Colle
   const layouts: Record<string, ClusterLayoutConfig> = {};
   for (const [name, entry] of Object.entries(parsed.clusters)) {
     clusters[name] = entry.root;
-    layouts[name] = entry.layout;
+    if (entry.layout) layouts[name] = entry.layout;
   }
-  return { ...parsed, clusters, layouts };
+  // only when a cluster names a layout: configs of zkpulse clusters stay what they were
+  return Object.keys(layouts).length > 0 ? { ...parsed, clusters, layouts } : { ...parsed, clusters };
 });
 
 /** The keys of the config file (every collect flag is one of them). */
