@@ -167,10 +167,10 @@ export class TreeWatcher {
     const jobs: Promise<void>[] = [];
     const fresh: string[] = [];
     for (const name of before) {
-      if (!now.has(name)) this.removeSubtree(`${rel}/${name}`);
+      if (!now.has(name)) this.removeSubtree(childRel(rel, name));
     }
     for (const name of now) {
-      const child = `${rel}/${name}`;
+      const child = childRel(rel, name);
       if (this.plan.childrenAreContainers(rel)) {
         if (!before.has(name)) jobs.push(this.containerRuns.scheduled(child));
       } else if (!this.known.has(child)) {
@@ -257,7 +257,7 @@ export class TreeWatcher {
     const kids = this.children.get(rel);
     if (kids) {
       this.children.delete(rel);
-      for (const k of kids) this.removeSubtree(`${rel}/${k}`);
+      for (const k of kids) this.removeSubtree(childRel(rel, k));
     }
   }
 
@@ -291,4 +291,9 @@ export class TreeWatcher {
     }, RETRY_DELAY_MS);
     retry.unref();
   }
+}
+
+/** The relative path of a child: a layout may watch the root's own children (rel "": a latch, a custom layout). */
+function childRel(rel: string, name: string): string {
+  return rel === '' ? name : `${rel}/${name}`;
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PlainZk } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
-import { sharedZooKeeper } from '../support/services.ts';
+import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
+import { startTestCollector } from '../support/collector.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 /** the CLI starts through tsx (seconds on a busy machine), then connects and syncs */
@@ -146,3 +147,27 @@ for (const [name, layout, line] of badLayouts) {
     t.is(result.stdout, '');
   });
 }
+
+test('a custom layout whose members are the children of the root itself: watched like any container', async (t) => {
+  const root = uniqueRoot(t);
+  const plain = await PlainZk.connect(await sharedZooKeeper());
+  await plain.mkdirp(root);
+  // a kazoo-Party-like pool: members straight under R, beside nodes that are not members
+  await plain.create(`${root}/m-1`, '', 'ephemeral');
+  await plain.create(`${root}/m-2`, '', 'ephemeral');
+  await plain.create(`${root}/config`, 'x');
+  const collector = await startTestCollector({ clusters: { pool: { root, layout: { members: { path: '', pattern: 'm-*' }, data: 'none' } } } });
+  t.teardown(async () => {
+    await collector.stop();
+    await plain.close();
+  });
+  await collector.whenSynced();
+  const ids = () => (collector.data.model('pool')?.workers.valueSeq().filter((w) => w.up).map((w) => w.id).toArray() ?? []).sort();
+  t.deepEqual(ids(), ['m-1', 'm-2']);
+  // a new member and a lost one are seen by the watch on R's children
+  await plain.create(`${root}/m-3`, '', 'ephemeral');
+  await plain.remove(`${root}/m-1`);
+  await until('m-3 up and m-1 down', () => Promise.resolve(ids()), (up) => up.join() === 'm-2,m-3');
+  t.is(collector.data.model('pool')?.workers.get('m-1')?.up, false);
+  t.is(collector.data.model('pool')?.workers.has('config'), false);
+});
