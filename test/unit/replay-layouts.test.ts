@@ -10,7 +10,8 @@ import { Recorder } from '../../collector/recorder.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import { clustersInRecordings, loadReplayConfig } from '../../replay/config.ts';
 import { readLines } from '../../replay/lines.ts';
-import { replay } from '../../replay/replay.ts';
+import { BadRecordError, replay } from '../../replay/replay.ts';
+import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../../collector/config.ts';
 
 const T0 = 1_700_000_000_000;
@@ -66,4 +67,19 @@ test('a replay without --config uses the recorded layout: the member\'s loss is 
 test('a bad layout in a recording is one line naming it as the recording\'s', (t) => {
   const err = t.throws(() => loadReplayConfig(undefined, () => [{ name: 'inhouse', root: '/inhouse', layout: { members: { path: '/abs' } } }]), { instanceOf: ConfigError });
   t.is(err?.message, 'recording: clusters.inhouse.layout.members.path: must be relative to the cluster root (no leading "/"), got "/abs"');
+});
+
+test('a --config that gives a cluster another layout than the recording had is refused, naming the line', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'r.ndjson');
+  await record(file, { inhouse: SPEC });
+  const yaml = join(dir, 'zkpulse.yaml');
+  writeFileSync(yaml, 'clusters:\n  inhouse: /inhouse\n');
+  const err = await t.throwsAsync(replay({ files: [file], config: loadReplayConfig(yaml, () => []) }), { instanceOf: BadRecordError });
+  t.is(err?.message, `${file}:2: cluster "inhouse" was recorded with the layout custom (inline), the config gives zkpulse: replay with the collector's config, or without --config`);
+
+  // the collector's own config (the same inline layout) replays
+  writeFileSync(yaml, 'clusters:\n  inhouse:\n    root: /inhouse\n    layout: {members: {path: pool/members, pattern: "m-*"}, data: text}\n');
+  const same = await replay({ files: [file], config: loadReplayConfig(yaml, () => []) });
+  t.is(same.notifications.length, 2);
 });
