@@ -13,6 +13,8 @@ import type { Point } from '../collector/influx/line-protocol.ts';
 import type { AlertsConfig } from './config.ts';
 import { aclsFor, digestId } from '../zk/acl.ts';
 import { clientSource, ZkOps, type Client } from '../zk/ops.ts';
+import type { LayoutCapabilities } from '../contract/layout.ts';
+import { ruleApplicability, type RuleApplicability } from './rules/applicability.ts';
 import { createAlertEngine, serializeEngineState, type EngineState } from './engine/index.ts';
 import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';
@@ -40,6 +42,8 @@ export interface AlertingOptions {
   domainEvents$: Observable<DomainEvent>;
   watchEvents$: Observable<WatchEvent>;
   getModels: () => readonly ClusterModel[];
+  /** each cluster's layout capabilities: the rules a layout cannot feed are off for it (default: all on) */
+  capabilities?: ReadonlyMap<string, LayoutCapabilities>;
   /** the one clock of rules and notifier: asyncScheduler live, a virtual-time scheduler in replay */
   scheduler?: SchedulerLike;
   /** where state is persisted; none (replay, tests) keeps it in memory only */
@@ -145,6 +149,7 @@ export class Alerting {
       domainEvents$: this.opts.domainEvents$,
       watchEvents$: this.opts.watchEvents$,
       getModels: this.opts.getModels,
+      capabilities: this.opts.capabilities,
       config: this.opts.config,
       scheduler: this.scheduler,
       initialState,
@@ -275,6 +280,11 @@ export class Alerting {
   }
 
   /** `GET /api/alerts` and the silences API, for the collector's HTTP app. */
+  /** Every rule with whether it runs for this cluster of this layout, and why not (rules/applicability.ts). */
+  rulesFor(cluster: string, layout: { readonly name: string; readonly capabilities: LayoutCapabilities }): RuleApplicability[] {
+    return ruleApplicability(cluster, layout, this.opts.config);
+  }
+
   routers(): Router[] {
     return [
       alertsRouter({ getAlerts: () => this.current }),

@@ -34,7 +34,7 @@ function addCollect(program: Command): void {
     .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
     .option('--zk-auth <user:password>', 'digest authentication for ZooKeeper')
     .option('--session-timeout <ms>', `ZooKeeper session timeout, 1000..60000 (default: ${DEFAULTS.sessionTimeout})`)
-    .option('--cluster <name=root>', 'a cluster to monitor: its name and root znode (repeatable)', repeat)
+    .option('--cluster <name=root>', 'a cluster to monitor: its name and root znode, name=root@layout for a built-in layout (repeatable)', repeat)
     .option('--influx <url>', 'InfluxDB 1.x, e.g. http://127.0.0.1:8086/zkpulse (database from the path)')
     .option('--http <host:port>', `address of the HTTP API and dashboard (default: ${DEFAULT_HTTP})`)
     .option('--allowed-hosts <names>', 'Host names the API answers besides loopback ones, comma-separated (".example.com" for subdomains, "*" for any)')

@@ -6,6 +6,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { z } from 'zod';
 import { ConfigError } from './config/errors.ts';
+import type { ClusterRoot } from './watch/cluster-watch.ts';
 import { readConfigFile } from './config/file.ts';
 import { CONFIG_KEYS, collectConfigSchema, type CollectConfig, type CollectConfigKey } from './config/schema.ts';
 import { describeKey, flagName, valuesFromEnv, valuesFromFlags, type CollectFlags, type Source } from './config/sources.ts';
@@ -14,6 +15,15 @@ export { ConfigError } from './config/errors.ts';
 export { collectConfigSchema, DEFAULTS, DEFAULT_HTTP, type CollectConfig } from './config/schema.ts';
 export type { CollectFlags } from './config/sources.ts';
 export { parseHostPort, type HostPort } from './config/validators.ts';
+export { parseLayoutValue, type ClusterLayoutConfig } from './config/cluster-entry.ts';
+
+/** Each configured cluster with its root and layout (the zkpulse layout where the config names none). */
+export function clusterRootsOf(config: Pick<CollectConfig, 'clusters' | 'layouts'>): ClusterRoot[] {
+  return Object.entries(config.clusters).map(([name, root]) => {
+    const layout = config.layouts?.[name]?.layout;
+    return layout ? { name, root, layout } : { name, root };
+  });
+}
 
 export interface LoadConfigOptions {
   /** the `collect` flags, as commander parsed them */
@@ -24,6 +34,8 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** default for `instance`; os.hostname() when absent */
   hostname?: string;
+  /** values a recording carries (the replay's clusters with their layouts): below the file, named `recording: ...` in errors */
+  recorded?: Record<string, unknown>;
 }
 
 type Raw = Partial<Record<CollectConfigKey, unknown>>;
@@ -40,6 +52,7 @@ export function loadConfig(options: LoadConfigOptions = {}): CollectConfig {
       sources.set(key, source);
     }
   };
+  if (options.recorded) layer(options.recorded, 'recording');
   if (configFile !== undefined) layer(readConfigFile(configFile), 'file');
   if (options.env) layer(valuesFromEnv(options.env), 'env');
   layer(valuesFromFlags(flags), 'flag');

@@ -6,7 +6,7 @@
  */
 import { asyncScheduler, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
-import type { CollectConfig } from './config.ts';
+import { clusterRootsOf, type CollectConfig } from './config.ts';
 import { ZkSession } from '../zk/session.ts';
 import { initialReach, serverCount, stepReach, type ReachContext, type ReachInput, type ReachState } from './reachability.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
@@ -20,6 +20,10 @@ import { startGauges } from './influx/gauges.ts';
 import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
+import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
+import type { Layout, LayoutCapabilities } from '../contract/layout.ts';
+import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
+import type { CustomLayoutSpec } from '../contract/custom-layout.ts';
 
 export interface DataPlaneOptions {
   config: CollectConfig;
@@ -30,6 +34,13 @@ export interface DataPlaneOptions {
   now?: () => number;
   /** whether InfluxDB points are written right now (default always; an HA standby says no) */
   writable?: () => boolean;
+}
+
+/** The layouts a recording names per cluster: every cluster whose layout is not zkpulse (recorder.ts). */
+function recordedLayouts(config: CollectConfig): Record<string, string | CustomLayoutSpec> {
+  const out: Record<string, string | CustomLayoutSpec> = {};
+  for (const [name, l] of Object.entries(config.layouts ?? {})) if (l.configured !== DEFAULT_LAYOUT) out[name] = l.configured;
+  return out;
 }
 
 /** gauge points written per turn of the event loop (see writeInSlices) */
@@ -63,7 +74,7 @@ export class DataPlane {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.now = options.now ?? (() => this.scheduler.now());
     this.writable = options.writable ?? (() => true);
-    const clusters: ClusterRoot[] = Object.entries(config.clusters).map(([name, root]) => ({ name, root }));
+    const clusters: ClusterRoot[] = clusterRootsOf(config);
     this.reachContext = { servers: serverCount(config.zk), clusters: clusters.map((c) => c.name) };
     this.session = new ZkSession({
       connectString: config.zk,
@@ -91,6 +102,7 @@ export class DataPlane {
           maxBytes: config.recordMaxBytes,
           keep: config.recordKeep,
           roots: config.clusters,
+          layouts: recordedLayouts(config),
           onError: (err) => this.log.error({ err: err.message, file: config.record }, 'recording stopped'),
         })
       : null;
@@ -129,6 +141,16 @@ export class DataPlane {
   /** Resolves when the sync started by the latest (re)connect has finished. */
   whenSynced(): Promise<void> {
     return this.watch.whenSynced();
+  }
+
+  /** the layout of a cluster (the zkpulse layout unless its config names another) */
+  layoutOf(name: string): Layout {
+    return this.pipeline.layout(name) ?? zkpulseLayout;
+  }
+
+  /** each cluster's layout capabilities, for the rules (alerts/rules/applicability.ts) */
+  capabilities(): ReadonlyMap<string, LayoutCapabilities> {
+    return new Map(this.pipeline.all().map((m) => [m.name, this.layoutOf(m.name).capabilities]));
   }
 
   model(name: string): ClusterModel | undefined {

@@ -14,13 +14,14 @@ import type { DomainEvent } from './model/domain-events.ts';
 import type { ClusterModel } from './model/types.ts';
 import { emptyCluster, reduceCluster } from './model/reducer.ts';
 import type { Point } from './influx/line-protocol.ts';
+import type { Layout } from '../contract/layout.ts';
 import { changesClusterGauge, clusterPoint, pointsForEvent } from './influx/points.ts';
 
 /** The model of every watched cluster, by name. Never mutated: a step returns a new map. */
 export type Models = ReadonlyMap<string, ClusterModel>;
 
 export function initialModels(clusters: readonly ClusterRoot[]): Models {
-  return new Map(clusters.map((c) => [c.name, emptyCluster(c.name, c.root)]));
+  return new Map(clusters.map((c) => [c.name, emptyCluster(c.name, c.root, c.layout)]));
 }
 
 export interface StepContext {
@@ -28,6 +29,15 @@ export interface StepContext {
   now: number;
   /** derive the InfluxDB points (default true); off when nothing writes them */
   points?: boolean;
+  /** each cluster's layout; a cluster not in it (or no map) has the zkpulse layout */
+  layouts?: ReadonlyMap<string, Layout>;
+}
+
+/** The layouts of the clusters that name one (the others are zkpulse), for StepContext.layouts. */
+export function layoutsOf(clusters: readonly ClusterRoot[]): ReadonlyMap<string, Layout> {
+  const layouts = new Map<string, Layout>();
+  for (const c of clusters) if (c.layout) layouts.set(c.name, c.layout);
+  return layouts;
 }
 
 /** The `cluster` gauge of `cluster` changed at `time`: it counts the whole model, so a burst writes it once. */
@@ -59,14 +69,14 @@ export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): 
     // the hot path: one cluster, its events as the reducer made them (no copy)
     const model = models.get(event.cluster);
     if (!model) return { models, events: NONE, points: NONE, gauges: NONE };
-    const step = reduceCluster(model, event, ctx.now);
+    const step = reduceCluster(model, event, ctx.now, ctx.layouts?.get(event.cluster));
     if (step.model !== model) (next = new Map(models)).set(event.cluster, step.model);
     events = step.events;
   } else {
     next = new Map(models);
     events = [];
     for (const [name, model] of models) {
-      const step = reduceCluster(model, event, ctx.now);
+      const step = reduceCluster(model, event, ctx.now, ctx.layouts?.get(name));
       next.set(name, step.model);
       for (const e of step.events) events.push(e);
     }
@@ -100,16 +110,23 @@ export class EventPipeline {
   /** cluster → time of its latest `cluster` gauge change not written yet */
   private readonly dirty = new Map<string, number>();
   private readonly writePoints: ((points: Point[]) => void) | undefined;
+  private readonly layouts: ReadonlyMap<string, Layout>;
 
   constructor(options: EventPipelineOptions) {
     this.current = initialModels(options.clusters);
     this.writePoints = options.writePoints;
+    this.layouts = layoutsOf(options.clusters);
+  }
+
+  /** the layout of a cluster (undefined: zkpulse) */
+  layout(name: string): Layout | undefined {
+    return this.layouts.get(name);
   }
 
   /** Publish one watch event, step the models, write its points, publish its domain events. */
   push(event: WatchEvent, now: number): StepResult {
     this.watchEvents$.next(event);
-    const step = stepEvent(this.current, event, { now, points: this.writePoints !== undefined });
+    const step = stepEvent(this.current, event, { now, points: this.writePoints !== undefined, layouts: this.layouts });
     this.current = step.models;
     if (step.points.length > 0) this.writePoints?.(step.points);
     for (const g of step.gauges) this.dirty.set(g.cluster, g.time);

@@ -36,10 +36,14 @@ const root = z
   })
   .optional();
 
+/** the cluster's layout when it is not zkpulse: a built-in name or an inline custom spec (validated by the replay's config loader) */
+const layout = z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional();
+
 const nodeEvent = z.object({
   kind: z.enum(['added', 'changed', 'removed']),
   cluster: z.string().min(1),
   root,
+  layout,
   path: z.string(),
   stat,
   data: z.string().nullable(),
@@ -60,6 +64,7 @@ const syncEvent = z.object({
   kind: z.literal('synced'),
   cluster: z.string().min(1),
   root,
+  layout,
   time,
   nodes: z.number(),
   afterBlind: z.literal(true).optional(),
@@ -89,6 +94,8 @@ function plainStat(s: unknown): boolean {
 function wellFormed(o: Record<string, unknown>): boolean {
   if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
   if (o.root !== undefined && (!isStr(o.root) || checkZkPath(o.root, 'root') !== null)) return false;
+  // a layout (on a cluster's first line only) is checked by zod
+  if (o.layout !== undefined) return false;
   const kind = o.kind as string;
   if (NODE_KINDS.has(kind)) {
     return (
@@ -139,10 +146,20 @@ export function recordLine(event: WatchEvent): string {
 
 const PREFIX = `{"v":${RECORD_SCHEMA_VERSION},`;
 
-/** A line of recordLine with the cluster's root added: `{"v":1,"root":"/apps/x",...}`. */
-export function withRoot(line: string, rootPath: string): string {
+/**
+ * A line of recordLine with the cluster's root added: `{"v":1,"root":"/apps/x",...}`, and its layout when
+ * it has one other than zkpulse: `{"v":1,"root":"/kafka","layout":"kafka",...}`.
+ */
+export function withRoot(line: string, rootPath: string, layoutValue?: string | object): string {
   if (!line.startsWith(PREFIX)) throw new Error(`not a recorded line: ${line.slice(0, 40)}`);
-  return `${PREFIX}"root":${JSON.stringify(rootPath)},${line.slice(PREFIX.length)}`;
+  const named = layoutValue === undefined ? '' : `"layout":${JSON.stringify(layoutValue)},`;
+  return `${PREFIX}"root":${JSON.stringify(rootPath)},${named}${line.slice(PREFIX.length)}`;
+}
+
+/** The layout a parsed line carries, if any (with the root, on the first line of a cluster in a file). */
+export function layoutOf(event: WatchEvent): string | Record<string, unknown> | undefined {
+  const value = (event as { layout?: unknown }).layout;
+  return typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? (value as string | Record<string, unknown>) : undefined;
 }
 
 /** The root a parsed line carries, if any (the first line of a cluster in a file). */

@@ -18,6 +18,16 @@ export type {
   WatchPlan,
 } from './layout.ts';
 export { DEFAULT_LAYOUT, layoutNamed, layoutNames } from './layouts.ts';
+export {
+  CUSTOM_LAYOUT_NAME,
+  checkCustomLayout,
+  customLayout,
+  type ChildrenSpec,
+  type CustomLayoutSpec,
+  type LeaderSpec,
+  type SpecProblem,
+} from './custom-layout.ts';
+export { compileGlob, MAX_GLOB_LENGTH, type CompiledGlob, type Glob } from './glob.ts';
 export { indexWatchPlan, joinPath, splitRelPath, type WatchPlanIndex } from './paths.ts';
 export { ContractViolation, decodeWith, encodeWith, field, jsonNode, oneLine, type Field, type Fields, type JsonNode, type Read, type Written } from './json-fields.ts';
 export { zkpulseLayout } from './zkpulse/layout.ts';

@@ -140,6 +140,8 @@ export interface LayoutCapabilities {
   readonly tasks: boolean;
   /** the layout can show two leaders at once: SplitBrain applies (how: `Layout.splitBrainCheck`) */
   readonly splitBrain: boolean;
+  /** topic partitions with a leader each (Kafka): KafkaOfflinePartitions applies */
+  readonly partitions?: boolean;
 }
 
 /** Relative paths of the nodes the model tracks by role (the keys of its invalid-data bookkeeping). */

@@ -9,7 +9,7 @@ import { parseAlertsConfig, type AlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
 import { receiversOf } from '../alerts/receivers.ts';
 import { readLines } from './lines.ts';
-import { parseRecordLine, rootOf } from '../collector/record-schema.ts';
+import { layoutOf, parseRecordLine, rootOf } from '../collector/record-schema.ts';
 
 export interface ReplayConfig {
   collect: CollectConfig;
@@ -22,29 +22,36 @@ export interface ReplayConfig {
 const NO_ZK = '127.0.0.1:2181';
 export const DEFAULT_RECEIVER = 'replay';
 
-/** A cluster of a recording: its name, and its root when the recording carries it. */
+/** A cluster of a recording: its name, and its root (and layout, when not zkpulse) when the recording carries them. */
 export interface RecordedCluster {
   name: string;
   root?: string;
+  /** a built-in layout name or an inline custom spec, as the collector's config gave it */
+  layout?: string | Record<string, unknown>;
 }
 
 /**
  * Validates `configFile` (optional) like `zkpulse collect` would; `clustersOf` lists the recording's
- * clusters (names, or names with roots), called only when the file configures none; a cluster
- * without a recorded root (recordings made before roots were recorded) gets "/<name>".
+ * clusters (names, or names with roots and layouts), called only when the file configures none; a cluster
+ * without a recorded root (recordings made before roots were recorded) gets "/<name>", one without a
+ * recorded layout the zkpulse layout. A file that configures clusters gives their layouts itself (the
+ * same file the collector ran with).
  * Throws ConfigError (one line) on a bad value.
  */
 export function loadReplayConfig(configFile: string | undefined, clustersOf: () => readonly (string | RecordedCluster)[]): ReplayConfig {
   const raw = configFile !== undefined ? readConfigFile(configFile) : {};
-  const clusters = raw.clusters === undefined ? clustersOf().map((c) => (typeof c === 'string' ? { name: c } : c)) : [];
+  const clusters: RecordedCluster[] = raw.clusters === undefined ? clustersOf().map((c) => (typeof c === 'string' ? { name: c } : c)) : [];
+  // the recording's clusters, each with the layout it was recorded with (a file's clusters replace them)
+  const recorded: Record<string, unknown> = {};
+  for (const { name, root, layout } of clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER }]) {
+    const at = root ?? `/${name}`;
+    recorded[name] = layout === undefined ? at : { root: at, layout };
+  }
   const collect = loadConfig({
     configFile,
+    recorded: raw.clusters === undefined ? { clusters: recorded } : undefined,
     flags: {
       zk: raw.zk === undefined ? NO_ZK : undefined,
-      cluster:
-        raw.clusters === undefined
-          ? (clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER }]).map(({ name, root }) => `${name}=${root ?? `/${name}`}`)
-          : undefined,
       instance: raw.instance === undefined ? 'replay' : undefined,
     },
   });
@@ -90,6 +97,8 @@ export function clustersInRecordings(files: readonly string[]): RecordedCluster[
         const parsed = parseRecordLine(text);
         const root = parsed.ok ? rootOf(parsed.event) : undefined;
         if (root !== undefined) cluster.root = root;
+        const layout = parsed.ok ? layoutOf(parsed.event) : undefined;
+        if (layout !== undefined) cluster.layout = layout;
       }
     }
   }

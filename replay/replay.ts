@@ -16,9 +16,12 @@ import { Alerting } from '../alerts/service.ts';
 import type { HttpPost } from '../alerts/notify/http-post.ts';
 import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
 import type { ReplayConfig } from './config.ts';
+import { clusterRootsOf } from '../collector/config.ts';
+import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
 import { readLines } from './lines.ts';
 import { notificationLine, type NotificationLine } from './notification-line.ts';
-import { parseRecordLine } from '../collector/record-schema.ts';
+import { layoutOf, parseRecordLine, rootOf } from '../collector/record-schema.ts';
+import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
 import { seededRandom } from './seeded-random.ts';
 import { ReplayScheduler } from './virtual-clock.ts';
 
@@ -68,6 +71,19 @@ export interface ReplayResult {
   endTime: number | null;
 }
 
+/**
+ * Why a cluster's first line (the one with its root) was recorded with another layout than the config gives,
+ * or null. A recording read with another layout would be read as different znodes: refused, not guessed.
+ */
+function layoutMismatch(event: WatchEvent, config: ReplayConfig): string | null {
+  if (event.kind === 'connection' || rootOf(event) === undefined) return null;
+  const recorded = layoutOf(event) ?? DEFAULT_LAYOUT;
+  const configured = config.collect.layouts?.[event.cluster]?.configured ?? DEFAULT_LAYOUT;
+  if (JSON.stringify(recorded) === JSON.stringify(configured)) return null;
+  const name = (l: unknown) => (typeof l === 'string' ? l : 'custom (inline)');
+  return `cluster "${event.cluster}" was recorded with the layout ${name(recorded)}, the config gives ${name(configured)}: replay with the collector's config, or without --config`;
+}
+
 /** The events of all files, validated line by line. */
 function* events(options: ReplayOptions, counters: { bad: number }): Generator<WatchEvent> {
   for (const file of options.files) {
@@ -75,6 +91,8 @@ function* events(options: ReplayOptions, counters: { bad: number }): Generator<W
       if (line.text.trim() === '') continue;
       const parsed = parseRecordLine(line.text);
       if (parsed.ok) {
+        const mismatch = layoutMismatch(parsed.event, options.config);
+        if (mismatch) throw new BadRecordError(`${file}:${line.number}: ${mismatch}`);
         yield parsed.event;
         continue;
       }
@@ -101,7 +119,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
 
   const { config } = options;
   const scheduler = new ReplayScheduler(first.value.time);
-  const clusters = Object.entries(config.collect.clusters).map(([name, root]) => ({ name, root }));
+  const clusters = clusterRootsOf(config.collect);
   const sink = options.points;
   const pipeline = new EventPipeline({ clusters, writePoints: sink ? (points) => sink.write(points) : undefined });
 
@@ -121,6 +139,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     domainEvents$: pipeline.events$,
     watchEvents$: pipeline.watchEvents$,
     getModels: () => pipeline.all(),
+    capabilities: new Map(clusters.map((c) => [c.name, (c.layout ?? zkpulseLayout).capabilities])),
     scheduler,
     externalURL: config.externalURL,
     writePoints: sink ? (points) => sink.write(points) : undefined,

@@ -25,6 +25,7 @@ export function createAlerting({ data, scheduler, log }: AlertingWiring): Alerti
     domainEvents$: data.events$,
     watchEvents$: data.watchEvents$,
     getModels: () => data.models(),
+    capabilities: data.capabilities(),
     scheduler,
     zkClient: () => data.session.client,
     zkAuth: config.zkAuth,

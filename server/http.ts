@@ -23,6 +23,8 @@ export function startApi({ data, alerting, role, info, now, log }: HttpMount): P
   const { config, session } = data;
   const app = createHttpApp({
     getModels: () => data.models(),
+    layoutOf: (cluster) => data.layoutOf(cluster).name,
+    rulesOf: (cluster) => alerting.rulesFor(cluster, data.layoutOf(cluster)),
     isConnected: () => (session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${session.connectionState}` }),
     role,
     events$: data.events$,

@@ -10,6 +10,7 @@ import type { ClusterModel } from '../../collector/model/types.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import type { AlertsConfig } from '../config/defaults.ts';
 import type { AlertInstance } from '../types.ts';
+import type { LayoutCapabilities } from '../../contract/layout.ts';
 import { evaluate, observe, type Evaluation, type Transition } from './state-machine.ts';
 import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
@@ -24,6 +25,8 @@ export interface AlertEngineOptions {
   initialState?: EngineState;
   /** whether the session is connected when the engine starts (default false: it waits for a connection event) */
   initiallyConnected?: boolean;
+  /** each cluster's layout capabilities (default: every cluster zkpulse, every rule runs) */
+  capabilities?: ReadonlyMap<string, LayoutCapabilities>;
 }
 
 export interface AlertEngine {
@@ -67,7 +70,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       interval(config.evalInterval, scheduler).pipe(map((): Input => ({ kind: 'tick' }))),
     );
     return inputs$.pipe(
-      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config), seed),
+      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config, options.capabilities), seed),
       map((acc) => acc.evaluation),
       filter((e): e is Evaluation => e !== null),
     );
@@ -86,7 +89,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   };
 }
 
-function step(acc: Acc, input: Input, now: number, getModels: () => readonly ClusterModel[], config: AlertsConfig): Acc {
+function step(
+  acc: Acc,
+  input: Input,
+  now: number,
+  getModels: () => readonly ClusterModel[],
+  config: AlertsConfig,
+  capabilities: ReadonlyMap<string, LayoutCapabilities> | undefined,
+): Acc {
   switch (input.kind) {
     case 'domain': {
       // every event passes here: no new accumulator when nothing changes
@@ -104,7 +114,7 @@ function step(acc: Acc, input: Input, now: number, getModels: () => readonly Clu
     case 'tick': {
       const evaluation = evaluate(
         acc.state,
-        { models: getModels(), connected: acc.connected, disconnectedSince: acc.disconnectedSince, now },
+        { models: getModels(), connected: acc.connected, disconnectedSince: acc.disconnectedSince, now, capabilities },
         config,
       );
       return { ...acc, state: evaluation.state, evaluation };

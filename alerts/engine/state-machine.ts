@@ -21,6 +21,8 @@ import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
 import { emptyMemory, memoryWith } from '../rules/memory.ts';
+import { layoutFeeds } from '../rules/applicability.ts';
+import type { LayoutCapabilities } from '../../contract/layout.ts';
 import type { AlertInstance, AlertName } from '../types.ts';
 import { observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
@@ -32,6 +34,11 @@ export interface EvaluationInput {
   /** when the current disconnection started; null while connected */
   disconnectedSince: number | null;
   now: number;
+  /**
+   * what each cluster's layout can show (contract/layout.ts); a rule its layout cannot feed is not run for
+   * it (rules/applicability.ts). A cluster not in the map (or no map) has every capability: zkpulse.
+   */
+  capabilities?: ReadonlyMap<string, LayoutCapabilities>;
 }
 
 export interface Transition {
@@ -110,9 +117,11 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
       : before;
     const mem = reconcileMemory(sighted, model, limits, now);
     memory = memory.set(cluster, mem);
+    const capabilities = input.capabilities?.get(cluster);
     for (const name of ZK_RULE_NAMES) {
+      // judged either way: an instance of a rule the layout cannot feed (a state from another config) resolves
       judged.add(groupKey(cluster, name));
-      add(runRule(name, model, config, mem, now));
+      if (layoutFeeds(name, capabilities)) add(runRule(name, model, config, mem, now));
     }
   }
 

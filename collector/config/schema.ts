@@ -4,6 +4,7 @@
  * Output: CollectConfig, with defaults filled in and `http` parsed into host and port.
  */
 import { z } from 'zod';
+import { parseClusterEntry, type ClusterEntry, type ClusterLayoutConfig } from './cluster-entry.ts';
 import {
   CLUSTER_NAME,
   checkAllowedHost,
@@ -46,7 +47,13 @@ function integer(min: number, max: number, unit: string) {
 }
 
 const clusterName = z.string().regex(CLUSTER_NAME, 'cluster names may only contain letters, digits, "_", "." and "-"');
-const clusterRoot = checked((root) => checkZkPath(root, 'root'));
+/** a root path (the zkpulse layout) or {root, layout} (docs/contract.md §8; cluster-entry.ts) */
+const clusterEntry = z.unknown().transform((value, ctx): ClusterEntry => {
+  const parsed = parseClusterEntry(value);
+  if (parsed.ok) return parsed.entry;
+  ctx.addIssue({ code: 'custom', message: parsed.message, path: parsed.path });
+  return z.NEVER;
+});
 
 const httpAddress = checked((text) => {
   const parsed = parseHostPort(text);
@@ -55,13 +62,13 @@ const httpAddress = checked((text) => {
 
 const url = checked(checkHttpUrl);
 
-export const collectConfigSchema = z
+const collectConfigObject = z
   .object({
     zk: checked(checkZkConnect),
     zkAuth: checked(checkUserPassword).optional(),
     sessionTimeout: integer(1000, 60_000, 'ms').default(DEFAULTS.sessionTimeout),
     clusters: z
-      .record(clusterName, clusterRoot, { error: 'expected a map of cluster name to root path' })
+      .record(clusterName, clusterEntry, { error: 'expected a map of cluster name to root path or {root, layout}' })
       .refine((m) => Object.keys(m).length > 0, 'at least one cluster is required'),
     influx: url.optional(),
     http: httpAddress.prefault(DEFAULT_HTTP),
@@ -106,7 +113,29 @@ export const collectConfigSchema = z
   })
   .strict();
 
-export type CollectConfig = z.output<typeof collectConfigSchema>;
+type ParsedConfig = z.output<typeof collectConfigObject>;
+
+/**
+ * The collect config. `clusters` maps each cluster to its root; `layouts` the layout of each cluster that
+ * names one (absent when none does; a cluster missing from it has the zkpulse layout, so hand-built
+ * configs stay valid).
+ */
+export type CollectConfig = Omit<ParsedConfig, 'clusters'> & {
+  clusters: Record<string, string>;
+  layouts?: Readonly<Record<string, ClusterLayoutConfig>>;
+};
+
+export const collectConfigSchema = collectConfigObject.transform((parsed): CollectConfig => {
+  const clusters: Record<string, string> = {};
+  const layouts: Record<string, ClusterLayoutConfig> = {};
+  for (const [name, entry] of Object.entries(parsed.clusters)) {
+    clusters[name] = entry.root;
+    if (entry.layout) layouts[name] = entry.layout;
+  }
+  // only when a cluster names a layout: configs of zkpulse clusters stay what they were
+  return Object.keys(layouts).length > 0 ? { ...parsed, clusters, layouts } : { ...parsed, clusters };
+});
+
 /** The keys of the config file (every collect flag is one of them). */
-export type CollectConfigKey = keyof z.input<typeof collectConfigSchema>;
-export const CONFIG_KEYS = Object.keys(collectConfigSchema.shape) as CollectConfigKey[];
+export type CollectConfigKey = keyof z.input<typeof collectConfigObject>;
+export const CONFIG_KEYS = Object.keys(collectConfigObject.shape) as CollectConfigKey[];

@@ -5,7 +5,7 @@
 import { ConfigError } from './errors.ts';
 import type { CollectConfigKey } from './schema.ts';
 
-export type Source = 'file' | 'env' | 'flag' | 'default';
+export type Source = 'file' | 'env' | 'flag' | 'default' | 'recording';
 
 /** The flags object of `zkpulse collect` as commander hands it over (camelCase, repeatables as arrays). */
 export interface CollectFlags {
@@ -13,7 +13,7 @@ export interface CollectFlags {
   zk?: string;
   zkAuth?: string;
   sessionTimeout?: string | number;
-  /** repeated `--cluster name=root` */
+  /** repeated `--cluster name=root` or `--cluster name=root@layout` */
   cluster?: string[];
   influx?: string;
   http?: string;
@@ -74,13 +74,14 @@ export function envName(key: CollectConfigKey): string {
 export function describeKey(path: readonly PropertyKey[], source: Source): string {
   const key = String(path[0]) as CollectConfigKey;
   if (source === 'flag') {
-    return key === 'clusters' && path.length > 1 ? `--cluster ${String(path[1])}` : flagName(key);
+    if (key !== 'clusters' || path.length < 2) return flagName(key);
+    return path.length > 2 ? `--cluster ${String(path[1])} (${path.slice(2).map(String).join('.')})` : `--cluster ${String(path[1])}`;
   }
   if (source === 'env') return envName(key);
   const dotted = path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
     .join('');
-  return `config: ${dotted}`;
+  return source === 'recording' ? `recording: ${dotted}` : `config: ${dotted}`;
 }
 
 /** Strict whole number from a flag or variable ("5000" yes, "5s" / "" no). */
@@ -89,15 +90,21 @@ function toNumber(text: string, label: string): number {
   return Number(text);
 }
 
-/** `name=root` pairs of repeated --cluster flags → the clusters map. */
-function clustersFromFlags(pairs: readonly string[]): Record<string, string> {
-  const clusters: Record<string, string> = {};
+/**
+ * `name=root` (the zkpulse layout) or `name=root@layout` (a built-in layout, docs/contract.md §8) pairs of
+ * repeated --cluster flags → the clusters map. The layout is after the last "@"; a root that holds an "@"
+ * itself, or a custom layout, goes in the --config file.
+ */
+function clustersFromFlags(pairs: readonly string[]): Record<string, string | { root: string; layout: string }> {
+  const clusters: Record<string, string | { root: string; layout: string }> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--cluster: expected name=root, got ${JSON.stringify(pair)}`);
+    if (eq <= 0) throw new ConfigError(`--cluster: expected name=root or name=root@layout, got ${JSON.stringify(pair)}`);
     const name = pair.slice(0, eq);
     if (Object.hasOwn(clusters, name)) throw new ConfigError(`--cluster ${name}: given twice`);
-    clusters[name] = pair.slice(eq + 1);
+    const value = pair.slice(eq + 1);
+    const at = value.lastIndexOf('@');
+    clusters[name] = at === -1 ? value : { root: value.slice(0, at), layout: value.slice(at + 1) };
   }
   return clusters;
 }

@@ -16,7 +16,7 @@ import { DEFAULT_SSE, sseEvents } from './sse.ts';
 import { DEFAULT_WRITE_RATE_LIMIT, type RateLimit } from './rate-limit.ts';
 import { DEFAULT_AUTH_FAILURE_LIMIT, writeGuard } from './write-guard.ts';
 import { CLUSTER_NAME } from '../config/validators.ts';
-import { clusterDetailView, clusterSummaryView } from './views.ts';
+import { clusterDetailView, clusterSummaryView, type RuleApplicabilityView } from './views.ts';
 
 export { requireToken } from './auth.ts';
 
@@ -24,6 +24,10 @@ export const JSON_BODY_LIMIT = '64kb';
 
 export interface HttpDeps {
   getModels(): readonly ClusterModel[];
+  /** the layout name of a cluster (default "zkpulse") */
+  layoutOf?(cluster: string): string;
+  /** which alert rules apply to a cluster (shown as `rules` of GET /api/clusters/:name when given) */
+  rulesOf?(cluster: string): readonly RuleApplicabilityView[];
   isConnected(): { ok: boolean; reason?: string };
   /** the collector's HA role, added to /healthz when given */
   role?(): string;
@@ -68,7 +72,7 @@ export function createHttpApp(deps: HttpDeps): Application {
   });
 
   app.get('/api/clusters', (_req, res) => {
-    res.json(deps.getModels().map(clusterSummaryView));
+    res.json(deps.getModels().map((m) => clusterSummaryView(m, deps.layoutOf?.(m.name))));
   });
 
   app.get('/api/clusters/:name', (req, res) => {
@@ -82,7 +86,7 @@ export function createHttpApp(deps: HttpDeps): Application {
       res.status(404).json({ error: `no cluster named ${JSON.stringify(req.params.name)}` });
       return;
     }
-    res.json(clusterDetailView(model, deps.now()));
+    res.json(clusterDetailView(model, deps.now(), deps.layoutOf?.(model.name), deps.rulesOf?.(model.name)));
   });
 
   app.get('/api/events', sseEvents(deps.events$, { ...DEFAULT_SSE, heartbeatMs: deps.sseHeartbeatMs ?? DEFAULT_SSE.heartbeatMs }));

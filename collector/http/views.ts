@@ -3,10 +3,13 @@
  * Lists are sorted (workers and tasks by id, candidates by sequence) so that answers are stable.
  */
 import type { ClusterModel, TaskRunState, WorkerRunState } from '../model/types.ts';
+import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
 
 export interface ClusterSummaryView {
   name: string;
   root: string;
+  /** the layout its znodes follow (docs/contract.md §8): a built-in name or "custom" */
+  layout: string;
   /** the active master's id; null when there is none (or its data gives no id) */
   master: string | null;
   masterPresent: boolean;
@@ -50,9 +53,19 @@ export interface TaskView {
   state: TaskRunState;
 }
 
+/** Whether an alert rule runs for a cluster, and why not (alerts/rules/applicability.ts). */
+export interface RuleApplicabilityView {
+  name: string;
+  applies: boolean;
+  reason?: string;
+}
+
 export interface ClusterDetailView {
   name: string;
   root: string;
+  layout: string;
+  /** every alert rule with whether it applies to this cluster (present when alerting is wired) */
+  rules?: RuleApplicabilityView[];
   synced: boolean;
   blind: boolean;
   master: MasterView | null;
@@ -65,10 +78,11 @@ export interface ClusterDetailView {
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function clusterSummaryView(model: ClusterModel): ClusterSummaryView {
+export function clusterSummaryView(model: ClusterModel, layout = DEFAULT_LAYOUT): ClusterSummaryView {
   return {
     name: model.name,
     root: model.root,
+    layout,
     master: model.master?.id ?? null,
     masterPresent: model.master !== null,
     workersUp: model.workers.count((w) => w.up),
@@ -78,11 +92,18 @@ export function clusterSummaryView(model: ClusterModel): ClusterSummaryView {
   };
 }
 
-export function clusterDetailView(model: ClusterModel, now: number): ClusterDetailView {
+export function clusterDetailView(
+  model: ClusterModel,
+  now: number,
+  layout = DEFAULT_LAYOUT,
+  rules?: readonly RuleApplicabilityView[],
+): ClusterDetailView {
   const master = model.master;
   return {
     name: model.name,
     root: model.root,
+    layout,
+    ...(rules === undefined ? {} : { rules: rules.map((r) => ({ ...r })) }),
     synced: model.synced,
     blind: model.blind,
     master: master ? { id: master.id, since: master.since, epoch: master.epoch } : null,

@@ -87,7 +87,7 @@ export const kafkaLayout: Layout = {
     partition: (topic, partition) => `${TOPICS}/${topic}/partitions/${partition}/state`,
   },
   decode: { leader, candidate: NO_CANDIDATE, member, status: NO_STATUS, task: NO_TASK, partition },
-  capabilities: { ...NO_BEAT_NO_TASKS, splitBrain: false },
+  capabilities: { ...NO_BEAT_NO_TASKS, splitBrain: false, partitions: true },
   leaderRule: 'node',
   leaderEpoch: {
     path: CONTROLLER_EPOCH,

@@ -119,6 +119,7 @@ test('GET /api/clusters: one entry per cluster with master id and workers up', a
     {
       name: 'crawler',
       root: '/apps/crawler',
+      layout: 'zkpulse',
       master: 'm1',
       masterPresent: true,
       workersUp: 3,
@@ -126,7 +127,7 @@ test('GET /api/clusters: one entry per cluster with master id and workers up', a
       synced: true,
       blind: false,
     },
-    { name: 'etl', root: '/apps/etl', master: null, masterPresent: false, workersUp: 0, workers: 0, synced: false, blind: false },
+    { name: 'etl', root: '/apps/etl', layout: 'zkpulse', master: null, masterPresent: false, workersUp: 0, workers: 0, synced: false, blind: false },
   ]);
 });
 
@@ -165,6 +166,27 @@ test('GET /api/clusters/:name: master, candidates, workers with beat age, tasks'
   const empty = (await (await fetch(`${url}/api/clusters/etl`)).json()) as Record<string, unknown>;
   t.is(empty.master, null);
   t.deepEqual([empty.candidates, empty.workers, empty.tasks], [[], [], []]);
+});
+
+test('GET /api/clusters and /api/clusters/:name name each cluster\'s layout; the detail lists which rules apply', async (t) => {
+  const rules = [
+    { name: 'WorkerLost', applies: true },
+    { name: 'HeartbeatStale', applies: false, reason: 'the kafka layout has no heartbeat (its members do not rewrite their nodes)' },
+  ];
+  const { url } = await start(t, {
+    layoutOf: (cluster) => (cluster === 'etl' ? 'kafka' : 'zkpulse'),
+    rulesOf: (cluster) => (cluster === 'etl' ? rules : []),
+  });
+  const list = (await (await fetch(`${url}/api/clusters`)).json()) as Array<{ name: string; layout: string }>;
+  t.deepEqual(list.map((c) => [c.name, c.layout]), [['crawler', 'zkpulse'], ['etl', 'kafka']]);
+  const etl = (await (await fetch(`${url}/api/clusters/etl`)).json()) as Record<string, unknown>;
+  t.is(etl.layout, 'kafka');
+  t.deepEqual(etl.rules, rules);
+  // without alerting wired (no rulesOf) the detail has no rules at all rather than a made-up list
+  const bare = await start(t);
+  const plain = (await (await fetch(`${bare.url}/api/clusters/etl`)).json()) as Record<string, unknown>;
+  t.is(plain.layout, 'zkpulse');
+  t.false('rules' in plain);
 });
 
 test('unknown cluster and unknown routes are 404 JSON', async (t) => {

@@ -144,6 +144,29 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
   t.deepEqual(problems, []);
 });
 
+test('the page names the cluster\'s layout and the rules it turns off (a custom layout, members by a plain client)', async (t) => {
+  const root = uniqueRoot(t);
+  const zk = await PlainZk.connect(await sharedZooKeeper());
+  await zk.mkdirp(`${root}/pool`);
+  await zk.create(`${root}/leader`, 'node-a', 'ephemeral');
+  for (const id of ['m-1', 'm-2']) await zk.create(`${root}/pool/${id}`, id, 'ephemeral');
+  const layout = { leader: { path: 'leader', kind: 'node' }, members: { path: 'pool', pattern: 'm-*' }, data: 'text' };
+  const collector = await startTestCollector({ clusters: { inhouse: { root, layout } } });
+  t.teardown(async () => {
+    await collector.stop();
+    await zk.close();
+  });
+  await collector.whenSynced();
+  const { page, problems } = await openPage(t, `${collector.url}/`);
+  await page.waitForSelector('[data-worker="m-2"][data-up="true"]', { timeout: 5000 });
+  t.is(await page.textContent('#layout'), 'custom');
+  t.is(await page.textContent('#master'), 'node-a');
+  t.regex((await page.textContent('#rules-off')) ?? '', /^off: .*HeartbeatStale/);
+  t.regex((await page.textContent('#rules-off')) ?? '', /SplitBrain/);
+  t.regex((await page.textContent('#clusters')) ?? '', / · custom · 2\/2 up/);
+  t.deepEqual(problems, []);
+});
+
 test('tiles sort naturally (worker-2 before worker-10), alerts most severe first then newest first, no candidates says so', async (t) => {
   const root = uniqueRoot(t);
   const zk = await PlainZk.connect(await sharedZooKeeper());

@@ -10,6 +10,7 @@ import { evaluate, observe, type Evaluation } from '../../alerts/engine/state-ma
 import { emptyEngineState, type EngineState } from '../../alerts/engine/state.ts';
 import { observeEvent } from '../../alerts/engine/memory.ts';
 import type { AlertInstance } from '../../alerts/types.ts';
+import type { LayoutCapabilities } from '../../contract/layout.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { emptyCluster, reduceCluster } from '../../collector/model/reducer.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
@@ -157,6 +158,8 @@ export class Harness {
   connected = true;
   disconnectedSince: number | null = null;
   last: Evaluation | null = null;
+  /** each cluster's layout capabilities, as the engine gets them (absent: every cluster zkpulse) */
+  capabilities: ReadonlyMap<string, LayoutCapabilities> | undefined;
   /** every transition so far */
   readonly transitions: Evaluation['transitions'] = [];
 
@@ -193,7 +196,8 @@ export class Harness {
 
   eval(now: number): AlertInstance[] {
     this.feed();
-    const r = evaluate(this.state, { models: this.clusters.map((c) => c.model), connected: this.connected, disconnectedSince: this.disconnectedSince, now }, this.config);
+    const models = this.clusters.map((c) => c.model);
+    const r = evaluate(this.state, { models, connected: this.connected, disconnectedSince: this.disconnectedSince, now, capabilities: this.capabilities }, this.config);
     this.state = r.state;
     this.last = r;
     this.transitions.push(...r.transitions);

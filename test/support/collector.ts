@@ -9,8 +9,11 @@ import { Collector } from '../../server/collector.ts';
 import { collectConfigSchema } from '../../collector/config.ts';
 import { sharedZooKeeper } from './services.ts';
 
-/** Raw config values, as in the YAML file; `clusters` is required, `zk` defaults to the shared ZooKeeper. */
-export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string> };
+/**
+ * Raw config values, as in the YAML file; `clusters` is required (a root, or `{root, layout}`: docs/contract.md §8),
+ * `zk` defaults to the shared ZooKeeper.
+ */
+export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string | { root: string; layout?: unknown }> };
 
 export interface TestCollectorOptions {
   http?: boolean;

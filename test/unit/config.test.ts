@@ -82,7 +82,7 @@ const badFlags: Array<[string, CollectFlags, string]> = [
   ['session timeout too small', { ...base, sessionTimeout: '999' }, '--session-timeout: must be between 1000 and 60000 ms'],
   ['session timeout too large', { ...base, sessionTimeout: '60001' }, '--session-timeout: must be between 1000 and 60000 ms'],
   ['session timeout not a number', { ...base, sessionTimeout: '10s' }, '--session-timeout: expected a whole number, got "10s"'],
-  ['cluster without =', { ...base, cluster: ['crawler'] }, '--cluster: expected name=root, got "crawler"'],
+  ['cluster without =', { ...base, cluster: ['crawler'] }, '--cluster: expected name=root or name=root@layout, got "crawler"'],
   ['cluster twice', { ...base, cluster: ['a=/a', 'a=/b'] }, '--cluster a: given twice'],
   ['cluster bad name', { ...base, cluster: ['a b=/a'] }, '--cluster a b: cluster names may only contain letters, digits, "_", "." and "-", got "a b"'],
   ['cluster relative root', { ...base, cluster: ['crawler=apps/crawler'] }, '--cluster crawler: root must start with "/"'],
@@ -131,7 +131,7 @@ for (const [name, flags, message] of badFlags) {
 
 const badFile: Array<[string, string, string]> = [
   ['relative root', 'zk: h:1\nclusters:\n  crawler: apps/crawler\n', 'config: clusters.crawler: root must start with "/"'],
-  ['clusters as a list', 'zk: h:1\nclusters: [a, b]\n', 'config: clusters: expected a map of cluster name to root path'],
+  ['clusters as a list', 'zk: h:1\nclusters: [a, b]\n', 'config: clusters: expected a map of cluster name to root path or {root, layout}'],
   ['empty clusters', 'zk: h:1\nclusters: {}\n', 'config: clusters: at least one cluster is required'],
   ['session timeout as text', 'zk: h:1\nclusters: {a: /a}\nsessionTimeout: soon\n', 'config: sessionTimeout: expected a number (ms)'],
   ['fractional session timeout', 'zk: h:1\nclusters: {a: /a}\nsessionTimeout: 1500.5\n', 'config: sessionTimeout: expected a whole number (ms)'],

@@ -97,7 +97,7 @@ function renderClusterNav() {
   nav.replaceChildren(
     ...state.clusters.map((c) => {
       const a = el('a', { href: `#cluster=${encodeURIComponent(c.name)}`, 'data-cluster': c.name },
-        c.name, el('span', { class: 'muted' }, ` ${c.root} · ${c.workersUp}/${c.workers} up`));
+        c.name, el('span', { class: 'muted' }, ` ${c.root} · ${c.layout ?? 'zkpulse'} · ${c.workersUp}/${c.workers} up`));
       if (c.name === state.current) a.classList.add('active');
       return a;
     }),
@@ -182,6 +182,11 @@ function render() {
   $('master').dataset.present = String(d.master !== null);
   $('master-since').textContent = d.master && d.master.since ? `since ${formatTime(d.master.since)}` : '';
   $('epoch').textContent = d.master ? d.master.epoch : '—';
+  $('layout').textContent = d.layout ?? 'zkpulse';
+  // the rules this layout cannot feed (or the config turned off): named, so their silence is not a surprise
+  const off = (d.rules ?? []).filter((r) => !r.applies);
+  $('rules-off').textContent = off.length > 0 ? `off: ${off.map((r) => r.name).join(', ')}` : '';
+  $('rules-off').title = off.map((r) => `${r.name}: ${r.reason ?? ''}`).join('\n');
   const up = d.workers.filter((w) => w.up).length;
   $('workers-up').textContent = `${up} / ${d.workers.length}`;
   // an empty list says nothing: a note instead of a numbered "none"

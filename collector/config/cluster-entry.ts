@@ -1,0 +1,116 @@
+/**
+ * One `clusters.<name>` value of the collect config (docs/contract.md §8): a root path (the zkpulse layout),
+ * or `{root, layout}` where layout is a built-in name (the registry of contract/layouts.ts, asked at run
+ * time) or an inline custom layout (contract/custom-layout.ts). Pure; a problem is the key path below the
+ * cluster (["layout", "members", "pattern"]) and a reason, for the config's one line.
+ */
+import { CHILD_ROLES, BEAT_KINDS, DATA_KINDS, LEADER_KINDS, checkCustomLayout, customLayout, type CustomLayoutSpec } from '../../contract/custom-layout.ts';
+import type { Layout } from '../../contract/layout.ts';
+import { layoutNamed, layoutNames } from '../../contract/layouts.ts';
+import { checkZkPath } from './validators.ts';
+
+/** A cluster's layout as configured, and the Layout it makes. */
+export interface ClusterLayoutConfig {
+  readonly layout: Layout;
+  /** what the config said: a built-in name, or the inline spec (recorded with the cluster, collector/recorder.ts) */
+  readonly configured: string | CustomLayoutSpec;
+}
+
+export interface ClusterEntry {
+  root: string;
+  /** absent: no layout named (the zkpulse layout) */
+  layout?: ClusterLayoutConfig;
+}
+
+export type ParsedEntry = { ok: true; entry: ClusterEntry } | { ok: false; path: string[]; message: string };
+
+const fail = (path: string[], message: string): ParsedEntry => ({ ok: false, path, message });
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (names: readonly string[]) => names.join(', ');
+
+/** The built-in layout of this name, as configured. */
+export function builtInLayout(name: string): ClusterLayoutConfig | string {
+  const layout = layoutNamed(name);
+  return layout ? { layout, configured: name } : `unknown layout ${JSON.stringify(name)} (built in: ${list(layoutNames())}; or an inline custom layout)`;
+}
+
+/** A layout value (a built-in name or an inline spec) → its config, or the problem (path below "layout"). */
+export function parseLayoutValue(value: unknown): { ok: true; layout: ClusterLayoutConfig } | { ok: false; path: string[]; message: string } {
+  if (typeof value === 'string') {
+    const built = builtInLayout(value);
+    return typeof built === 'string' ? { ok: false, path: [], message: built } : { ok: true, layout: built };
+  }
+  if (!isMap(value)) return { ok: false, path: [], message: `expected a layout name (${list(layoutNames())}) or an inline custom layout {leader, candidates, members, ...}` };
+  const spec = parseSpec(value);
+  if (!spec.ok) return spec;
+  const problem = checkCustomLayout(spec.spec);
+  if (problem) return { ok: false, path: [...problem.key], message: problem.reason };
+  return { ok: true, layout: { layout: customLayout(spec.spec), configured: spec.spec } };
+}
+
+export function parseClusterEntry(value: unknown): ParsedEntry {
+  if (typeof value === 'string') {
+    const problem = checkZkPath(value, 'root');
+    if (problem) return fail([], problem);
+    return { ok: true, entry: { root: value } };
+  }
+  if (!isMap(value)) return fail([], 'expected a root path or {root, layout}');
+  for (const key of Object.keys(value)) if (key !== 'root' && key !== 'layout') return fail([key], 'unknown key (expected root and layout)');
+  if (value.root === undefined) return fail(['root'], 'missing; give the cluster root path, e.g. /apps/crawler');
+  if (typeof value.root !== 'string') return fail(['root'], 'expected a path');
+  const rootProblem = checkZkPath(value.root, 'root');
+  if (rootProblem) return fail(['root'], rootProblem);
+  if (value.layout === undefined) return { ok: true, entry: { root: value.root } };
+  const layout = parseLayoutValue(value.layout);
+  if (!layout.ok) return fail(['layout', ...layout.path], layout.message);
+  return { ok: true, entry: { root: value.root, layout: layout.layout } };
+}
+
+const SPEC_KEYS = ['leader', ...CHILD_ROLES, 'beat', 'data'] as const;
+
+type SpecResult = { ok: true; spec: CustomLayoutSpec } | { ok: false; path: string[]; message: string };
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], key: string[]): { ok: true; value: T } | { ok: false; path: string[]; message: string } {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return { ok: true, value: value as T };
+  return { ok: false, path: key, message: `expected ${allowed.join(' or ')}, got ${JSON.stringify(value)}` };
+}
+
+/** The shape of an inline spec: known keys, strings where strings go. The meaning is checkCustomLayout's. */
+function parseSpec(raw: Record<string, unknown>): SpecResult {
+  for (const key of Object.keys(raw)) {
+    if (!(SPEC_KEYS as readonly string[]).includes(key)) return { ok: false, path: [key], message: `unknown key (a custom layout has ${list(SPEC_KEYS)})` };
+  }
+  const spec: { -readonly [K in keyof CustomLayoutSpec]: CustomLayoutSpec[K] } = {};
+  if (raw.leader !== undefined) {
+    const leader = raw.leader;
+    if (!isMap(leader)) return { ok: false, path: ['leader'], message: 'expected {path, kind}' };
+    for (const key of Object.keys(leader)) if (key !== 'path' && key !== 'kind') return { ok: false, path: ['leader', key], message: 'unknown key (expected path and kind)' };
+    if (leader.path === undefined) return { ok: false, path: ['leader', 'path'], message: 'missing; give the path relative to the cluster root' };
+    if (typeof leader.path !== 'string') return { ok: false, path: ['leader', 'path'], message: 'expected a path relative to the cluster root' };
+    if (leader.kind === undefined) return { ok: false, path: ['leader', 'kind'], message: `missing; ${LEADER_KINDS.join(' or ')}` };
+    const kind = oneOf(leader.kind, LEADER_KINDS, ['leader', 'kind']);
+    if (!kind.ok) return kind;
+    spec.leader = { path: leader.path, kind: kind.value };
+  }
+  for (const role of CHILD_ROLES) {
+    const section = raw[role];
+    if (section === undefined) continue;
+    if (!isMap(section)) return { ok: false, path: [role], message: 'expected {path, pattern}' };
+    for (const key of Object.keys(section)) if (key !== 'path' && key !== 'pattern') return { ok: false, path: [role, key], message: 'unknown key (expected path and pattern)' };
+    if (section.path === undefined) return { ok: false, path: [role, 'path'], message: 'missing; give the path relative to the cluster root' };
+    if (typeof section.path !== 'string') return { ok: false, path: [role, 'path'], message: 'expected a path relative to the cluster root' };
+    if (section.pattern !== undefined && typeof section.pattern !== 'string') return { ok: false, path: [role, 'pattern'], message: 'expected a glob on the child names, e.g. "n_*"' };
+    spec[role] = section.pattern === undefined ? { path: section.path } : { path: section.path, pattern: section.pattern };
+  }
+  if (raw.beat !== undefined) {
+    const beat = oneOf(raw.beat, BEAT_KINDS, ['beat']);
+    if (!beat.ok) return beat;
+    spec.beat = beat.value;
+  }
+  if (raw.data !== undefined) {
+    const data = oneOf(raw.data, DATA_KINDS, ['data']);
+    if (!data.ok) return data;
+    spec.data = data.value;
+  }
+  return { ok: true, spec };
+}
