@@ -58,5 +58,9 @@ test('ruleApplicability: every rule, with the reason a layout or the config turn
   t.deepEqual(byName.SplitBrain, { name: 'SplitBrain', applies: false, reason: 'the kazoo-party layout cannot show two leaders at once' });
   t.deepEqual(byName.MasterFlapping, { name: 'MasterFlapping', applies: false, reason: 'disabled in the alerts config' });
   t.deepEqual(byName.WorkerLost, { name: 'WorkerLost', applies: true });
-  t.true(ruleApplicability('crawler', { name: 'zkpulse', capabilities: ZKPULSE }, parseAlertsConfig({})).every((r) => r.applies || r.reason === 'disabled in the alerts config'));
+  t.deepEqual(byName.KafkaOfflinePartitions, { name: 'KafkaOfflinePartitions', applies: false, reason: 'the kazoo-party layout has no topic partitions (Kafka only)' });
+  const zkpulse = ruleApplicability('crawler', { name: 'zkpulse', capabilities: ZKPULSE }, parseAlertsConfig({}));
+  t.deepEqual(zkpulse.filter((r) => !r.applies).map((r) => r.name), ['KafkaOfflinePartitions'], 'every rule but the Kafka one feeds on the zkpulse layout');
+  const kafka = ruleApplicability('brokers', { name: 'kafka', capabilities: { ...NO_BEAT, partitions: true } }, parseAlertsConfig({}));
+  t.true(kafka.find((r) => r.name === 'KafkaOfflinePartitions')?.applies);
 });
