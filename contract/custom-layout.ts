@@ -133,7 +133,7 @@ function globOf(pattern: string | undefined): Glob {
 function classOf(rule: ChildRule, name: string): NodeClass {
   switch (rule.role) {
     case 'candidate':
-      // the trailing sequence number (contract §8), never the name; a name without one sorts last
+      // the trailing sequence number (docs/contract.md §8), never the name; a name without one sorts last
       return { role: 'candidate', node: name, seq: sequenceOf(name) ?? Number.MAX_SAFE_INTEGER };
     case 'member':
       return { role: 'member', id: name };
