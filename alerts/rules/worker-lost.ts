@@ -6,6 +6,7 @@
  * keep a critical alert open forever. The crash time comes from the rule memory, so a collector
  * restart within resolveAfter keeps the alert.
  */
+import { joinPath } from '../../contract/paths.ts';
 import { condition, human, iso, type ZkRule } from './types.ts';
 
 /** at most this many task ids in the annotation; the count is always complete */
@@ -20,12 +21,15 @@ export const workerLost: ZkRule<'WorkerLost'> = ({ model, config, memory, now })
       .map((t) => t.id)
       .sort();
     const listed = orphaned.slice(0, MAX_LISTED).join(',') + (orphaned.length > MAX_LISTED ? ',...' : '');
-    const host = model.workers.get(id)?.host;
+    const worker = model.workers.get(id);
+    const host = worker?.host;
+    // the node's real path in the cluster's layout (R/workers/<id> in zkpulse's, R/<service>/<id>, R/<party node>, ...)
+    const node = worker ? joinPath(model.root, worker.node) : `${model.root}/workers/${id}`;
     out.push(
       condition('WorkerLost', model.name, config.severity, { worker: id }, {
         summary: `Worker ${id} of ${model.name} is gone`,
         description:
-          `The node ${model.root}/workers/${id}${host ? ` (host ${host})` : ''} disappeared at ${iso(leftAt)} without leaving on purpose; ` +
+          `The node ${node}${host ? ` (host ${host})` : ''} disappeared at ${iso(leftAt)} without leaving on purpose; ` +
           `${orphaned.length} task(s) orphaned. Resolves when it comes back or after ${human(config.resolveAfter)}.`,
         left_at: iso(leftAt),
         orphaned_count: String(orphaned.length),

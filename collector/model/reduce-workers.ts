@@ -48,6 +48,7 @@ function beaten(w: WorkerState, lastBeat: number, session: string): WorkerState 
     leftReason: null,
     invalid: w.invalid,
     raw: w.raw,
+    node: w.node,
   };
 }
 
@@ -70,6 +71,7 @@ function decodedWorker(id: string, event: NodeEvent, step: Step, nameHost: strin
     leftReason: null,
     invalid: decoded.ok ? null : decoded.reason,
     raw: event.data,
+    node: event.path,
   };
 }
 

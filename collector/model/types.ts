@@ -29,6 +29,8 @@ export interface WorkerState {
   invalid: string | null;
   /** the znode data these fields were decoded from (lets an unchanged heartbeat skip decoding) */
   raw?: string | null;
+  /** the member's node, relative to the cluster root ("workers/w1"; "search/instance-1" in service discovery) */
+  node: string;
 }
 
 export interface MasterState {

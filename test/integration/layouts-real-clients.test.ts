@@ -195,5 +195,6 @@ test('Curator ServiceDiscovery, 2 instances (curator-service-discovery): kill -9
   await one!.process.kill();
   await until('WorkerLost for instance-1', async () => h.alerts('WorkerLost', 'firing'), (f) => f.length > 0, AFTER_KILL_MS);
   t.deepEqual(h.alerts('WorkerLost', 'firing').map((a) => a.labels.worker), ['search/instance-1']);
+  t.regex(h.alerts('WorkerLost', 'firing')[0]?.annotations.description ?? '', new RegExp(`^The node ${h.root}/search/instance-1 \\(host 127\\.0\\.0\\.1\\) disappeared`), 'the description names the instance\'s real node');
   t.deepEqual(up(await h.detail()), ['search/instance-2']);
 });

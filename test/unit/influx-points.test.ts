@@ -12,7 +12,7 @@ import type { ClusterModel, TaskState, WorkerState } from '../../collector/model
 function worker(id: string, up: boolean, lastBeat: number): WorkerState {
   return {
     id, host: 'h', pid: 1, startedAt: 0, heartbeatMs: 1000, state: 'ready', meta: null, up, lastBeat,
-    session: '1', leftAt: up ? null : lastBeat, leftReason: up ? null : 'crash', invalid: null,
+    session: '1', leftAt: up ? null : lastBeat, leftReason: up ? null : 'crash', invalid: null, node: `workers/${id}`,
   };
 }
 
