@@ -15,7 +15,7 @@
  *   {"version":1,"leader":L,"leader_epoch":E,"controller_epoch":C,"isr":[...]} (+ "leader_recovery_state"
  *   when not RECOVERED). leader -1 (LeaderAndIsr.NO_LEADER) is an offline partition.
  */
-import { fail, ok, jsonOf, utf8Text, type Decoded, type ZnodeData } from './decoded.ts';
+import { fail, ok, jsonOf, utf8Text, type Decoded, type ZnodeText } from './decoded.ts';
 import { FieldError, readJsonObject } from './json-fields.ts';
 
 export const KAFKA_NO_LEADER = -1;
@@ -59,7 +59,7 @@ export function parseKafkaBrokerId(name: string): Decoded<number> {
   return id >= -2147483648 && id <= 2147483647 ? ok(id) : fail(`broker node ${JSON.stringify(name)} is out of the int range`);
 }
 
-export function decodeKafkaBroker(data: ZnodeData): Decoded<KafkaBroker> {
+export function decodeKafkaBroker(data: ZnodeText): Decoded<KafkaBroker> {
   return readJsonObject(jsonOf(data), 'broker registration', (f): KafkaBroker => {
     const version = f.int('version');
     const jmxPort = f.int('jmx_port');
@@ -103,7 +103,7 @@ export interface KafkaController {
   kraftControllerEpoch: number | null;
 }
 
-export function decodeKafkaController(data: ZnodeData): Decoded<KafkaController> {
+export function decodeKafkaController(data: ZnodeText): Decoded<KafkaController> {
   return readJsonObject(jsonOf(data), 'controller', (f) => ({
     version: f.optInt('version') ?? 1,
     brokerId: f.int('brokerid'),
@@ -113,7 +113,7 @@ export function decodeKafkaController(data: ZnodeData): Decoded<KafkaController>
 }
 
 /** `controller_epoch`: decimal text of an int (Scala `toInt`, which takes no spaces). */
-export function decodeKafkaControllerEpoch(data: ZnodeData): Decoded<number> {
+export function decodeKafkaControllerEpoch(data: ZnodeText): Decoded<number> {
   const text = utf8Text(data, 'controller_epoch');
   if (!text.ok) return text;
   if (!/^[-+]?\d{1,10}$/.test(text.value)) return fail(`controller_epoch: expected a decimal integer, got ${JSON.stringify(text.value.slice(0, 40))}`);
@@ -134,7 +134,7 @@ export interface KafkaPartitionState {
   offline: boolean;
 }
 
-export function decodeKafkaPartitionState(data: ZnodeData): Decoded<KafkaPartitionState> {
+export function decodeKafkaPartitionState(data: ZnodeText): Decoded<KafkaPartitionState> {
   return readJsonObject(jsonOf(data), 'partition state', (f) => {
     const leader = f.int('leader');
     return {
