@@ -7,11 +7,17 @@ import { runLag } from './lag/run-lag.ts';
 import { runSync } from './sync/run-sync.ts';
 import { runLoad } from './load/run-load.ts';
 import { runReplayBench } from './replay/run-replay.ts';
+import { BENCH_LAYOUTS, isBenchLayout, type BenchLayout } from './support/layout-data.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+function benchLayout(value: string): BenchLayout {
+  if (!isBenchLayout(value)) throw new InvalidArgumentError(`expected one of ${BENCH_LAYOUTS.join(', ')}`);
+  return value;
 }
 
 const program = new Command('bench').description('zkpulse benchmarks against a private ZooKeeper');
@@ -22,8 +28,9 @@ program
   .option('--workers <n>', 'workers in the cluster', positiveInt, 10_000)
   .option('--runs <n>', 'runs per tool (median reported)', positiveInt, 5)
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of each zkpulse run into <dir>')
-  .action(async (o: { workers: number; runs: number; cpuProf?: string }) => {
-    await runSync({ workers: o.workers, runs: o.runs, cpuProfDir: o.cpuProf });
+  .option('--layout <name>', `time a built-in layout (${BENCH_LAYOUTS.join(', ')}) beside the zkpulse layout, N members each`, benchLayout)
+  .action(async (o: { workers: number; runs: number; cpuProf?: string; layout?: BenchLayout }) => {
+    await runSync({ workers: o.workers, runs: o.runs, cpuProfDir: o.cpuProf, layout: o.layout });
   });
 
 program

@@ -19,7 +19,7 @@ export function workerId(i: number): string {
 }
 
 /** Issues every create at once (the client pipelines them), in chunks to bound memory. */
-async function pipelined(count: number, create: (i: number) => Promise<unknown>, chunk = 5000): Promise<void> {
+export async function pipelined(count: number, create: (i: number) => Promise<unknown>, chunk = 5000): Promise<void> {
   for (let start = 0; start < count; start += chunk) {
     const jobs: Promise<unknown>[] = [];
     for (let i = start; i < Math.min(count, start + chunk); i++) jobs.push(create(i));

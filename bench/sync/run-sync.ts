@@ -14,6 +14,7 @@ import { printTable } from '../support/table.ts';
 import { SYSTEM_PYTHON, compileJavaBaseline, kazooArgs, kazooMissing } from './baselines.ts';
 import type { ZkpulseChildResult } from './zkpulse-child.ts';
 import type { summarize } from '../support/cpu-profile.ts';
+import { populateLayout, type BenchLayout } from '../support/layout-data.ts';
 
 type ProfileSummary = ReturnType<typeof summarize>;
 
@@ -22,6 +23,11 @@ export interface SyncOptions {
   runs: number;
   /** after the measured runs, one extra CPU-profiled zkpulse run; its .cpuprofile goes into this directory */
   cpuProfDir?: string;
+  /**
+   * a built-in layout (docs/contract.md §8) to time beside the zkpulse layout, same N, same run: then only the
+   * two zkpulse rows run (the floors are the plain sync's), and the ratio's target is ≤ 1.2×
+   */
+  layout?: BenchLayout;
 }
 
 interface Sample {
@@ -40,8 +46,13 @@ interface Tool {
 }
 
 const ROOT = '/bench/sync';
+/** a foreign layout's cluster root: the latch path, Kafka's chroot */
+const layoutRoot = (layout: BenchLayout) => `/bench/${layout}`;
+/** the layout's time to a complete model, at most this times the zkpulse layout's (issue 14) */
+const LAYOUT_TARGET = 1.2;
 
 export async function runSync(opts: SyncOptions): Promise<void> {
+  if (opts.layout !== undefined) return runLayoutSync(opts, opts.layout);
   await ensureServices();
   console.log(`sync: starting a private ZooKeeper, ${opts.workers} workers, ${opts.runs} runs per tool`);
   const zk = await startZooKeeper({ jvm: 'production' });
@@ -183,4 +194,101 @@ async function profiledRun(cs: string, n: number, dir: string): Promise<void> {
     [...layers.map((l) => [l, ...runs.map((r) => self(r, l).toFixed(0))]), ['total', ...runs.map((r) => Object.values(r.profile?.layers ?? {}).reduce((a, b) => a + b, 0).toFixed(0))]],
   );
   printTable('zkpulse: top functions by self time', ['function', 'ms'], (runs[0]?.profile?.top ?? []).map(([k, v]) => [k, v.toFixed(1)]));
+}
+
+/**
+ * `sync --layout L`: the zkpulse layout (R/workers, §2) and layout L (its upstream bytes), N members each, in
+ * one ZooKeeper; both zkpulse rows interleaved in fresh processes after a warm-up round, medians compared.
+ */
+async function runLayoutSync(opts: SyncOptions, layout: BenchLayout): Promise<void> {
+  await ensureServices();
+  console.log(`sync --layout ${layout}: starting a private ZooKeeper, ${opts.workers} members per layout, ${opts.runs} runs per layout`);
+  const zk = await startZooKeeper({ jvm: 'production' });
+  const onSignal = () => void zk.stop().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  let writer: { close(): Promise<void> } | undefined;
+  try {
+    const cs = zk.connectString;
+    const n = opts.workers;
+    const root = layoutRoot(layout);
+    const t0 = performance.now();
+    await populateCluster(cs, ROOT, n);
+    writer = await populateLayout(cs, root, layout, n);
+    console.log(`populated ${n} zkpulse workers (+ master, 3 candidates, 20 tasks) and ${n} ${layout} members under ${root} in ${fmtMs(performance.now() - t0)}`);
+    const child = new URL('./zkpulse-child.ts', import.meta.url);
+    const tools: Tool[] = [
+      { name: 'zkpulse layout (watch + model)', command: () => tsxArgs(child, [cs, ROOT, String(n)]), samples: [], failures: [], extra: [] },
+      { name: `${layout} layout (watch + model)`, command: () => tsxArgs(child, [cs, root, String(n), '--layout', layout]), samples: [], failures: [], extra: [] },
+    ];
+    for (const tool of tools) {
+      const [cmd, args] = tool.command();
+      const res = await runJsonChild<ZkpulseChildResult>(cmd, args, 300_000);
+      console.log(`  warm-up ${tool.name}: ${res.ok ? `${fmtMs(res.value.afterConnectMs)} (not counted)` : `FAILED ${res.reason}`}`);
+    }
+    for (let run = 1; run <= opts.runs; run++) {
+      for (const tool of tools) {
+        const [cmd, args] = tool.command();
+        const res = await runJsonChild<ZkpulseChildResult>(cmd, args, 300_000);
+        if (!res.ok) {
+          tool.failures.push(res.reason);
+          console.log(`  run ${run} ${tool.name}: FAILED ${res.reason}`);
+          continue;
+        }
+        tool.samples.push(res.value);
+        tool.extra?.push(res.value);
+        const v = res.value;
+        console.log(`  run ${run} ${tool.name}: ${fmtMs(v.afterConnectMs)} after connect (${v.workersUp} members up, ${v.candidates} candidates, leader ${v.leader})`);
+      }
+    }
+    reportLayout(tools, opts, layout);
+    if (opts.cpuProfDir) await profiledLayoutRun(cs, root, n, layout, opts.cpuProfDir);
+  } finally {
+    process.off('SIGINT', onSignal);
+    await writer?.close();
+    await zk.stop();
+  }
+}
+
+function reportLayout(tools: Tool[], opts: SyncOptions, layout: BenchLayout): void {
+  const runCols = Array.from({ length: opts.runs }, (_, i) => `run ${i + 1}`);
+  const extra = (t: Tool, f: (x: ZkpulseChildResult) => number) => fmtMs(t.extra?.length ? median(t.extra.map(f)) : undefined);
+  printTable(
+    `Sync of ${opts.workers} members per layout: session connected → complete model (median of ${opts.runs})`,
+    ['layout', ...runCols, 'median', 'client CPU', 'reducer (summed)', 'last node event', 'watch / domain events', 'failures'],
+    tools.map((t) => [
+      t.name,
+      ...runCols.map((_, i) => fmtMs(t.samples[i]?.afterConnectMs)),
+      fmtMs(med(t)),
+      extra(t, (x) => x.cpuMs),
+      extra(t, (x) => x.reducerMs),
+      extra(t, (x) => x.lastNodeMs),
+      `${t.extra?.[0]?.watchEvents ?? '—'} / ${t.extra?.[0]?.domainEvents ?? '—'}`,
+      String(t.failures.length),
+    ]),
+  );
+  const base = med(tools[0]);
+  const mine = med(tools[1]);
+  const r = base !== undefined && mine !== undefined ? mine / base : undefined;
+  printTable('Ratio (medians, same run, same N)', ['ratio', 'value', 'target', 'met'], [
+    [`${layout} / zkpulse layout`, fmtRatio(r), `≤ ${LAYOUT_TARGET.toFixed(1)}×`, r === undefined ? '—' : r <= LAYOUT_TARGET ? 'yes' : 'NO'],
+  ]);
+}
+
+/** One more run of the layout's child under the profiler (not counted), its top functions. */
+async function profiledLayoutRun(cs: string, root: string, n: number, layout: BenchLayout, dir: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  const file = path.resolve(dir, `${layout}-sync-${n}.cpuprofile`);
+  const [cmd, args] = tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, root, String(n), '--layout', layout, '--profile', file]);
+  const res = await runJsonChild<{ afterConnectMs: number; profile?: ProfileSummary }>(cmd, args, 300_000);
+  if (!res.ok || !res.value.profile) {
+    console.log(`profiled ${layout} run failed: ${res.ok ? 'no profile' : res.reason}`);
+    return;
+  }
+  const p = res.value.profile;
+  printTable(
+    `${layout}: CPU self time by layer, one extra profiled run (${fmtMs(res.value.afterConnectMs)} under the profiler; ${file})`,
+    ['layer', 'ms'],
+    Object.entries(p.layers).sort((a, b) => b[1] - a[1]).map(([l, v]) => [l, v.toFixed(0)]),
+  );
+  printTable(`${layout}: top functions by self time`, ['function', 'ms'], p.top.map(([k, v]) => [k, v.toFixed(1)]));
 }

@@ -1,7 +1,9 @@
 /**
  * Child process: zkpulse's watch layer + model from a fresh start until the model of the cluster is
  * complete (the `synced` event folded by ClusterModels and N workers up).
- * argv: connectString root workers [--watch-only] [--refold] [--profile file.cpuprofile]
+ * argv: connectString root workers [--layout name] [--watch-only] [--refold] [--profile file.cpuprofile]
+ * With --layout the cluster has that built-in layout (docs/contract.md §8): complete is `synced` folded with N
+ * members up, N candidates where the layout's candidates are its members (a latch), and the leader known.
  * With --watch-only the model is not built: the time is the watch layer's alone (up to `synced`).
  * With --refold the events are kept, and folded again at the end without I/O (refoldMs). Not in
  * measured runs: keeping 10,000 events alive is the harness's cost (more to copy at each young GC),
@@ -12,6 +14,8 @@
 import { ClusterModels } from '../../collector/cluster-models.ts';
 import { ClusterWatch } from '../../collector/watch/cluster-watch.ts';
 import { ZkSession } from '../../zk/session.ts';
+import { layoutNamed } from '../../contract/layouts.ts';
+import type { ClusterModel } from '../../collector/model/types.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +39,10 @@ export interface ZkpulseChildResult {
   watchEvents: number;
   domainEvents: number;
   workersUp: number;
+  /** election candidates in the complete model (a latch: every member) */
+  candidates: number;
+  /** the leader's id in the complete model */
+  leader: string | null;
   /** with --profile: self time in ms per layer, and the top functions */
   profile?: ReturnType<typeof summarize>;
 }
@@ -46,9 +54,15 @@ const watchOnly = flags.includes('--watch-only');
 const keepEvents = flags.includes('--refold');
 const profileAt = flags.indexOf('--profile');
 const profileFile = profileAt >= 0 ? flags[profileAt + 1] : undefined;
+const layoutAt = flags.indexOf('--layout');
+const layoutName = layoutAt >= 0 ? flags[layoutAt + 1] : undefined;
+const layout = layoutName === undefined ? undefined : layoutNamed(layoutName);
+if (layoutName !== undefined && layout === undefined) throw new Error(`unknown layout ${JSON.stringify(layoutName)}`);
+// a latch's candidates are its members: the complete model holds all of them as candidates too
+const candidatesExpected = layout?.leaderRule === 'lowest-candidate' ? expected : 0;
 const profiler = profileFile ? new WindowProfiler() : null;
 
-const clusters = [{ name: 'bench', root }];
+const clusters = [{ name: 'bench', root, layout }];
 const session = new ZkSession({ connectString, sessionTimeout: 10_000, probeIntervalMs: 5_000, probeTimeoutMs: 30_000, now: Date.now });
 const watch = new ClusterWatch({ session, clusters, maxDataBytes: 64 * 1024, now: Date.now, readTimeoutMs: 60_000 });
 const models = new ClusterModels(clusters);
@@ -69,6 +83,13 @@ function upWorkers(): number {
   let n = 0;
   for (const w of models.get('bench')?.workers.values() ?? []) if (w.up) n++;
   return n;
+}
+
+/** N members up, the candidates, and (for a foreign layout) the leader known with its epoch */
+function complete(model: ClusterModel | undefined): boolean {
+  if (model === undefined || model.candidates.size < candidatesExpected) return false;
+  if (layout !== undefined && (model.master === null || model.master.epochPending === true)) return false;
+  return upWorkers() >= expected;
 }
 
 const done = new Promise<number>((resolve) => {
@@ -92,7 +113,7 @@ const done = new Promise<number>((resolve) => {
       reducerMs += performance.now() - t;
     }
     if (event.kind === 'synced') synced = true;
-    if (synced && (watchOnly || upWorkers() >= expected)) {
+    if (synced && (watchOnly || complete(models.get('bench')))) {
       const cpu = process.cpuUsage(cpuAtConnect);
       cpuMs = (cpu.user + cpu.system) / 1000;
       resolve(performance.now());
@@ -128,6 +149,8 @@ const result: ZkpulseChildResult = {
   domainEvents,
   profile: profile ? summarize(profile) : undefined,
   workersUp: watchOnly ? workersAdded : upWorkers(),
+  candidates: models.get('bench')?.candidates.size ?? 0,
+  leader: models.get('bench')?.master?.id ?? null,
 };
 await watch.stop();
 console.log(JSON.stringify(result));

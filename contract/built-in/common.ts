@@ -4,6 +4,7 @@
  */
 import type { CandidateData, Decoded, LayoutPaths, LeaderData, MemberData, StatusData } from '../layout.ts';
 import { splitRelPath } from '../paths.ts';
+import type { ZnodeText } from '../layouts/decoded.ts';
 
 const TEXT = new TextEncoder();
 
@@ -29,6 +30,27 @@ export function decodeRaw<T, U>(
   const raw = rawData(data, dataLength, bytes);
   if (!raw.ok) return raw;
   const d = decode(raw.value);
+  return d.ok ? { ok: true, value: map(d.value) } : d;
+}
+
+/**
+ * Like decodeRaw, for a text format (JSON, an id): the watch layer's text as it is when it is the exact data,
+ * the bytes only when the data is not UTF-8 (the decoder then says so). Saves a UTF-8 encode and a strict
+ * decode per node of a sync of 10,000 members.
+ */
+export function decodeText<T, U>(
+  data: string | null,
+  dataLength: number,
+  bytes: Uint8Array | null | undefined,
+  decode: (text: ZnodeText) => Decoded<T>,
+  map: (value: T) => U,
+): Decoded<U> {
+  let d: Decoded<T>;
+  if (bytes !== undefined && bytes !== null) d = decode(bytes);
+  else if (data === null) {
+    if (dataLength > 0) return { ok: false, reason: `data too large (${dataLength} bytes)` };
+    d = decode(null);
+  } else d = decode(data);
   return d.ok ? { ok: true, value: map(d.value) } : d;
 }
 

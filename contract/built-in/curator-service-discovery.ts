@@ -7,7 +7,7 @@
  */
 import type { Decoded, Layout, MemberData, NodeClass } from '../layout.ts';
 import { decodeCuratorServiceInstance } from '../layouts/curator-discovery.ts';
-import { decodeRaw, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_LEADER, NO_STATUS, NO_TASK, partsOf } from './common.ts';
+import { decodeText, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_LEADER, NO_STATUS, NO_TASK, partsOf } from './common.ts';
 
 const ROOT: NodeClass = { role: 'root' };
 const OTHER: NodeClass = { role: 'other' };
@@ -23,7 +23,7 @@ function classify(rel: string): NodeClass {
 }
 
 const member = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData> =>
-  decodeRaw(data, dataLength, bytes, decodeCuratorServiceInstance, (i) =>
+  decodeText(data, dataLength, bytes, decodeCuratorServiceInstance, (i) =>
     memberData({
       id: i.id,
       host: i.address,

@@ -13,7 +13,7 @@ import {
   decodeKafkaPartitionState,
   parseKafkaBrokerId,
 } from '../layouts/kafka.ts';
-import { decodeRaw, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_STATUS, NO_TASK, partsOf } from './common.ts';
+import { decodeText, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_STATUS, NO_TASK, partsOf } from './common.ts';
 
 const CONTROLLER = 'controller';
 const CONTROLLER_EPOCH = 'controller_epoch';
@@ -57,10 +57,10 @@ function classify(rel: string): NodeClass {
 }
 
 const leader = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<LeaderData> =>
-  decodeRaw(data, dataLength, bytes, decodeKafkaController, (c) => ({ id: String(c.brokerId), since: c.timestamp }));
+  decodeText(data, dataLength, bytes, decodeKafkaController, (c) => ({ id: String(c.brokerId), since: c.timestamp }));
 
 const member = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData> =>
-  decodeRaw(data, dataLength, bytes, decodeKafkaBroker, (b) =>
+  decodeText(data, dataLength, bytes, decodeKafkaBroker, (b) =>
     memberData({
       host: b.host ?? b.endpoints[0]?.host ?? null,
       startedAt: b.timestamp,
@@ -69,7 +69,7 @@ const member = (data: string | null, dataLength: number, bytes?: Uint8Array | nu
   );
 
 const partition = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<PartitionData> =>
-  decodeRaw(data, dataLength, bytes, decodeKafkaPartitionState, (p) => ({ leader: p.leader, offline: p.offline }));
+  decodeText(data, dataLength, bytes, decodeKafkaPartitionState, (p) => ({ leader: p.leader, offline: p.offline }));
 
 export const kafkaLayout: Layout = {
   name: 'kafka',
@@ -91,6 +91,6 @@ export const kafkaLayout: Layout = {
   leaderRule: 'node',
   leaderEpoch: {
     path: CONTROLLER_EPOCH,
-    decode: (data, dataLength, bytes) => decodeRaw(data, dataLength, bytes, decodeKafkaControllerEpoch, String),
+    decode: (data, dataLength, bytes) => decodeText(data, dataLength, bytes, decodeKafkaControllerEpoch, String),
   },
 };

@@ -7,7 +7,7 @@
  */
 import type { Decoded, Layout, MemberData, NodeClass } from '../layout.ts';
 import { decodeKazooIdentifier, parseKazooPartyChild } from '../layouts/kazoo.ts';
-import { decodeRaw, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_LEADER, NO_STATUS, NO_TASK } from './common.ts';
+import { decodeText, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_CANDIDATE, NO_LEADER, NO_STATUS, NO_TASK } from './common.ts';
 
 const ROOT: NodeClass = { role: 'root' };
 const OTHER: NodeClass = { role: 'other' };
@@ -21,7 +21,7 @@ function classify(rel: string): NodeClass {
 }
 
 const member = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData> =>
-  decodeRaw(data, dataLength, bytes, decodeKazooIdentifier, (id) => memberData({ id, meta: { identifier: id } }));
+  decodeText(data, dataLength, bytes, decodeKazooIdentifier, (id) => memberData({ id, meta: { identifier: id } }));
 
 /**
  * The key of a member's invalid data: a Party member's key is its node name (its path); a ShallowParty

@@ -5,7 +5,8 @@
  * (contract/layouts/sequence.ts): the prefixes hold random UUIDs.
  */
 import type { CandidateData, Decoded, Layout, MemberData, NodeClass } from '../layout.ts';
-import { decodeRaw, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_LEADER, NO_STATUS, NO_TASK } from './common.ts';
+import type { ZnodeText } from '../layouts/decoded.ts';
+import { decodeText, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_LEADER, NO_STATUS, NO_TASK } from './common.ts';
 
 const ROOT: NodeClass = { role: 'root' };
 const OTHER: NodeClass = { role: 'other' };
@@ -15,7 +16,7 @@ export interface SequenceElection {
   /** the sequence number of a child of the root, or null when it is not a candidate's name */
   seqOf(child: string): number | null;
   /** the participant id in a candidate's data */
-  decodeId(raw: Uint8Array | null): Decoded<string>;
+  decodeId(data: ZnodeText): Decoded<string>;
 }
 
 export function sequenceElectionLayout(spec: SequenceElection): Layout {
@@ -26,9 +27,9 @@ export function sequenceElectionLayout(spec: SequenceElection): Layout {
     return seq === null ? OTHER : { role: 'candidate', node: rel, seq, member: rel };
   };
   const candidate = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<CandidateData> =>
-    decodeRaw(data, dataLength, bytes, spec.decodeId, (id) => ({ id }));
+    decodeText(data, dataLength, bytes, spec.decodeId, (id) => ({ id }));
   const member = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<MemberData> =>
-    decodeRaw(data, dataLength, bytes, spec.decodeId, (id) => memberData({ id, meta: { participantId: id } }));
+    decodeText(data, dataLength, bytes, spec.decodeId, (id) => memberData({ id, meta: { participantId: id } }));
   return {
     name: spec.name,
     watch: { containers: [{ path: '', depth: 1 }], leaves: [] },

@@ -8,7 +8,7 @@
  */
 import type { Decoded, Layout, LeaderData, NodeClass } from '../layout.ts';
 import { decodeSolrOverseerLeader, parseSolrElectionNode, parseSolrLiveNode } from '../layouts/solr.ts';
-import { decodeRaw, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_STATUS, NO_TASK, partsOf } from './common.ts';
+import { decodeText, layoutPaths, memberData, NO_BEAT_NO_TASKS, NO_STATUS, NO_TASK, partsOf } from './common.ts';
 
 const ELECT = 'overseer_elect';
 const ELECTION = `${ELECT}/election`;
@@ -39,7 +39,7 @@ function classify(rel: string): NodeClass {
 }
 
 const leader = (data: string | null, dataLength: number, bytes?: Uint8Array | null): Decoded<LeaderData> =>
-  decodeRaw(data, dataLength, bytes, decodeSolrOverseerLeader, (l) => ({ id: l.id, since: null }));
+  decodeText(data, dataLength, bytes, decodeSolrOverseerLeader, (l) => ({ id: l.id, since: null }));
 
 export const solrLayout: Layout = {
   name: 'solr',

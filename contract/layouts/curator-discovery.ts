@@ -13,7 +13,7 @@
  *   is typed by @JsonTypeInfo(use = CLASS) (Jackson adds "@class"), serviceType is DYNAMIC, STATIC,
  *   PERMANENT or DYNAMIC_SEQUENTIAL, uriSpec is {"parts":[{"value","variable"}...]}.
  */
-import { jsonOf, type Decoded, type ZnodeData } from './decoded.ts';
+import { jsonOf, type Decoded, type ZnodeText } from './decoded.ts';
 import { readJsonObject } from './json-fields.ts';
 
 export type CuratorServiceType = 'DYNAMIC' | 'STATIC' | 'PERMANENT' | 'DYNAMIC_SEQUENTIAL';
@@ -49,7 +49,7 @@ function uriSpecText(raw: unknown): string | null {
   return text;
 }
 
-export function decodeCuratorServiceInstance(data: ZnodeData): Decoded<CuratorServiceInstance> {
+export function decodeCuratorServiceInstance(data: ZnodeText): Decoded<CuratorServiceInstance> {
   return readJsonObject(jsonOf(data), 'ServiceInstance', (f) => {
     return {
       name: f.string('name'),

@@ -18,7 +18,7 @@
  * - Order: LockInternals.getSortedChildren sorts by standardFixForSorting, the text after the last
  *   occurrence of the lock name; for ZooKeeper's 10-digit numbers that is the numeric order (see sequence.ts).
  */
-import { fail, ok, utf8Text, type Decoded, type ZnodeData } from './decoded.ts';
+import { fail, ok, utf8Text, type Decoded, type ZnodeText } from './decoded.ts';
 import { sequenceSuffix } from './sequence.ts';
 
 export const CURATOR_PROTECTED_PREFIX = '_c_';
@@ -78,7 +78,7 @@ export const parseReadWriteLockChild = (name: string): Decoded<CuratorChild> =>
  * The participant id a LeaderLatch or LeaderSelector node holds: its data as UTF-8 text. An empty id is
  * valid ("" is LeaderLatch's default); a LeaderSelector without an id holds the client's local address.
  */
-export function decodeCuratorParticipantId(data: ZnodeData): Decoded<string> {
+export function decodeCuratorParticipantId(data: ZnodeText): Decoded<string> {
   const text = utf8Text(data, 'participant id');
   return text.ok ? text : fail(text.reason);
 }

@@ -10,6 +10,12 @@ export const fail = <T = never>(reason: string): Decoded<T> => ({ ok: false, rea
 /** Znode data as the ZooKeeper clients hand it over: bytes, or null for a node created without data. */
 export type ZnodeData = Uint8Array | null | undefined;
 
+/**
+ * What a text decoder reads: the bytes, or the node's data already decoded as UTF-8 text by the watch layer
+ * (the common case: decoding it back from bytes would cost an encode and a decode per node of a sync).
+ */
+export type ZnodeText = ZnodeData | string;
+
 const MAX_SHOWN = 60;
 
 /** A value shown inside a reason: short, on one line, never more than MAX_SHOWN characters of it. */
@@ -27,7 +33,8 @@ export function shown(value: unknown): string {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Strict UTF-8 (a Java `new String(bytes, UTF_8)` would substitute U+FFFD; we say what is wrong instead). */
-export function utf8Text(data: ZnodeData, what = 'data'): Decoded<string> {
+export function utf8Text(data: ZnodeText, what = 'data'): Decoded<string> {
+  if (typeof data === 'string') return ok(data);
   if (!data || data.length === 0) return ok('');
   try {
     return ok(utf8.decode(data));
@@ -37,7 +44,7 @@ export function utf8Text(data: ZnodeData, what = 'data'): Decoded<string> {
 }
 
 /** UTF-8 JSON text → the parsed value. Empty data is a reason ("no data"), not `{}`: these layouts always write some. */
-export function jsonOf(data: ZnodeData): Decoded<unknown> {
+export function jsonOf(data: ZnodeText): Decoded<unknown> {
   const text = utf8Text(data);
   if (!text.ok) return text;
   const body = text.value.replace(/^\uFEFF/, '');

@@ -1,5 +1,5 @@
 /** Pure decoders of the znode names and data of §8's layouts (see README.md for the upstream sources). */
-export { ok, fail, jsonOf, utf8Text, type Decoded, type ZnodeData } from './decoded.ts';
+export { ok, fail, jsonOf, utf8Text, type Decoded, type ZnodeData, type ZnodeText } from './decoded.ts';
 export { readMessage, readVarint, decodeMessage, Message, type ProtoField } from './protobuf.ts';
 export { sequenceSuffix, sequenceOf, compareBySequence, bySequence, type SequenceSuffix } from './sequence.ts';
 export {

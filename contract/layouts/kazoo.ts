@@ -13,7 +13,7 @@
  *   NOT sequential, data = identifier; members are children containing "__party__". ShallowParty: node
  *   `"-".join([uuid4().hex, identifier])` (data = identifier too); a member's id is `child[child.find("-") + 1:]`.
  */
-import { fail, ok, utf8Text, type Decoded, type ZnodeData } from './decoded.ts';
+import { fail, ok, utf8Text, type Decoded, type ZnodeText } from './decoded.ts';
 import { sequenceSuffix } from './sequence.ts';
 
 export const KAZOO_LOCK_NODE = '__lock__';
@@ -44,7 +44,7 @@ export function parseKazooLockChild(name: string): Decoded<KazooLockChild> {
 }
 
 /** A kazoo identifier (Lock, Election, Party, ShallowParty data): UTF-8 text, "" when none was given. */
-export function decodeKazooIdentifier(data: ZnodeData): Decoded<string> {
+export function decodeKazooIdentifier(data: ZnodeText): Decoded<string> {
   return utf8Text(data, 'identifier');
 }
 

@@ -12,7 +12,7 @@
  * - ZkController.generateNodeName: live node = `host + ':' + port + '_' + URLEncoder.encode(context)`,
  *   e.g. `127.0.0.1:8983_solr`, as children of /live_nodes (EPHEMERAL, no data).
  */
-import { fail, ok, jsonOf, type Decoded, type ZnodeData } from './decoded.ts';
+import { fail, ok, jsonOf, type Decoded, type ZnodeText } from './decoded.ts';
 import { readJsonObject } from './json-fields.ts';
 import { sequenceSuffix } from './sequence.ts';
 
@@ -42,7 +42,7 @@ export interface SolrOverseerLeader {
   election: SolrElectionNode | null;
 }
 
-export function decodeSolrOverseerLeader(data: ZnodeData): Decoded<SolrOverseerLeader> {
+export function decodeSolrOverseerLeader(data: ZnodeText): Decoded<SolrOverseerLeader> {
   return readJsonObject(jsonOf(data), 'overseer leader', (f) => {
     const id = f.string('id');
     const election = parseSolrElectionNode(id);

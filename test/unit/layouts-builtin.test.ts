@@ -3,6 +3,7 @@
 // garbage data tracked and counted by the model, never a crash.
 import test from 'ava';
 import { indexWatchPlan, layoutNamed, layoutNames, type Layout, type NodeClass } from '../../contract/index.ts';
+import { decodeCuratorParticipantId, decodeKafkaBroker } from '../../contract/layouts/index.ts';
 import { added, foldWith, synced } from '../support/layout-events.ts';
 import * as F from '../support/layout-fixtures.ts';
 
@@ -237,3 +238,19 @@ for (const [name, path, where] of garbageCases) {
     if (where === 'leaderEpoch') t.is(model.leaderEpoch, null);
   });
 }
+
+test('text decoders read the watch layer text as it is, and agree with the bytes of the same data', (t) => {
+  // the hot path of a sync: the data is valid UTF-8, so the watch layer hands over the text and no bytes
+  t.like(decodeKafkaBroker(F.KAFKA_BROKER_V5), { ok: true, value: { version: 5, host: 'broker-1.example.com', rack: 'dc1' } });
+  t.deepEqual(decodeCuratorParticipantId('participant-1'), { ok: true, value: 'participant-1' });
+  const kafka = layout('kafka');
+  const text = F.KAFKA_BROKER_V5;
+  t.deepEqual(kafka.decode.member(text, Buffer.byteLength(text)), kafka.decode.member(text, Buffer.byteLength(text), Buffer.from(text)));
+  t.deepEqual(kafka.decode.leader(F.kafkaController(3), 60), { ok: true, value: { id: '3', since: 1_700_000_000_000 } });
+  const latch = layout('curator-leader-latch');
+  t.deepEqual(latch.decode.candidate('', 0), { ok: true, value: { id: '' } });
+  t.deepEqual(latch.decode.candidate('ü-id', 5), latch.decode.candidate('\ufffd', 5, Buffer.from('ü-id')));
+  // bytes that are not UTF-8 still come as bytes, and are still a reason; data above the limit too
+  t.like(latch.decode.candidate('\ufffd', 1, Buffer.of(0xff)), { ok: false });
+  t.deepEqual(kafka.decode.member(null, 2_000_000), { ok: false, reason: 'data too large (2000000 bytes)' });
+});
