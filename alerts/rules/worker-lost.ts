@@ -6,6 +6,7 @@
  * keep a critical alert open forever. The crash time comes from the rule memory, so a collector
  * restart within resolveAfter keeps the alert.
  */
+import { joinPath } from '../../contract/paths.ts';
 import { condition, human, iso, type ZkRule } from './types.ts';
 
 /** at most this many task ids in the annotation; the count is always complete */
@@ -25,7 +26,7 @@ export const workerLost: ZkRule<'WorkerLost'> = ({ model, config, memory, now })
       condition('WorkerLost', model.name, config.severity, { worker: id }, {
         summary: `Worker ${id} of ${model.name} is gone`,
         description:
-          `The node ${model.root}/workers/${id}${host ? ` (host ${host})` : ''} disappeared at ${iso(leftAt)} without leaving on purpose; ` +
+          `The node ${joinPath(model.root, model.places.member(id))}${host ? ` (host ${host})` : ''} disappeared at ${iso(leftAt)} without leaving on purpose; ` +
           `${orphaned.length} task(s) orphaned. Resolves when it comes back or after ${human(config.resolveAfter)}.`,
         left_at: iso(leftAt),
         orphaned_count: String(orphaned.length),
