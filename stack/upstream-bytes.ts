@@ -13,6 +13,7 @@
  *   `<host>:<port>_<context>` (no data), OverseerElectionContext `{"id": <election node>}` (Utils.toJSON).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { MultiOp } from './plain-zk.ts';
 
 // Curator
 /** The name LeaderLatch asks ZooKeeper for (EPHEMERAL_SEQUENTIAL appends the 10-digit sequence). */
@@ -35,6 +36,15 @@ export const kafkaController = (brokerId: number, timestamp = 1_700_000_000_000)
   `{"version":2,"brokerid":${brokerId},"timestamp":"${timestamp}","kraftControllerEpoch":-1}`;
 /** ControllerEpochZNode.encode: the epoch in decimal. */
 export const kafkaControllerEpoch = (epoch: number): string => String(epoch);
+/**
+ * KafkaZkClient.registerControllerAndIncrementControllerEpoch: one multi that creates `R/controller` (EPHEMERAL,
+ * the broker's session) and sets `R/controller_epoch` to `epoch`, conditional on its version (epoch - 1: the
+ * node was created with the initial epoch 0 and each election sets it once).
+ */
+export const kafkaControllerElection = (root: string, brokerId: number, epoch: number, timestamp?: number): MultiOp[] => [
+  { op: 'create', path: `${root}/controller`, data: kafkaController(brokerId, timestamp), mode: 'ephemeral' },
+  { op: 'set', path: `${root}/controller_epoch`, data: kafkaControllerEpoch(epoch), version: epoch - 1 },
+];
 /** TopicPartitionStateZNode.encode. */
 export const kafkaPartitionState = (leader: number, isr: readonly number[], leaderEpoch: number, controllerEpoch: number): string =>
   `{"controller_epoch":${controllerEpoch},"leader":${leader},"version":1,"leader_epoch":${leaderEpoch},"isr":[${isr.join(',')}]}`;

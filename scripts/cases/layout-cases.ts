@@ -11,7 +11,7 @@ import {
   hbaseRegionServer,
   hbaseServerName,
   kafkaBroker,
-  kafkaController,
+  kafkaControllerElection,
   kafkaControllerEpoch,
   kafkaPartitionState,
   kafkaTopic,
@@ -39,13 +39,7 @@ async function latchParticipant(ctx: CaseContext, id: string): Promise<PlainZk> 
  * (EPHEMERAL, the broker's session) and sets `R/controller_epoch` to the next epoch, conditional on its version.
  */
 function electController(zk: PlainZk, root: string, brokerId: number, epoch: number): Promise<void> {
-  return new Promise((resolve, reject) =>
-    zk.client
-      .transaction()
-      .create(`${root}/controller`, Buffer.from(kafkaController(brokerId)), 1 /* EPHEMERAL */)
-      .setData(`${root}/controller_epoch`, Buffer.from(kafkaControllerEpoch(epoch)), epoch - 1)
-      .commit((err) => (err ? reject(err) : resolve())),
-  );
+  return zk.multi(kafkaControllerElection(root, brokerId, epoch));
 }
 
 const partitionState = (root: string, partition: number): string => `${root}/brokers/topics/orders/partitions/${partition}/state`;
