@@ -1,7 +1,7 @@
 /**
  * `zkpulse demo` / `npm run demo`: a private ZooKeeper and InfluxDB on free loopback ports, the
  * collector, and a simulated cluster (1 master, 2 standby candidates, workers doing tasks, a crash
- * now and then). Ctrl-C (or SIGTERM) stops all of it and removes its temporary folders.
+ * now and then; with `--layout curator-leader-latch` or `kafka`, that program's znodes instead). Ctrl-C (or SIGTERM) stops all of it and removes its temporary folders.
  *
  * Signals are handled from the first line on: a Ctrl-C during start-up lets the step under way
  * finish (each has its own deadline), then stops what has started; a repeated signal changes
@@ -13,6 +13,9 @@ import { Collector } from '../server/collector.ts';
 import { DEFAULTS, type HostPort } from '../collector/config.ts';
 import { ensureServices, startInfluxDB, startZooKeeper } from '../stack/index.ts';
 import { startSimulatedCluster } from '../demo/simulated-cluster.ts';
+import { startForeignCluster } from '../demo/demo-layouts.ts';
+import type { DemoLayout } from '../demo/layout-names.ts';
+import { builtInLayout, type ClusterLayoutConfig } from '../collector/config/cluster-entry.ts';
 
 export interface DemoOptions {
   http: HostPort;
@@ -21,6 +24,8 @@ export interface DemoOptions {
   crashEveryMs?: number;
   /** the master crashes about this often; 0 = never */
   masterCrashEveryMs?: number;
+  /** the layout the simulated cluster writes (default zkpulse) */
+  layout?: DemoLayout;
 }
 
 const DEMO_ROOT = '/zkpulse-demo';
@@ -73,6 +78,7 @@ async function startAll(opts: DemoOptions, log: Logger, say: (line: string) => v
   if (interrupted()) return;
   const zk = zkStarted.value;
   const influx = influxStarted.value;
+  const layout = opts.layout ?? 'zkpulse';
 
   const collector = new Collector({
     logger: log,
@@ -80,6 +86,7 @@ async function startAll(opts: DemoOptions, log: Logger, say: (line: string) => v
       zk: zk.connectString,
       sessionTimeout: 4000,
       clusters: { demo: DEMO_ROOT },
+      ...(layout === 'zkpulse' ? {} : { layouts: { demo: layoutConfig(layout) } }),
       influx: `${influx.url}/zkpulse`,
       http: opts.http,
       webhook: [],
@@ -95,20 +102,28 @@ async function startAll(opts: DemoOptions, log: Logger, say: (line: string) => v
   await collector.start();
   if (interrupted()) return;
 
-  const cluster = await startSimulatedCluster({
+  const sim = {
     connectString: zk.connectString,
     root: DEMO_ROOT,
-    workers: opts.workers,
     crashEveryMs: opts.crashEveryMs,
     masterCrashEveryMs: opts.masterCrashEveryMs,
-    log: (line) => log.info(line),
-  });
+    log: (line: string) => log.info(line),
+  };
+  const cluster =
+    layout === 'zkpulse' ? await startSimulatedCluster({ ...sim, workers: opts.workers }) : await startForeignCluster(layout, { ...sim, members: opts.workers });
   parts.push({ name: 'the simulated cluster', stop: () => cluster.stop() });
   if (interrupted()) return;
-  say(`ZooKeeper  ${zk.connectString}   (cluster "demo" at ${DEMO_ROOT})`);
+  say(`ZooKeeper  ${zk.connectString}   (cluster "demo" at ${DEMO_ROOT}, layout ${layout})`);
   say(`InfluxDB   ${influx.url}   (database zkpulse)`);
   say(`dashboard  ${collector.url}/`);
   say(`API        ${collector.url}/api/clusters/demo`);
+}
+
+/** The built-in layout's config entry (the names of DEMO_LAYOUTS are all built in). */
+function layoutConfig(name: string): ClusterLayoutConfig {
+  const built = builtInLayout(name);
+  if (typeof built === 'string') throw new Error(built);
+  return built;
 }
 
 /** Stops one part; false when it did not finish within `ms` (the demo then goes on without it). */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
 import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
+import { DEMO_LAYOUTS, isDemoLayout, type DemoLayout } from '../demo/layout-names.ts';
 import { UsageError, exitOnError } from './errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
 import type { AgentFlags } from './agent.ts';
@@ -88,11 +89,19 @@ function addDemo(program: Command): void {
         .default(180_000)
         .argParser((text) => wholeNumber('--master-crash-every', text, 0, 86_400_000)),
     )
-    .action(async (opts: { http: string; workers: number; crashEvery: number; masterCrashEvery: number }) => {
+    .addOption(
+      new Option('--layout <name>', `the layout the simulated cluster writes: ${DEMO_LAYOUTS.join(', ')} (as the upstream programs write it)`)
+        .default('zkpulse')
+        .argParser((text) => {
+          if (!isDemoLayout(text)) throw new UsageError(`--layout: expected one of ${DEMO_LAYOUTS.join(', ')}, got ${JSON.stringify(text)}`);
+          return text;
+        }),
+    )
+    .action(async (opts: { http: string; workers: number; crashEvery: number; masterCrashEvery: number; layout: DemoLayout }) => {
       const http = parseHostPort(opts.http);
       if (typeof http === 'string') throw new UsageError(`--http: ${http}`);
       const { runDemo } = await import('./demo.ts');
-      await runDemo({ http, workers: opts.workers, crashEveryMs: opts.crashEvery, masterCrashEveryMs: opts.masterCrashEvery });
+      await runDemo({ http, workers: opts.workers, crashEveryMs: opts.crashEvery, masterCrashEveryMs: opts.masterCrashEvery, layout: opts.layout });
     });
 }
 

@@ -35,7 +35,7 @@ export function caseConfig(c: RecordedCase, root: string): Record<string, unknow
   const defaults: Record<string, unknown> = { ...ALL_OFF };
   for (const [rule, settings] of Object.entries(own)) defaults[rule] = { enabled: true, ...settings };
   return {
-    clusters: { app: root },
+    clusters: { app: c.layout === undefined ? root : { root, layout: c.layout } },
     alerts: { evalInterval: '200ms', route: { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' }, ...c.config?.alerts, defaults },
   };
 }
@@ -75,7 +75,8 @@ async function recordCase(name: string, c: RecordedCase, zk: RunningZooKeeper): 
   const admin = await ctx.session();
   const config = caseConfig(c, root);
   try {
-    await layout(admin, root);
+    if (c.layout === undefined) await layout(admin, root);
+    else await admin.mkdirp(root);
     await c.setup?.(ctx, admin);
     collector = new Collector({
       logger: pino({ level: 'silent' }),

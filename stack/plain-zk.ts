@@ -5,6 +5,20 @@
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { closeClient } from '../zk/close-client.ts';
 
+type CreateModeName = 'persistent' | 'ephemeral' | 'sequential';
+const MODES: Record<CreateModeName, number> = {
+  persistent: zookeeper.CreateMode.PERSISTENT,
+  ephemeral: zookeeper.CreateMode.EPHEMERAL,
+  sequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL,
+};
+const bufferOf = (data: string | Buffer | null): Buffer | null => (data === null ? null : Buffer.isBuffer(data) ? data : Buffer.from(data));
+
+/** One operation of a multi: a create, or a set/remove conditional on the node's version (-1: any). */
+export type MultiOp =
+  | { op: 'create'; path: string; data: string | Buffer | null; mode: CreateModeName }
+  | { op: 'set'; path: string; data: string | Buffer; version: number }
+  | { op: 'remove'; path: string; version: number };
+
 export class PlainZk {
   private constructor(readonly client: Client) {}
 
@@ -34,10 +48,29 @@ export class PlainZk {
     return this.call((cb) => this.client.mkdirp(path, (e, p) => cb(e, p)));
   }
 
-  create(path: string, data: string | Buffer | null, mode: 'persistent' | 'ephemeral' | 'sequential' = 'persistent'): Promise<string> {
-    const m = { persistent: zookeeper.CreateMode.PERSISTENT, ephemeral: zookeeper.CreateMode.EPHEMERAL, sequential: zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL }[mode];
-    const buf = data === null ? null : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    return this.call((cb) => this.client.create(path, buf as Buffer, m, (e, p) => cb(e, p)));
+  create(path: string, data: string | Buffer | null, mode: CreateModeName = 'persistent'): Promise<string> {
+    return this.call((cb) => this.client.create(path, bufferOf(data) as Buffer, MODES[mode], (e, p) => cb(e, p)));
+  }
+
+  /** All or nothing (ZooKeeper's multi), as e.g. Kafka's controller election writes. */
+  multi(ops: readonly MultiOp[]): Promise<void> {
+    const tx = this.client.transaction();
+    for (const o of ops) {
+      if (o.op === 'create') tx.create(o.path, bufferOf(o.data) as Buffer, MODES[o.mode]);
+      else if (o.op === 'set') tx.setData(o.path, bufferOf(o.data), o.version);
+      else tx.remove(o.path, o.version);
+    }
+    return this.call((cb) => tx.commit((e) => cb(e)));
+  }
+
+  /** Calls `fn` once if the server expires this session (its ephemerals are gone then). */
+  onExpired(fn: () => void): void {
+    const listener = (state: { code: number }) => {
+      if (state.code !== zookeeper.State.EXPIRED.code) return;
+      this.client.removeListener('state', listener);
+      fn();
+    };
+    this.client.on('state', listener);
   }
 
   set(path: string, data: string | Buffer): Promise<Stat> {

@@ -1,9 +1,10 @@
 /**
- * MasterMissing: R/master does not exist, in a cluster that has a master role at all: one that has
+ * MasterMissing: the layout's leader node (R/master in the zkpulse layout; none: no candidate) does not exist, in a cluster that has a master role at all: one that has
  * shown a master or a candidate since the collector first watched it (kept in the rule memory, which
  * survives restarts). A cluster of workers only never gets it; `requireSeen: false` makes R/master
  * required from the start (e.g. to catch a master that was already down when watching began).
  */
+import { joinPath } from '../../contract/paths.ts';
 import { condition, type ZkRule } from './types.ts';
 
 export const masterMissing: ZkRule<'MasterMissing'> = ({ model, config, memory }) => {
@@ -13,7 +14,10 @@ export const masterMissing: ZkRule<'MasterMissing'> = ({ model, config, memory }
   return [
     condition('MasterMissing', model.name, config.severity, {}, {
       summary: `No active master in ${model.name}`,
-      description: `${model.root}/master does not exist: no process holds the master role.`,
+      description:
+        model.places.leader === null
+          ? `No candidate under ${model.root}: no process holds the leader role (the lowest candidate leads).`
+          : `${joinPath(model.root, model.places.leader)} does not exist: no process holds the master role.`,
       candidates: String(model.candidates.size),
     }),
   ];

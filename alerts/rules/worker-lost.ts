@@ -24,7 +24,7 @@ export const workerLost: ZkRule<'WorkerLost'> = ({ model, config, memory, now })
     const worker = model.workers.get(id);
     const host = worker?.host;
     // the node's real path in the cluster's layout (R/workers/<id> in zkpulse's, R/<service>/<id>, R/<party node>, ...)
-    const node = worker ? joinPath(model.root, worker.node) : `${model.root}/workers/${id}`;
+    const node = joinPath(model.root, worker ? worker.node : model.places.member(id));
     out.push(
       condition('WorkerLost', model.name, config.severity, { worker: id }, {
         summary: `Worker ${id} of ${model.name} is gone`,

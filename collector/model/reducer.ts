@@ -31,7 +31,7 @@ import {
 } from './reduce-tasks.ts';
 import { allWorkersGone, workerGone, workerPresent } from './reduce-workers.ts';
 import { emit, modelWith, type Step } from './step.ts';
-import type { ClusterModel } from './types.ts';
+import type { ClusterModel, ModelPlaces } from './types.ts';
 
 export interface Reduced {
   model: ClusterModel;
@@ -41,6 +41,18 @@ export interface Reduced {
 /** How SplitBrain is judged for a layout (null: it cannot show one). */
 export function splitBrainCheckOf(layout: Layout): SplitBrainCheck | null {
   return layout.capabilities.splitBrain ? (layout.splitBrainCheck ?? 'session') : null;
+}
+
+const PLACES = new WeakMap<Layout, ModelPlaces>();
+
+/** Where the layout keeps the leader and members (one object per layout). */
+export function placesOf(layout: Layout): ModelPlaces {
+  let places = PLACES.get(layout);
+  if (places === undefined) {
+    places = { leader: layout.leaderRule === 'lowest-candidate' ? null : layout.paths.leader, member: (id) => layout.paths.member(id) };
+    PLACES.set(layout, places);
+  }
+  return places;
 }
 
 export function emptyCluster(name: string, root: string, layout: Layout = zkpulseLayout): ClusterModel {
@@ -59,6 +71,7 @@ export function emptyCluster(name: string, root: string, layout: Layout = zkpuls
     partitions: IMap(),
     leaderEpoch: null,
     splitBrainCheck: splitBrainCheckOf(layout),
+    places: placesOf(layout),
   };
 }
 
@@ -91,9 +104,11 @@ function reduceOrThrow(model: ClusterModel, event: WatchEvent, now: number, layo
     case 'removed': {
       if (event.cluster !== model.name) return { model, events: [] };
       const step: Step = { cluster: model.name, time, afterBlind: event.afterBlind === true, out: [], layout };
-      // a model made without its layout (emptyCluster's default) learns how its split brain is judged
+      // a model made without its layout (emptyCluster's default) learns how its split brain is judged and where its nodes are
       const check = splitBrainCheckOf(layout);
-      const next = reduceNode(check === model.splitBrainCheck ? model : modelWith(model, { splitBrainCheck: check }), event, step);
+      const places = placesOf(layout);
+      const known = check === model.splitBrainCheck && places === model.places ? model : modelWith(model, { splitBrainCheck: check, places });
+      const next = reduceNode(known, event, step);
       return { model: next, events: step.out };
     }
     default:

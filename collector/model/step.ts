@@ -42,6 +42,7 @@ export function modelWith(m: ClusterModel, p: Partial<ClusterModel>): ClusterMod
     partitions: p.partitions === undefined ? m.partitions : p.partitions,
     leaderEpoch: p.leaderEpoch === undefined ? m.leaderEpoch : p.leaderEpoch,
     splitBrainCheck: p.splitBrainCheck === undefined ? m.splitBrainCheck : p.splitBrainCheck,
+    places: p.places === undefined ? m.places : p.places,
   };
 }
 

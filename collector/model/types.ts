@@ -145,4 +145,14 @@ export interface ClusterModel {
   leaderEpoch: LeaderEpochState | null;
   /** how SplitBrain is judged for this cluster's layout; null when the layout cannot show it */
   splitBrainCheck: SplitBrainCheck | null;
+  /** where the layout keeps the leader and the members: the nodes the alerts' texts name */
+  places: ModelPlaces;
+}
+
+/** Where a cluster's layout keeps the leader and its members, relative to the root (contract/layout.ts paths). */
+export interface ModelPlaces {
+  /** the leader's node; null where the leader is the lowest candidate (it has no node of its own) */
+  readonly leader: string | null;
+  /** a member's node (for a kazoo ShallowParty member: its identifier, the node name without the prefix) */
+  member(id: string): string;
 }

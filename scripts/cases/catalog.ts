@@ -3,6 +3,7 @@
  * `npm run record-case -- <name>`. Rule settings are short (seconds) so recordings stay short;
  * every rule not named in a case is disabled, so each expected file shows only what its name promises.
  */
+import { LAYOUT_CASES } from './layout-cases.ts';
 import { PlayedWorker, layout, masterData, sleep, statusData, type RecordedCase } from './kit.ts';
 
 const worker = (ctx: Parameters<RecordedCase['run']>[0], id: string, heartbeatMs = 500, data?: string) => PlayedWorker.join(ctx, id, heartbeatMs, data);
@@ -329,6 +330,9 @@ export const CASES: Record<string, RecordedCase> = {
       await sleep(3000);
     },
   },
+
+  // the built-in foreign layouts of docs/contract.md §8
+  ...LAYOUT_CASES,
 };
 
 export { layout };

@@ -29,6 +29,8 @@ export interface CaseContext {
 export interface RecordedCase {
   /** one line: what the expected notifications must show */
   promise: string;
+  /** a built-in layout of docs/contract.md §8 other than zkpulse: the cluster is `{root, layout}`, and only the root is created */
+  layout?: string;
   /** extra collect config for the live run and the replay (merged over the defaults: evalInterval 200ms, groupWait 0s, ...) */
   config?: { sessionTimeout?: number; probeIntervalMs?: number; probeTimeoutMs?: number; alerts?: Record<string, unknown> };
   /** nodes created before the collector starts (relative to root) */
