@@ -11,6 +11,11 @@
  *   hbase.pb.Master (ZooKeeper.proto) / RegionServerInfo (HBase.proto).
  * - Solr: LeaderElector `<sessionId>-<nodeName>-n_<seq>` (EPHEMERAL_SEQUENTIAL, no data), live nodes
  *   `<host>:<port>_<context>` (no data), OverseerElectionContext `{"id": <election node>}` (Utils.toJSON).
+ * - Curator LeaderSelector (InterProcessMutex "lock-", withProtection), ServiceDiscoveryImpl
+ *   `R/<service>/<id>` (EPHEMERAL) with JsonInstanceSerializer's ServiceInstance JSON.
+ * - kazoo Election (election.py → lock.py): `uuid4().hex + "__lock__"`, EPHEMERAL_SEQUENTIAL, data = identifier.
+ * - Hadoop ActiveStandbyElector: `ActiveStandbyElectorLock` (EPHEMERAL) holding HDFS's ActiveNodeInfo
+ *   (HAZKInfo.proto) or YARN's ActiveRMInfoProto, protobuf.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { MultiOp } from './plain-zk.ts';
@@ -19,7 +24,20 @@ import type { MultiOp } from './plain-zk.ts';
 /** The name LeaderLatch asks ZooKeeper for (EPHEMERAL_SEQUENTIAL appends the 10-digit sequence). */
 export const curatorLatchPrefix = (): string => `_c_${randomUUID()}-latch-`;
 
+/** The name LeaderSelector's InterProcessMutex asks ZooKeeper for (EPHEMERAL_SEQUENTIAL, withProtection). */
+export const curatorSelectorPrefix = (): string => `_c_${randomUUID()}-lock-`;
+
+/** A ServiceInstance as JsonInstanceSerializer writes it (Jackson, field order of ServiceInstance), uriSpec omitted. */
+export function curatorServiceInstance(name: string, id: string, address: string, port: number, registrationTimeUTC: number): string {
+  return (
+    `{"name":"${name}","id":"${id}","address":"${address}","port":${port},"sslPort":null,"payload":null,` +
+    `"registrationTimeUTC":${registrationTimeUTC},"serviceType":"DYNAMIC","uriSpec":null}`
+  );
+}
+
 // kazoo
+/** The name a kazoo Election contender asks for (lock.py: uuid4().hex + "__lock__", EPHEMERAL_SEQUENTIAL). */
+export const kazooElectionPrefix = (): string => `${randomBytes(16).toString('hex')}__lock__`;
 /** A Party member's node name (ephemeral, not sequential). */
 export const kazooPartyName = (): string => `${randomBytes(16).toString('hex')}__party__`;
 
@@ -52,7 +70,7 @@ export const kafkaPartitionState = (leader: number, isr: readonly number[], lead
 export const kafkaTopic = (assignment: Readonly<Record<string, readonly number[]>>): string =>
   `{"partitions":{${Object.entries(assignment).map(([p, r]) => `"${p}":[${r.join(',')}]`).join(',')}},"adding_replicas":{},"removing_replicas":{},"version":3}`;
 
-// HBase
+// protobuf wire format (HBase, Hadoop): field number << 3 | wire type; varints, length-delimited bytes
 function varint(n: bigint): Buffer {
   const out: number[] = [];
   let v = n;
@@ -110,3 +128,14 @@ export function hbaseRegionServer(infoPort: number, version: string, processId: 
 export const solrElectionPrefix = (sessionId: Buffer, nodeName: string): string => `${sessionId.readBigInt64BE(0)}-${nodeName}-n_`;
 /** OverseerElectionContext.runLeaderProcess: `R/overseer_elect/leader`, pretty-printed by Utils.toJSON. */
 export const solrOverseerLeader = (electionNode: string): string => `{\n  "id":"${electionNode}"}`;
+
+// Hadoop (protobuf, with the HBase helpers' field encoders)
+const pbString = (field: number, text: string): Buffer => bField(field, Buffer.from(text, 'utf8'));
+const pbInt = (field: number, n: number): Buffer => vField(field, n);
+
+/** HDFS ActiveNodeInfo{nameserviceId 1, namenodeId 2, hostname 3, port 4, zkfcPort 5} (HAZKInfo.proto). */
+export const hdfsActiveNodeInfo = (nameservice: string, namenode: string, host: string, port: number, zkfcPort: number): Buffer =>
+  Buffer.concat([pbString(1, nameservice), pbString(2, namenode), pbString(3, host), pbInt(4, port), pbInt(5, zkfcPort)]);
+
+/** YARN ActiveRMInfoProto{clusterId 1, rmId 2} (yarn_server_resourcemanager_service_protos.proto). */
+export const yarnActiveRmInfo = (clusterId: string, rmId: string): Buffer => Buffer.concat([pbString(1, clusterId), pbString(2, rmId)]);

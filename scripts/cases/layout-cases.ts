@@ -7,6 +7,11 @@
 import type { PlainZk } from '../../stack/plain-zk.ts';
 import {
   curatorLatchPrefix,
+  curatorSelectorPrefix,
+  curatorServiceInstance,
+  hdfsActiveNodeInfo,
+  kazooElectionPrefix,
+  yarnActiveRmInfo,
   hbaseMaster,
   hbaseRegionServer,
   hbaseServerName,
@@ -32,6 +37,56 @@ async function latchParticipant(ctx: CaseContext, id: string): Promise<PlainZk> 
   const zk = await ctx.session();
   await zk.create(`${ctx.root}/${curatorLatchPrefix()}`, id, 'sequential');
   return zk;
+}
+
+/** A sequence-election contender (Curator LeaderSelector, kazoo Election): its own session, an EPHEMERAL_SEQUENTIAL node, data = its id. */
+async function contender(ctx: CaseContext, prefix: string, id: string): Promise<PlainZk> {
+  const zk = await ctx.session();
+  await zk.create(`${ctx.root}/${prefix}`, id, 'sequential');
+  return zk;
+}
+
+/** The leader changes 3 times within 4 s as the lowest contender is killed each time (MasterFlapping). */
+function flappingElection(layout: string, prefix: () => string, recipe: string): RecordedCase {
+  return {
+    promise: `${recipe}: 4 contenders; the leader is killed 3 times within 4 s → each time the next lowest sequence leads → MasterFlapping fires, resolves once the window passes; MasterMissing never fires (a candidate is always there)`,
+    layout,
+    config: { alerts: { defaults: { MasterMissing: { for: '1s' }, MasterFlapping: { changes: 3, window: '4s' } } } },
+    async setup(ctx) {
+      p = {};
+      for (const id of ['c1', 'c2', 'c3', 'c4']) p[id] = await contender(ctx, prefix(), id);
+    },
+    async run() {
+      await sleep(1000);
+      for (const id of ['c1', 'c2', 'c3']) {
+        await p[id]!.close();
+        await sleep(400);
+      }
+      await sleep(5500);
+    },
+  };
+}
+
+/** ActiveStandbyElector: the active node's lock (EPHEMERAL) is lost; after a gap the standby takes it. */
+function haFailover(layout: string, data: (id: string) => Buffer, system: string): RecordedCase {
+  return {
+    promise: `${system} HA: the active's session dies → ActiveStandbyElectorLock gone → MasterMissing (1 s) fires; the standby creates the lock 2.5 s later → resolves`,
+    layout,
+    config: { alerts: { defaults: { MasterMissing: { for: '1s' } } } },
+    async setup(ctx, admin) {
+      await admin.create(`${ctx.root}/ActiveBreadCrumb`, data('a'));
+      p = { a: await ctx.session() };
+      await p.a!.create(`${ctx.root}/ActiveStandbyElectorLock`, data('a'), 'ephemeral');
+    },
+    async run(ctx) {
+      await sleep(1000);
+      await p.a!.close();
+      await sleep(2500);
+      p.b = await ctx.session();
+      await p.b.create(`${ctx.root}/ActiveStandbyElectorLock`, data('b'), 'ephemeral');
+      await sleep(1500);
+    },
+  };
 }
 
 /**
@@ -208,4 +263,29 @@ export const LAYOUT_CASES: Record<string, RecordedCase> = {
       await sleep(1500);
     },
   },
+
+  'curator-leader-selector': flappingElection('curator-leader-selector', curatorSelectorPrefix, 'Curator LeaderSelector'),
+  'kazoo-election': flappingElection('kazoo-election', kazooElectionPrefix, 'kazoo Election'),
+
+  'curator-service-discovery': {
+    promise: 'Curator ServiceDiscovery: instance search/i-2 killed → WorkerLost for it fires, resolves after 3 s; search/i-1 and the other service stay',
+    layout: 'curator-service-discovery',
+    config: { alerts: { defaults: { WorkerLost: { resolveAfter: '3s' } } } },
+    async setup(ctx, admin) {
+      p = {};
+      for (const [service, id, port] of [['search', 'i-1', 8080], ['search', 'i-2', 8081], ['billing', 'b-1', 9090]] as const) {
+        await admin.mkdirp(`${ctx.root}/${service}`);
+        p[id] = await ctx.session();
+        await p[id]!.create(`${ctx.root}/${service}/${id}`, curatorServiceInstance(service, id, '10.0.0.7', port, 1_700_000_000_000), 'ephemeral');
+      }
+    },
+    async run() {
+      await sleep(1000);
+      await p['i-2']!.close();
+      await sleep(4000);
+    },
+  },
+
+  'hdfs-ha': haFailover('hdfs-ha', (id) => hdfsActiveNodeInfo('mycluster', `nn-${id}`, `nn-${id}.example.com`, 8020, 8019), 'HDFS'),
+  'yarn-ha': haFailover('yarn-ha', (id) => yarnActiveRmInfo('yarn-cluster', `rm-${id}`), 'YARN'),
 };

@@ -37,3 +37,14 @@ test('Curator latch and kazoo party names parse as the layouts read them; Solr l
   const session = Buffer.from('0100000000000000', 'hex');
   t.is(`${up.solrElectionPrefix(session, '127.0.0.1:8983_solr')}0000000003`, fx.SOLR_NODE_LOW);
 });
+
+test('Hadoop ActiveNodeInfo and ActiveRMInfoProto are the fixtures\' protoc bytes; selector, kazoo election and ServiceInstance parse as the layouts read them', (t) => {
+  t.deepEqual(up.hdfsActiveNodeInfo('mycluster', 'nn1', 'nn1.example.com', 8020, 8019), fx.HDFS_ACTIVE);
+  t.deepEqual(up.yarnActiveRmInfo('yarn-cluster', 'rm1'), fx.YARN_ACTIVE);
+  const selector = layoutNamed('curator-leader-selector')!.classify(`${up.curatorSelectorPrefix()}0000000007`);
+  t.like(selector, { role: 'candidate', seq: 7 });
+  const election = layoutNamed('kazoo-election')!.classify(`${up.kazooElectionPrefix()}0000000003`);
+  t.like(election, { role: 'candidate', seq: 3 });
+  const instance = layoutNamed('curator-service-discovery')!.decode.member(up.curatorServiceInstance('search', 'i-1', '10.0.0.7', 8080, 1_700_000_000_000), 0);
+  t.like(instance, { ok: true, value: { id: 'i-1', host: '10.0.0.7' } });
+});
