@@ -8,7 +8,7 @@
 import { chaosPlan, DEMO_CHAOS, defaultMaxDown, type ChaosEvent } from './chaos-plan.ts';
 import { describeError } from './sim-session.ts';
 import type { SimulatedCluster } from './simulated-cluster.ts';
-import { Timers } from './timers.ts';
+import { playInOrder, Timers } from './timers.ts';
 
 /** Where a foreign program runs and how many processes it keeps up. */
 export interface ForeignClusterOptions {
@@ -140,19 +140,7 @@ export async function runForeignCluster<P extends ForeignProcess>(program: Forei
     },
     random,
   );
-  const playFrom = (previousAt: number): void => {
-    const next = plan.next();
-    if (next.done) return;
-    const event = next.value;
-    timers.after(event.at - previousAt, async () => {
-      try {
-        await play(event);
-      } finally {
-        playFrom(event.at);
-      }
-    });
-  };
-  playFrom(0);
+  playInOrder(timers, plan, play);
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {

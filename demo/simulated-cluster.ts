@@ -11,7 +11,7 @@ import { jitter, type SimContext } from './context.ts';
 import { zkpulsePaths } from '../contract/zkpulse/paths.ts';
 import { describeError } from './sim-session.ts';
 import { TaskGenerator } from './task-generator.ts';
-import { Timers } from './timers.ts';
+import { playInOrder, Timers } from './timers.ts';
 import { SimWorker } from './worker.ts';
 
 export interface SimulatedClusterOptions {
@@ -211,19 +211,7 @@ export async function startSimulatedCluster(opts: SimulatedClusterOptions): Prom
     },
     ctx.random,
   );
-  const playFrom = (previousAt: number): void => {
-    const next = plan.next();
-    if (next.done) return;
-    const event = next.value;
-    timers.after(event.at - previousAt, async () => {
-      try {
-        await play(event);
-      } finally {
-        playFrom(event.at);
-      }
-    });
-  };
-  playFrom(0);
+  playInOrder(timers, plan, play);
   log(`demo: ${candidateCount} candidates and ${workerCount} workers under ${opts.root}`);
 
   let stopped: Promise<void> | undefined;

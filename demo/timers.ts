@@ -41,3 +41,23 @@ export class Timers {
     }
   }
 }
+
+/**
+ * Plays timed events one after the other: each runs `at - previous.at` after the one before it has finished
+ * (a failed one does not stop the rest; its error goes to the timers' onError).
+ */
+export function playInOrder<E extends { at: number }>(timers: Timers, events: Iterator<E>, play: (event: E) => Promise<void>): void {
+  const playFrom = (previousAt: number): void => {
+    const next = events.next();
+    if (next.done) return;
+    const event = next.value;
+    timers.after(event.at - previousAt, async () => {
+      try {
+        await play(event);
+      } finally {
+        playFrom(event.at);
+      }
+    });
+  };
+  playFrom(0);
+}
