@@ -8,13 +8,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PlainZk } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { startTestCollector } from '../support/collector.ts';
+import { runZkpulse, ZKPULSE_BIN as BIN } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 /** the CLI starts through tsx (seconds on a busy machine), then connects and syncs */
 const START_MS = 60_000;
 
@@ -121,17 +120,7 @@ test('collect --config with a custom layout: the API shows its leader, candidate
   t.deepEqual(after.workers.map((w) => [w.id, w.up]), [['m-1', true], ['m-2', false]]);
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runZkpulse;
 
 const badLayouts: Array<[string, string, string]> = [
   ['a bad glob', 'members: {path: workers, pattern: "w-{1,2}"}', 'config: clusters.crawler.layout.members.pattern: braces {a,b} are not supported: use one pattern per alternative or a class [ab]'],

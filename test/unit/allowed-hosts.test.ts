@@ -1,11 +1,10 @@
 /** The Host check's policy (collector/http/host-check.ts) and its `allowedHosts` config key. */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { ConfigError, loadConfig, type CollectFlags } from '../../collector/config.ts';
 import { hostAllowed, hostOfHeader, hostPolicy } from '../../collector/http/host-check.ts';
+import { runZkpulse } from '../support/cli.ts';
 
 const base: CollectFlags = { zk: 'localhost:2181', cluster: ['crawler=/apps/crawler'] };
-const BIN = new URL('../../bin/zkpulse.js', import.meta.url).pathname;
 
 test('bound to loopback: loopback names with any port pass, other names do not, unless allowed', (t) => {
   const policy = hostPolicy('127.0.0.1', undefined);
@@ -45,13 +44,7 @@ test('allowedHosts: a comma-separated flag, an environment variable or a YAML li
 });
 
 test('collect --allowed-hosts with a bad entry: one line naming the flag, exit 2', async (t) => {
-  const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'collect', '--zk', 'h:1', '--cluster', 'a=/a', '--allowed-hosts', 'evil/x'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
+  const run = await runZkpulse(['collect', '--zk', 'h:1', '--cluster', 'a=/a', '--allowed-hosts', 'evil/x']);
   t.is(run.code, 2);
   t.is(run.stderr, '--allowed-hosts: "evil/x" is not a host name (expected a name, an IP address, ".example.com" or "*")\n');
 });

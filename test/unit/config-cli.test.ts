@@ -1,31 +1,14 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ConfigError } from '../../collector/config.ts';
 import { UsageError, describeCliError } from '../../cli/errors.ts';
+import { runZkpulse, type FinishedRun } from '../support/cli.ts';
 
-const BIN = new URL('../../bin/zkpulse.js', import.meta.url).pathname;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function zkpulse(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = FinishedRun;
+const zkpulse = (...args: string[]): Promise<Run> => runZkpulse(args);
 
 function assertOneLine(t: { is(a: unknown, b: unknown): void }, run: Run, line: string) {
   t.is(run.code, 2);
