@@ -26,7 +26,14 @@ export interface WatchPlan {
 }
 
 /** What a member's node or group of nodes holds, for the model: `candidate`s, `member`s, `task`s, ... */
-export type ContainerRole = 'candidate' | 'member' | 'task' | 'assignment' | 'status' | 'partition';
+export type ContainerRole = 'candidate' | 'member' | 'task' | 'assignment' | 'status' | 'partition' | 'lock-contender' | 'config';
+
+/**
+ * How a lock contender takes part (docs/contract.md §9): `exclusive` (a mutex: zkpulse `lock-<seq>`, Curator
+ * InterProcessMutex, kazoo Lock), `read`/`write` (a read/write lock: readers before the first writer share it,
+ * a writer excludes), `lease` (a semaphore lease: every lease holds).
+ */
+export type LockMode = 'exclusive' | 'read' | 'write' | 'lease';
 
 /**
  * What a relative path is in a layout. `leader` is the master node, `candidate` a node of the election
@@ -56,6 +63,14 @@ export type NodeClass =
   | { readonly role: 'leader-epoch' }
   /** a partition's state (Kafka `brokers/topics/<t>/partitions/<p>/state`): see `LayoutDecoders.partition` */
   | { readonly role: 'partition'; readonly topic: string; readonly partition: string }
+  /**
+   * A contender of a lock (docs/contract.md §9): `lock` is the lock node's relative path ("locks/nightly"),
+   * `node` the contender's name, `seq` its sequence number (order: lowest first), `mode` how it takes part.
+   * The holder is computed from the contenders by contract/locks.ts `lockHolders`.
+   */
+  | { readonly role: 'lock-contender'; readonly lock: string; readonly node: string; readonly seq: number; readonly mode: LockMode }
+  /** a configuration key (docs/contract.md §9): `key` is its relative path ("config/db-url"); its data is never kept */
+  | { readonly role: 'config'; readonly key: string }
   | { readonly role: 'other' };
 
 /** The leader's data. `since`: when it took over (ms since the epoch), when the layout says. */
@@ -142,6 +157,10 @@ export interface LayoutCapabilities {
   readonly splitBrain: boolean;
   /** topic partitions with a leader each (Kafka): KafkaOfflinePartitions applies */
   readonly partitions?: boolean;
+  /** locks are watched (zkpulse `locks/`, or `clusters.<name>.locks`): LockHeldTooLong, LockContention apply */
+  readonly locks?: boolean;
+  /** configuration keys are watched (zkpulse `config/`, or `clusters.<name>.config`): ConfigChanged applies */
+  readonly config?: boolean;
 }
 
 /** Relative paths of the nodes the model tracks by role (the keys of its invalid-data bookkeeping). */

@@ -26,6 +26,15 @@ export type DomainEvent =
   | (Base & { type: 'TaskAssigned'; task: string; worker: string })
   | (Base & { type: 'ProgressUpdated'; task: string; worker: string | null; done: number; total: number })
   | (Base & { type: 'TaskFinished'; task: string; worker: string | null; outcome: TaskOutcome })
-  | (Base & { type: 'DataInvalid'; path: string; reason: string });
+  | (Base & { type: 'DataInvalid'; path: string; reason: string })
+  /** a contender became a holder of `lock` (docs/contract.md §9); `waiters`: contenders left waiting */
+  | (Base & { type: 'LockAcquired'; lock: string; node: string; owner: string | null; session: string; waiters: number })
+  /** a holder's node is gone; `heldMs`: how long it held */
+  | (Base & { type: 'LockReleased'; lock: string; node: string; owner: string | null; heldMs: number })
+  /**
+   * a configuration key was created, changed or deleted (version -1): never the data, only its size and
+   * digest; `changedFields`: the top-level JSON names whose values changed, for keys that opt in to a diff
+   */
+  | (Base & { type: 'ConfigChanged'; key: string; version: number; bytes: number; digest: string | null; changedFields?: string[] });
 
 export type DomainEventType = DomainEvent['type'];

@@ -72,6 +72,9 @@ export function emptyCluster(name: string, root: string, layout: Layout = zkpuls
     leaderEpoch: null,
     splitBrainCheck: splitBrainCheckOf(layout),
     places: placesOf(layout),
+    locks: IMap(),
+    config: IMap(),
+    sequences: IMap(),
   };
 }
 

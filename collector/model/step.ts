@@ -43,6 +43,9 @@ export function modelWith(m: ClusterModel, p: Partial<ClusterModel>): ClusterMod
     leaderEpoch: p.leaderEpoch === undefined ? m.leaderEpoch : p.leaderEpoch,
     splitBrainCheck: p.splitBrainCheck === undefined ? m.splitBrainCheck : p.splitBrainCheck,
     places: p.places === undefined ? m.places : p.places,
+    locks: p.locks === undefined ? m.locks : p.locks,
+    config: p.config === undefined ? m.config : p.config,
+    sequences: p.sequences === undefined ? m.sequences : p.sequences,
   };
 }
 

@@ -3,7 +3,7 @@
  * Collections are Immutable.js maps so that each event costs O(log n), not a copy of 10,000 workers.
  */
 import type { Map as IMap } from 'immutable';
-import type { SplitBrainCheck, StatusData } from '../../contract/layout.ts';
+import type { LockMode, SplitBrainCheck, StatusData } from '../../contract/layout.ts';
 
 export type WorkerRunState = 'ready' | 'busy' | 'leaving' | 'unknown';
 
@@ -83,6 +83,48 @@ export interface LeaderEpochState {
   mzxid: string;
 }
 
+/** One contender of a lock (docs/contract.md §9): a node under the lock node. */
+export interface LockContenderState {
+  /** the contender's node name ("lock-0000000003", "_c_<uuid>-__WRIT__0000000001") */
+  node: string;
+  seq: number;
+  mode: LockMode;
+  /** session that owns the contender's ephemeral node (hex) */
+  session: string;
+  /** who it is, from the data (zkpulse `{"owner"}`, kazoo's identifier, Curator's address bytes); null when none */
+  owner: string | null;
+  /** the node's ctime: when this contender queued (a holder's "held since") */
+  ctime: number;
+  czxid: string;
+}
+
+/** A lock: its contenders by node name. Holders and waiters follow from them (contract/locks.ts lockHolders). */
+export interface LockState {
+  /** the lock node's path relative to the cluster root ("locks/nightly") */
+  lock: string;
+  contenders: IMap<string, LockContenderState>;
+  /** the node names holding it now (lowest first; several for readers or leases), kept by the reducer */
+  holders: readonly string[];
+  /** when the current first holder got it: its ctime, or when the model saw it take over (the later) */
+  heldSince: number | null;
+}
+
+/** A configuration key (docs/contract.md §9): what is known of its data, never the data itself. */
+export interface ConfigState {
+  /** relative path ("config/db-url") */
+  key: string;
+  /** stat.version of the data */
+  version: number;
+  /** stat.dataLength */
+  bytes: number;
+  /** sha256 of the data, hex; null when it was larger than the collector's limit */
+  digest: string | null;
+  /** when it last changed (mtime) */
+  changedAt: number;
+  /** per top-level JSON field, a digest of its value (keys that opt in to a diff) */
+  fields?: Record<string, string>;
+}
+
 export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';
 
 /** The decoded status data (R/status/<task>), and the session that owns that node. */
@@ -147,6 +189,12 @@ export interface ClusterModel {
   splitBrainCheck: SplitBrainCheck | null;
   /** where the layout keeps the leader and the members: the nodes the alerts' texts name */
   places: ModelPlaces;
+  /** locks by the lock node's relative path (docs/contract.md §9); empty where none are watched */
+  locks: IMap<string, LockState>;
+  /** configuration keys by relative path (docs/contract.md §9) */
+  config: IMap<string, ConfigState>;
+  /** watched parents whose cversion is past the report floor (SequenceEvent), by relative path */
+  sequences: IMap<string, number>;
 }
 
 /** Where a cluster's layout keeps the leader and its members, relative to the root (contract/layout.ts paths). */

@@ -32,6 +32,40 @@ export interface NodeEvent {
    * (HBase, Hadoop HA protobuf). Absent for UTF-8 data, whose bytes are its text.
    */
   dataBase64?: string;
+  /**
+   * Set instead of the data for a configuration key (role `config`, docs/contract.md §9): the watch layer
+   * fingerprints the data at the edge and drops it, so no secret reaches the model, a recording or InfluxDB.
+   * `data` is then null and `dataBase64` absent. See contract/config-digest.ts.
+   */
+  config?: ConfigFingerprint;
+}
+
+/** What the collector keeps of a configuration key's data (docs/contract.md §9). */
+export interface ConfigFingerprint {
+  /** sha256 of the exact bytes, lowercase hex; null when the data was larger than the collector's limit */
+  digest: string | null;
+  /**
+   * For keys that opt in to a diff (JSON objects only): each top-level field name → a short digest of its
+   * value, so the model can say which names changed without ever holding a value.
+   */
+  fields?: Record<string, string>;
+}
+
+/**
+ * A watched parent's child counter is high (docs/contract.md §9, SequenceNearExhaustion): ZooKeeper names a
+ * sequential child after the parent's cversion, a signed 32-bit counter. The watch layer reports a container's
+ * cversion when it is at least `SEQUENCE_REPORT_FLOOR` (contract/sequence-floor.ts), and once more when it
+ * falls below again (the parent was deleted: cversion null, or re-created).
+ */
+export interface SequenceEvent {
+  kind: 'sequence';
+  cluster: string;
+  /** the parent's path relative to the cluster root */
+  path: string;
+  /** its cversion; null when the parent is gone */
+  cversion: number | null;
+  time: number;
+  afterBlind?: true;
 }
 
 /** A full read of a cluster's tree finished (first sync, or resync after a blind period). */
@@ -44,5 +78,5 @@ export interface SyncEvent {
   afterBlind?: true;
 }
 
-export type WatchEvent = NodeEvent | ConnectionEvent | SyncEvent;
+export type WatchEvent = NodeEvent | ConnectionEvent | SyncEvent | SequenceEvent;
 
