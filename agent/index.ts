@@ -2,6 +2,8 @@
 export { Agent, createAgent, type AgentDiagnostics } from './agent.ts';
 export type { AgentOptions } from './options.ts';
 export type { Leadership, LeadershipState } from '../zk/election.ts';
+export { LockTimeoutError, LockAbandonedError, type LockLoss, type LockLossReason } from '../zk/lock.ts';
+export type { LockHandle, LockOptions } from './locks.ts';
 export { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 export { digestId, aclsFor } from '../zk/acl.ts';
 export { parseProgressLine, parseSidecarLine, type ProgressLine, type SidecarLine } from './progress-line.ts';
