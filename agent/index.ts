@@ -7,4 +7,4 @@ export type { LockHandle, LockOptions } from './locks.ts';
 export { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 export { digestId, aclsFor } from '../zk/acl.ts';
 export { parseProgressLine, parseSidecarLine, type ProgressLine, type SidecarLine } from './progress-line.ts';
-export { exitCodeOf } from './exit-code.ts';
+export { exitCodeOf, EXIT_LOCK_LOST, EXIT_LOCK_NOT_ACQUIRED } from './exit-code.ts';
