@@ -51,6 +51,8 @@ export class AgentLocks {
   private readonly active = new Map<string, ZkLock>();
   /** every attempt that may still have a node (ended ones until their node is deleted): they hear connection events */
   private readonly all = new Set<ZkLock>();
+  /** the predecessor wake-ups of attempts no longer in `all` */
+  private pastWakeups = 0;
 
   constructor(
     private readonly d: {
@@ -124,13 +126,13 @@ export class AgentLocks {
   }
 
   predecessorWakeups(): number {
-    let n = 0;
+    let n = this.pastWakeups;
     for (const l of this.all) n += l.predecessorWakeups;
     return n;
   }
 
   private forget(lock: ZkLock): void {
-    if (lock.settled && this.active.get(lock.name) !== lock) this.all.delete(lock);
+    if (lock.settled && this.active.get(lock.name) !== lock && this.all.delete(lock)) this.pastWakeups += lock.predecessorWakeups;
   }
 }
 
