@@ -16,6 +16,7 @@ import { Coalescer } from './coalescer.ts';
 import { ZkConnection } from '../zk/connection.ts';
 import { Election, type Leadership } from '../zk/election.ts';
 import { EphemeralNodes } from './ephemeral-nodes.ts';
+import { AgentLocks, type LockHandle, type LockOptions } from './locks.ts';
 import { AgentArgumentError, AgentClosedError, ZooKeeperUnreachableError } from './errors.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { resolveAgentOptions, type AgentOptions, type ResolvedAgentOptions } from './options.ts';
@@ -32,6 +33,10 @@ export interface AgentDiagnostics {
   predecessorWakeups: number;
   /** status nodes we keep, by task */
   tasks: string[];
+  /** the locks this agent holds or waits for, by name */
+  locks: string[];
+  /** how often a predecessor's watch woke one of our lock waiters */
+  lockPredecessorWakeups: number;
 }
 
 const ignore = () => undefined;
@@ -71,6 +76,7 @@ export class Agent {
   private readonly conn: ZkConnection;
   private readonly nodes: EphemeralNodes;
   private readonly election: Election;
+  private readonly locks: AgentLocks;
   private readonly heartbeat: Heartbeat;
   private readonly coalescer: Coalescer<StatusNodeData>;
   private readonly tasks = new Map<string, StatusNodeData>();
@@ -118,6 +124,7 @@ export class Agent {
       later: (ms, fn) => void this.o.scheduler.schedule(() => this.safely(fn), ms),
     });
     this.leadership$ = this.election.leadership$;
+    this.locks = new AgentLocks({ ops, conn: this.conn, acls, root: this.root, owner: this.id, report, scheduler: this.o.scheduler });
     this.heartbeat = new Heartbeat(this.o.scheduler, this.o.heartbeatMs, this.o.jitter, this.o.random, () => this.safely(() => this.writeWorker()));
     this.coalescer = new Coalescer<StatusNodeData>(this.o.scheduler, this.o.progressIntervalMs, (task, data) =>
       this.safely(() => void this.nodes.set(this.paths.statusOf(task), statusBytes(data), true).catch(ignore)),
@@ -127,6 +134,7 @@ export class Agent {
       this.safely(() => {
         this.nodes.onConnection(e.state);
         this.election.onConnection(e.state);
+        this.locks.onConnection(e.state);
         this.outageEvent(e.state);
         this.connectionEvents.next(e);
       });
@@ -201,6 +209,21 @@ export class Agent {
     return this.leadership$;
   }
 
+  /**
+   * Wait for the lock R/locks/<name> (docs/contract.md §9) and resolve with its handle once held. Each
+   * waiter watches only its predecessor. The handle's `lost` resolves AT ONCE on a disconnect (as
+   * leadership says `suspended`), on session expiry, when our node is deleted and on close(); then stop
+   * what the lock protects. `release()` gives it back. `waitMs`: reject with a LockTimeoutError when not
+   * held in time. A bad name throws AgentArgumentError; so does a second lock() of a name this agent
+   * holds or waits for (not re-entrant).
+   */
+  lock(name: string, opts?: LockOptions): Promise<LockHandle> {
+    this.refuseWhenClosed('lock');
+    const acquired = this.locks.lock(name, opts);
+    this.start();
+    return acquired;
+  }
+
   /** The fencing token while leader (R/master's czxid, decimal), else null. Pass it along with writes. */
   fencingToken(): string | null {
     const l = this.election.current;
@@ -222,6 +245,8 @@ export class Agent {
       electionNode: this.election.node,
       predecessorWakeups: this.election.predecessorWakeups,
       tasks: [...this.tasks.keys()],
+      locks: this.locks.names(),
+      lockPredecessorWakeups: this.locks.predecessorWakeups(),
     };
   }
 
@@ -235,12 +260,15 @@ export class Agent {
   }
 
   private async leave(): Promise<void> {
+    // a held lock is lost ('closed') at once; its node is deleted below, before anything else
+    const locksReleased = this.locks.closeAll();
     this.heartbeat.stop();
     this.coalescer.dispose();
     for (const timer of this.outageTimers) timer.unsubscribe();
     const deadline = this.o.requestTimeoutMs * 3;
     try {
       await this.connectionToLeave();
+      if (this.conn.connected) await withDeadline(locksReleased, deadline, 'releasing the locks');
       await this.lastWordOnOutage();
       // final task states first: a task finished just before close() is seen done/failed, not interrupted
       if (this.conn.connected && this.finals.size > 0) await withDeadline(Promise.all(this.finals), deadline, 'writing final task states');

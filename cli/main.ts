@@ -126,7 +126,12 @@ function addAgent(program: Command): void {
         'when killed) after leaving on purpose. Without a command it runs until SIGINT/SIGTERM.\n' +
         'An unreachable ZooKeeper does not stop the command: stderr says so once per outage ("cannot reach ' +
         'ZooKeeper at <address> (<reason>); worker <id> is not registered; retrying"), and again when it ' +
-        'is registered.',
+        'is registered.\n' +
+        'With --lock NAME the command runs only while this agent holds the lock R/locks/NAME (a job that must ' +
+        'not overlap itself): it waits for the lock, runs the command in its own process group, releases the ' +
+        'lock when it exits and exits with its code. If the lock is lost meanwhile (the connection to ' +
+        'ZooKeeper dropped, the session expired, the node was deleted) the command\'s group gets SIGTERM at ' +
+        'once, SIGKILL after a quarter of the session timeout, and the exit code is 76.',
     )
     .option('--zk <host:port,...>', 'ZooKeeper connect string, optionally with a /chroot')
     .option('--root <path>', 'the cluster root R, e.g. /apps/crawler')
@@ -135,6 +140,8 @@ function addAgent(program: Command): void {
     .option('--session-timeout <ms>', 'ZooKeeper session timeout (default: 10000)')
     .option('--candidate', 'also run for master')
     .option('--zk-auth <user:password>', 'digest auth; our nodes become creator-all + world-read')
+    .option('--lock <name>', 'run the command only while holding the lock R/locks/<name>')
+    .option('--lock-wait <duration>', 'with --lock: give up when not acquired within this time, e.g. 30s, 5m (default: wait as long as it takes)')
     .argument('[command...]', 'the command to run, after --')
     .addHelpText(
       'after',
@@ -142,10 +149,16 @@ function addAgent(program: Command): void {
         '  PROGRESS <task> <done>/<total> [message]   running (done >= total > 0: done)\n' +
         '  DONE <task> [message]                      done\n' +
         '  FAILED <task> [message]                    failed\n' +
+        '\nExit codes: the command\'s (128+signal when killed, 127 when it could not be started); with --lock\n' +
+        '  also 75  the lock was not acquired within --lock-wait (the command did not run)\n' +
+        '       76  the lock was lost while the command ran (the command was stopped)\n' +
+        '  The command gets ZKPULSE_LOCK, ZKPULSE_LOCK_NODE and ZKPULSE_LOCK_TOKEN (a fencing token: larger for\n' +
+        '  each later holder) in its environment.\n' +
         '\nExamples:\n' +
         '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id w1 -- ./crawl.sh\n' +
         '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id w1 -- sh -c \'echo PROGRESS t1 1/2; echo DONE t1\'\n' +
-        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id m1 --candidate\n',
+        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id m1 --candidate\n' +
+        '  zkpulse agent --zk 127.0.0.1:2181 --root /apps/crawler --id cron1 --lock nightly --lock-wait 5m -- ./nightly.sh\n',
     )
     .action(async (command: string[], flags: AgentFlags) => {
       const { parseAgentFlags, runAgent } = await import('./agent.ts');
