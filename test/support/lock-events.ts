@@ -74,3 +74,20 @@ export function lockEvents(events: readonly DomainEvent[]): object[] {
       return rest;
     });
 }
+
+export const DIGEST = 'd'.repeat(64);
+
+/** Built by the real reducer: a held lock with two waiters (found by the first sync), a lock come and gone, a config key. */
+export function lockedModel(): ClusterModel {
+  return fold([
+    node('added', 'config/db-url', null, { czxid: 5, version: 2, mtime: 900, time: 950, dataLength: 31, config: { digest: DIGEST } }),
+    // the first sync lists the contenders in any order
+    node('added', 'locks/nightly/_c_bbb-lock-0000000003', '10.0.0.3', { czxid: 13, time: 4000, owner: '00000000000000a3' }),
+    node('added', 'locks/nightly/_c_zzz-lock-0000000001', '10.0.0.1', { czxid: 11, time: 2000, owner: '00000000000000a1' }),
+    node('added', 'locks/nightly/_c_aaa-lock-0000000002', null, { czxid: 12, time: 3000, owner: '00000000000000a2' }),
+    synced(4500),
+    node('added', 'locks/once/lock-0000000000', { owner: 'x' }, { czxid: 14, time: 4600, owner: '00000000000000a1' }),
+    node('removed', 'locks/once/lock-0000000000', { owner: 'x' }, { czxid: 14, ctime: 4600, time: 5000, owner: '00000000000000a1' }),
+  ]).model;
+}
+
