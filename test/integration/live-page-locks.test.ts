@@ -78,7 +78,7 @@ test('the Locks section shows holder, waiters and held for; a new holder shows a
     { timeout: PAGE_UPDATE_MS },
   );
   t.is(await page.textContent(`${row} .waiters`), '1');
-  const log = await page.$$eval('#events li', (lis) => lis.map((li) => [li.dataset.type, li.textContent ?? '']));
+  const log = await page.$$eval('#events li', (lis) => lis.map((li): [string, string] => [li.dataset.type ?? '', li.textContent ?? '']));
   const config = log.find(([type]) => type === 'ConfigChanged');
   t.truthy(config);
   t.regex(config![1], /config config\/db-url at version 3 \(url\)$/);
