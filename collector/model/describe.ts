@@ -1,5 +1,5 @@
 /**
- * A domain event as a subject (the worker, task or master concerned) and a short sentence,
+ * A domain event as a subject (the worker, task, master, lock or configuration key concerned) and a short sentence,
  * for the `event` measurement and the live page. Pure: times are formatted from the event itself.
  */
 import type { DomainEvent } from './domain-events.ts';
