@@ -71,6 +71,7 @@ test('a ConfigChanged never carries data: only key, version, bytes, digest, fiel
   // a watch layer that forgot to drop the data: the model still keeps none of it
   const leaky = { ...key('changed', 2, D2, { time: 2000 }), data: secret };
   const { model, events } = fold([key('added', 1, D1), synced(1000), leaky]);
+  t.true(events.some((e) => e.type === 'ConfigChanged'));
   t.false(JSON.stringify(events).includes('hunter2'));
   t.false(JSON.stringify(model.config.toJS()).includes('hunter2'));
   for (const e of events) if (e.type === 'ConfigChanged') t.deepEqual(Object.keys(e).sort(), ['bytes', 'cluster', 'digest', 'key', 'time', 'type', 'version']);
