@@ -6,7 +6,8 @@
  * While the model is not settled (the first sync, or a resync after a blind period, lists the contenders in
  * any order) only the contenders are kept: a holder that is gone is released at once, and who holds next is
  * judged when the sync ends (settleLocks), as the election does (reduce-election.ts settleLeader).
- * Each event costs O(k log k) in the contenders k of its own lock, O(log n) in the locks.
+ * An event costs O(log n) in the locks; in the contenders k of its own lock O(log k) for a waiter that comes
+ * or a rewrite, O(k log k) when the holders are judged again (a holder gone, a reader or lease coming).
  */
 import { Map as IMap } from 'immutable';
 import { lockHolders, type Contender } from '../../contract/locks.ts';
@@ -91,8 +92,10 @@ export function lockContenderPresent(
     return m; // a rewrite of the same data: nothing changed
   }
   const next: LockState = { ...state, contenders: state.contenders.set(node, contender) };
-  // a rewrite (not a new contender) cannot change who holds it
-  return withLock(m, previous === undefined && settled(m) ? judged(next, step, step.time) : next);
+  // a rewrite (not a new contender) cannot change who holds it; nor can an exclusive or write contender
+  // queueing behind a holder (the usual waiter: O(log k), not a judgement of every contender)
+  if (previous !== undefined || !settled(m) || queuesBehind(next, contender)) return withLock(m, next);
+  return withLock(m, judged(next, step, step.time));
 }
 
 /** A contender's node is gone (released, or its session ended). */
@@ -140,6 +143,14 @@ export function settleLocks(model: ClusterModel, step: Step): ClusterModel {
     if (next !== state) locks = locks.set(lock, next);
   }
   return locks === model.locks ? model : modelWith(model, { locks });
+}
+
+/** An exclusive or write contender after the last holder waits, whatever else waits (docs/contract.md §9). */
+function queuesBehind(state: LockState, c: LockContenderState): boolean {
+  if (c.mode !== 'exclusive' && c.mode !== 'write') return false;
+  const last = state.holders[state.holders.length - 1];
+  const holder = last === undefined ? undefined : state.contenders.get(last);
+  return holder !== undefined && c.seq > holder.seq;
 }
 
 function withLock(model: ClusterModel, state: LockState): ClusterModel {

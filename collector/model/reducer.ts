@@ -3,7 +3,7 @@
  * What a node is comes from the cluster's layout (contract/layout.ts; the zkpulse layout by default).
  * Pure and deterministic; it never throws — anything unexpected becomes a DataInvalid and the model
  * is left as it was. Each event costs O(log n) in the number of workers, tasks, locks and configuration keys
- * (a lock event also O(k log k) in that lock's contenders k).
+ * (a lock's change of holders also O(k log k) in that lock's contenders k).
  */
 import { Map as IMap } from 'immutable';
 import type { ContainerRole, Layout, SplitBrainCheck } from '../../contract/layout.ts';
