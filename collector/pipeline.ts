@@ -15,7 +15,8 @@ import type { ClusterModel } from './model/types.ts';
 import { emptyCluster, reduceCluster } from './model/reducer.ts';
 import type { Point } from './influx/line-protocol.ts';
 import type { Layout } from '../contract/layout.ts';
-import { changesClusterGauge, clusterPoint, pointsForEvent } from './influx/points.ts';
+import { changesClusterGauge, clusterPoint, lockChangePoints, pointsForEvent } from './influx/points.ts';
+import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
 
 /** The model of every watched cluster, by name. Never mutated: a step returns a new map. */
 export type Models = ReadonlyMap<string, ClusterModel>;
@@ -50,7 +51,7 @@ export interface StepResult {
   models: Models;
   /** the domain events, in order */
   events: DomainEvent[];
-  /** each event's own points (`event`, and the `worker`, `master` or `progress` point it changed) */
+  /** each event's own points (`event`, and the `worker`, `master`, `progress` or `config` point it changed), then the `lock` points of the locks the step changed */
   points: Point[];
   /** the `cluster` gauges it changed (written later, once per burst: EventPipeline.flushGauges) */
   gauges: GaugeChange[];
@@ -65,13 +66,20 @@ const NONE: never[] = [];
 export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): StepResult {
   let next: Map<string, ClusterModel> | null = null;
   let events: DomainEvent[] = NONE;
+  let lockPoints: Point[] = NONE;
   if (event.kind !== 'connection') {
-    // the hot path: one cluster, its events as the reducer made them (no copy)
+    // the hot path: one cluster, its events as the reducer made them (no copy); sequence events too
     const model = models.get(event.cluster);
     if (!model) return { models, events: NONE, points: NONE, gauges: NONE };
-    const step = reduceCluster(model, event, ctx.now, ctx.layouts?.get(event.cluster));
+    const layout = ctx.layouts?.get(event.cluster);
+    const step = reduceCluster(model, event, ctx.now, layout);
     if (step.model !== model) (next = new Map(models)).set(event.cluster, step.model);
     events = step.events;
+    // a lock changes without a domain event when a waiter comes or goes: its point follows the model
+    if (ctx.points !== false && step.model.locks !== model.locks) {
+      const time = Number.isFinite(event.time) ? event.time : ctx.now;
+      lockPoints = lockChangePoints(model, step.model, time, lockOf(event, layout ?? zkpulseLayout));
+    }
   } else {
     next = new Map(models);
     events = [];
@@ -82,7 +90,7 @@ export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): 
     }
   }
   const after: Models = next ?? models;
-  if (ctx.points === false || events.length === 0) return { models: after, events, points: NONE, gauges: NONE };
+  if (ctx.points === false || (events.length === 0 && lockPoints.length === 0)) return { models: after, events, points: NONE, gauges: NONE };
   const points: Point[] = [];
   const gauges: GaugeChange[] = [];
   for (const e of events) {
@@ -92,7 +100,15 @@ export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): 
     for (const p of pointsForEvent(e, model, ctx.now)) points.push(p);
     if (changesClusterGauge(e)) gauges.push({ cluster: e.cluster, time: Number.isFinite(e.time) ? e.time : ctx.now });
   }
+  for (const p of lockPoints) points.push(p);
   return { models: after, events, points, gauges };
+}
+
+/** The lock a node event is about (a contender's), so only that lock is compared; undefined: look at all. */
+function lockOf(event: WatchEvent, layout: Layout): string | undefined {
+  if (event.kind !== 'added' && event.kind !== 'changed' && event.kind !== 'removed') return undefined;
+  const node = layout.classify(event.path);
+  return node.role === 'lock-contender' ? node.lock : undefined;
 }
 
 export interface EventPipelineOptions {

@@ -2,7 +2,8 @@
  * Pure projections of the cluster model into the API's JSON (docs/contract.md §3).
  * Lists are sorted (workers and tasks by id, candidates by sequence) so that answers are stable.
  */
-import type { ClusterModel, TaskRunState, WorkerRunState } from '../model/types.ts';
+import type { LockMode } from '../../contract/layout.ts';
+import type { ClusterModel, LockState, TaskRunState, WorkerRunState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
 
 export interface ClusterSummaryView {
@@ -53,6 +54,40 @@ export interface TaskView {
   state: TaskRunState;
 }
 
+export interface LockContenderView {
+  node: string;
+  mode: LockMode;
+  session: string;
+  owner: string | null;
+  /** false for a holder */
+  waiting: boolean;
+}
+
+/** A lock (docs/contract.md §9): its first holder (node name), every holder, the waiters, how long it is held. */
+export interface LockView {
+  lock: string;
+  /** the first holder's node name; null while nobody holds it */
+  holder: string | null;
+  holders: string[];
+  /** the first holder's session and owner */
+  session: string | null;
+  owner: string | null;
+  waiters: number;
+  /** how long the first holder has held it, by the collector's clock; null while nobody holds it */
+  heldMs: number | null;
+  /** lowest sequence first */
+  contenders: LockContenderView[];
+}
+
+/** A configuration key: what is known of its data, never the data. */
+export interface ConfigView {
+  key: string;
+  version: number;
+  bytes: number;
+  digest: string | null;
+  changedAt: number;
+}
+
 /** Whether an alert rule runs for a cluster, and why not (alerts/rules/applicability.ts). */
 export interface RuleApplicabilityView {
   name: string;
@@ -72,6 +107,10 @@ export interface ClusterDetailView {
   candidates: CandidateView[];
   workers: WorkerView[];
   tasks: TaskView[];
+  /** by lock path */
+  locks: LockView[];
+  /** by key */
+  config: ConfigView[];
   invalidCount: number;
   invalid: Array<{ path: string; reason: string }>;
 }
@@ -143,11 +182,40 @@ export function clusterDetailView(
         }),
       )
       .toArray(),
+    locks: model.locks
+      .valueSeq()
+      .sort((a, b) => byKey(a.lock, b.lock))
+      .map((lock) => lockView(lock, now))
+      .toArray(),
+    config: model.config
+      .valueSeq()
+      .sort((a, b) => byKey(a.key, b.key))
+      .map((c): ConfigView => ({ key: c.key, version: c.version, bytes: c.bytes, digest: c.digest, changedAt: c.changedAt }))
+      .toArray(),
     invalidCount: model.invalidCount,
     invalid: model.invalid
       .entrySeq()
       .sort(([a], [b]) => byKey(a, b))
       .map(([path, reason]) => ({ path, reason }))
+      .toArray(),
+  };
+}
+
+export function lockView(lock: LockState, now: number): LockView {
+  const holders = new Set(lock.holders);
+  const first = lock.holders[0] === undefined ? undefined : lock.contenders.get(lock.holders[0]);
+  return {
+    lock: lock.lock,
+    holder: first?.node ?? null,
+    holders: [...lock.holders],
+    session: first?.session ?? null,
+    owner: first?.owner ?? null,
+    waiters: Math.max(0, lock.contenders.size - lock.holders.length),
+    heldMs: first === undefined || lock.heldSince === null ? null : Math.max(0, now - lock.heldSince),
+    contenders: lock.contenders
+      .valueSeq()
+      .sort((a, b) => a.seq - b.seq || byKey(a.node, b.node))
+      .map((c): LockContenderView => ({ node: c.node, mode: c.mode, session: c.session, owner: c.owner, waiting: !holders.has(c.node) }))
       .toArray(),
   };
 }

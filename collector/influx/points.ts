@@ -6,10 +6,14 @@
  * epoch, zk_connected, events, write_errors, dropped_points; floats for beat_age_ms, event_lag_ms and
  * for progress done/total/ratio (workers may report fractional progress).
  * `master` also carries `present` (1i elected / 0i lost), an addition to the contract's id/epoch.
+ * `lock` (docs/contract.md §9): `holder` (the first holder's node name, "" when free), `waiters` (i),
+ * `held_ms` (float, like beat_age_ms), and `owner` (the holder's owner from its data, "" when unknown), an
+ * addition. `config`: `version` (i, -1 when deleted), `bytes` (i), `digest` (string, "" when unknown) —
+ * never the data.
  */
 import type { DomainEvent } from '../model/domain-events.ts';
 import { describeEvent } from '../model/describe.ts';
-import type { ClusterModel, WorkerState } from '../model/types.ts';
+import type { ClusterModel, LockState, WorkerState } from '../model/types.ts';
 import { int, type Point } from './line-protocol.ts';
 
 export function workerPoint(cluster: string, w: WorkerState, time: number): Point {
@@ -44,11 +48,49 @@ export function clusterPoint(model: ClusterModel, time: number): Point {
   };
 }
 
-/** The gauges of one cluster at `now`: every worker's `worker` point and the `cluster` point. */
+/**
+ * A lock at `time` (`state` undefined: it has no contenders any more, a free lock's last point). held_ms
+ * is counted from the first holder's heldSince, so the periodic snapshot shows it growing.
+ */
+export function lockPoint(cluster: string, lock: string, state: LockState | undefined, time: number): Point {
+  const first = state?.holders[0];
+  const holder = first === undefined ? undefined : state?.contenders.get(first);
+  const heldSince = state?.heldSince ?? null;
+  return {
+    measurement: 'lock',
+    tags: { cluster, lock },
+    fields: {
+      holder: first ?? '',
+      owner: holder?.owner ?? '',
+      waiters: int(state === undefined ? 0 : Math.max(0, state.contenders.size - state.holders.length)),
+      held_ms: heldSince === null ? 0 : Math.max(0, time - heldSince),
+    },
+    time,
+  };
+}
+
+/**
+ * The `lock` points of a step: one for each lock whose state changed between `before` and `after` (the
+ * same cluster's models). `lock`: the one lock the event was about (a contender's), else every lock is looked at.
+ */
+export function lockChangePoints(before: ClusterModel, after: ClusterModel, time: number, lock?: string): Point[] {
+  if (before.locks === after.locks) return [];
+  if (lock !== undefined) {
+    const state = after.locks.get(lock);
+    return before.locks.get(lock) === state ? [] : [lockPoint(after.name, lock, state, time)];
+  }
+  const points: Point[] = [];
+  for (const [path, state] of after.locks) if (before.locks.get(path) !== state) points.push(lockPoint(after.name, path, state, time));
+  for (const path of before.locks.keys()) if (!after.locks.has(path)) points.push(lockPoint(after.name, path, undefined, time));
+  return points;
+}
+
+/** The gauges of one cluster at `now`: every worker's `worker` point, the `cluster` point and every lock's `lock` point. */
 export function gaugePoints(model: ClusterModel, now: number): Point[] {
   const points: Point[] = [];
   for (const w of model.workers.values()) points.push(workerPoint(model.name, w, now));
   points.push(clusterPoint(model, now));
+  for (const [lock, state] of model.locks) points.push(lockPoint(model.name, lock, state, now));
   return points;
 }
 
@@ -97,7 +139,8 @@ export function changesClusterGauge(e: DomainEvent): boolean {
 
 /**
  * The points one domain event produces, at the event's own time: always an `event` point, plus the
- * `worker`, `master` or `progress` point it changed. The `cluster` gauge counts the whole model, so it
+ * `worker`, `master`, `progress` or `config` point it changed. (`lock` points follow the model, not its
+ * events: a new waiter changes a lock without any event. The pipeline makes them: lockChangePoints.) The `cluster` gauge counts the whole model, so it
  * is not made per event: the event pipeline (collector/pipeline.ts) writes it once per burst of changes. `model` is the model after
  * the event; `now` is only used when the event carries no usable time.
  */
@@ -143,6 +186,15 @@ export function pointsForEvent(e: DomainEvent, model: ClusterModel, now: number)
         measurement: 'progress',
         tags: e.worker === null ? { cluster, task: e.task } : { cluster, task: e.task, worker: e.worker },
         fields: { done: e.done, total: e.total, ratio: e.total > 0 ? e.done / e.total : Number.NaN },
+        time,
+      });
+      break;
+    case 'ConfigChanged':
+      // what the event says of the key, never its data (the model never has it)
+      points.push({
+        measurement: 'config',
+        tags: { cluster, key: e.key },
+        fields: { version: int(e.version), bytes: int(e.bytes), digest: e.digest ?? '' },
         time,
       });
       break;

@@ -1,5 +1,5 @@
 /**
- * A domain event as a subject (the worker, task or master concerned) and a short sentence,
+ * A domain event as a subject (the worker, task, master, lock or configuration key concerned) and a short sentence,
  * for the `event` measurement and the live page. Pure: times are formatted from the event itself.
  */
 import type { DomainEvent } from './domain-events.ts';
@@ -28,6 +28,10 @@ function isoTime(ms: number): string {
 
 function percent(done: number, total: number): string {
   return total > 0 && Number.isFinite(done / total) ? ` (${Math.round((done / total) * 100)}%)` : '';
+}
+
+function seconds(ms: number): string {
+  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : String(ms);
 }
 
 function describeBody(e: DomainEvent): EventDescription {
@@ -69,6 +73,20 @@ function describeBody(e: DomainEvent): EventDescription {
     }
     case 'DataInvalid':
       return { subject: e.path, text: `invalid data at ${e.path}: ${e.reason}` };
+    case 'LockAcquired':
+      return {
+        subject: e.lock,
+        text: `lock ${e.lock} acquired by ${e.owner ?? 'unknown'} (${e.node}, session ${e.session}); ${e.waiters} waiting`,
+      };
+    case 'LockReleased':
+      return { subject: e.lock, text: `lock ${e.lock} released by ${e.owner ?? 'unknown'} (${e.node}) after ${seconds(e.heldMs)}` };
+    case 'ConfigChanged': {
+      // names and numbers only: the data is never known here
+      if (e.version < 0) return { subject: e.key, text: `config ${e.key} deleted` };
+      const digest = e.digest === null ? 'too large to digest' : `sha256 ${e.digest.slice(0, 12)}`;
+      const fields = e.changedFields === undefined ? '' : `; fields changed: ${e.changedFields.length === 0 ? 'none' : e.changedFields.join(', ')}`;
+      return { subject: e.key, text: `config ${e.key} at version ${e.version} (${e.bytes} bytes, ${digest})${fields}` };
+    }
     default: {
       const unknown = e as { type?: unknown };
       return { subject: '', text: `unknown event ${String(unknown.type)}` };

@@ -2,12 +2,14 @@
  * The cluster model reducer: (model, watch event, time) → (model, domain events).
  * What a node is comes from the cluster's layout (contract/layout.ts; the zkpulse layout by default).
  * Pure and deterministic; it never throws — anything unexpected becomes a DataInvalid and the model
- * is left as it was. Each event costs O(log n) in the number of workers and tasks.
+ * is left as it was. Each event costs O(log n) in the number of workers, tasks, locks and configuration keys
+ * (a lock's change of holders also O(k log k) in that lock's contenders k).
  */
 import { Map as IMap } from 'immutable';
 import type { ContainerRole, Layout, SplitBrainCheck } from '../../contract/layout.ts';
 import { zkpulseLayout } from '../../contract/zkpulse/layout.ts';
-import type { NodeEvent, WatchEvent } from '../watch/events.ts';
+import type { NodeEvent, SequenceEvent, WatchEvent } from '../watch/events.ts';
+import { SEQUENCE_REPORT_FLOOR } from '../../contract/sequence-floor.ts';
 import type { DomainEvent } from './domain-events.ts';
 import {
   allCandidatesGone,
@@ -19,6 +21,8 @@ import {
   masterPresent,
   settleLeader,
 } from './reduce-election.ts';
+import { configContainerGone, configGone, configPresent } from './reduce-config.ts';
+import { lockContenderGone, lockContenderPresent, locksContainerGone, settleLocks } from './reduce-locks.ts';
 import { partitionGone, partitionPresent, partitionsGone } from './reduce-partitions.ts';
 import {
   assignmentGone,
@@ -98,10 +102,12 @@ function reduceOrThrow(model: ClusterModel, event: WatchEvent, now: number, layo
     case 'synced': {
       if (event.cluster !== model.name || (model.synced && !model.blind)) return { model, events: [] };
       const synced = modelWith(model, { synced: true, blind: false });
-      if (layout.leaderRule === 'node' && layout.leaderEpoch === undefined) return { model: synced, events: [] };
+      if (layout.leaderRule === 'node' && layout.leaderEpoch === undefined && synced.locks.size === 0) return { model: synced, events: [] };
       const step: Step = { cluster: model.name, time, afterBlind: event.afterBlind === true, out: [], layout };
-      return { model: settleLeader(synced, step), events: step.out };
+      return { model: settleLocks(settleLeader(synced, step), step), events: step.out };
     }
+    case 'sequence':
+      return { model: event.cluster === model.name ? sequenceSeen(model, event) : model, events: [] };
     case 'added':
     case 'changed':
     case 'removed': {
@@ -143,6 +149,12 @@ function reduceNode(model: ClusterModel, event: NodeEvent, step: Step): ClusterM
       return present ? assignmentPresent(model, node.member, node.task, event, step) : assignmentGone(model, node.member, node.task);
     case 'status':
       return present ? statusPresent(model, node.task, event, step) : statusGone(model, node.task, step);
+    case 'lock-contender':
+      return present
+        ? lockContenderPresent(model, node.lock, node.node, node.seq, node.mode, event, step)
+        : lockContenderGone(model, node.lock, node.node, step);
+    case 'config':
+      return present ? configPresent(model, node.key, event, step) : configGone(model, node.key, step);
     // Container nodes: their appearance says nothing. ZooKeeper removes children first, but a resync
     // may report a vanished subtree in any order, so a removed container takes its children with it.
     case 'container':
@@ -162,6 +174,10 @@ function containerGone(model: ClusterModel, holds: ContainerRole, member: string
       return allCandidatesGone(model, step);
     case 'partition':
       return partitionsGone(model, group, step);
+    case 'lock-contender':
+      return locksContainerGone(model, group, step);
+    case 'config':
+      return configContainerGone(model, group, step);
     default:
       return tasksContainerGone(model, holds, member, step);
   }
@@ -170,8 +186,20 @@ function containerGone(model: ClusterModel, holds: ContainerRole, member: string
 /** The cluster root itself vanished: everything under it is gone. */
 function rootGone(model: ClusterModel, step: Step): ClusterModel {
   let m = masterGone(model, step);
-  for (const holds of ['candidate', 'member', 'status', 'assignment', 'task', 'partition'] as const) m = containerGone(m, holds, undefined, step);
+  for (const holds of ['candidate', 'member', 'status', 'assignment', 'task', 'partition', 'lock-contender', 'config'] as const) {
+    m = containerGone(m, holds, undefined, step);
+  }
   return m;
+}
+
+/** A watched parent's cversion (SequenceEvent): kept from the report floor up; null or below it: forgotten. */
+function sequenceSeen(model: ClusterModel, event: SequenceEvent): ClusterModel {
+  const { path, cversion } = event;
+  if (typeof path !== 'string') return model;
+  if (typeof cversion !== 'number' || !Number.isFinite(cversion) || cversion < SEQUENCE_REPORT_FLOOR) {
+    return model.sequences.has(path) ? modelWith(model, { sequences: model.sequences.delete(path) }) : model;
+  }
+  return model.sequences.get(path) === cversion ? model : modelWith(model, { sequences: model.sequences.set(path, cversion) });
 }
 
 function internalError(model: ClusterModel, event: unknown, now: number, err: unknown, layout: Layout): Reduced {

@@ -96,6 +96,8 @@ export interface LockContenderState {
   /** the node's ctime: when this contender queued (a holder's "held since") */
   ctime: number;
   czxid: string;
+  /** set by the reducer while it holds: when it got the lock (its ctime, or when it took over: the later) */
+  heldSince?: number;
 }
 
 /** A lock: its contenders by node name. Holders and waiters follow from them (contract/locks.ts lockHolders). */
@@ -107,6 +109,11 @@ export interface LockState {
   holders: readonly string[];
   /** when the current first holder got it: its ctime, or when the model saw it take over (the later) */
   heldSince: number | null;
+  /**
+   * Set by the reducer when a holder left while the model was not settled (a resync after a blind period):
+   * who holds next is judged when the sync ends, and holds from the later of its ctime and this time.
+   */
+  vacatedAt?: number;
 }
 
 /** A configuration key (docs/contract.md §9): what is known of its data, never the data itself. */

@@ -32,6 +32,23 @@ const cases: [DomainEvent, string, string][] = [
     'workers/w1',
     'invalid data at workers/w1: field pid: expected a number, got string',
   ],
+  [
+    { ...base, type: 'LockAcquired', lock: 'locks/nightly', node: 'lock-0000000002', owner: 'job-7', session: 'a2', waiters: 3 },
+    'locks/nightly',
+    'lock locks/nightly acquired by job-7 (lock-0000000002, session a2); 3 waiting',
+  ],
+  [
+    { ...base, type: 'LockReleased', lock: 'locks/nightly', node: 'lock-0000000001', owner: null, heldMs: 61_250 },
+    'locks/nightly',
+    'lock locks/nightly released by unknown (lock-0000000001) after 61.3 s',
+  ],
+  [
+    { ...base, type: 'ConfigChanged', key: 'config/db', version: 4, bytes: 120, digest: 'ab'.repeat(32), changedFields: ['pool', 'url'] },
+    'config/db',
+    'config config/db at version 4 (120 bytes, sha256 abababababab); fields changed: pool, url',
+  ],
+  [{ ...base, type: 'ConfigChanged', key: 'config/big', version: 1, bytes: 9_000_000, digest: null }, 'config/big', 'config config/big at version 1 (9000000 bytes, too large to digest)'],
+  [{ ...base, type: 'ConfigChanged', key: 'config/db', version: -1, bytes: 0, digest: null }, 'config/db', 'config config/db deleted'],
 ];
 
 for (const [event, subject, text] of cases) {

@@ -12,11 +12,15 @@ import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import { emptyCluster } from '../../collector/model/reducer.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import { PERSISTENT_OWNER, type NodeEvent, type WatchEvent } from '../../collector/watch/events.ts';
+import { lockHolders } from '../../contract/locks.ts';
+import { lockTestLayout } from '../support/lock-layout.ts';
 
 const CLUSTER = 'sim';
 const SESSIONS = ['00000000000000a1', '00000000000000a2', '00000000000000a3'];
 const WORKERS = ['w1', 'w2', 'w3'];
 const TASKS = ['t1', 't2', 't3'];
+const LOCKS = ['locks/a', 'locks/b'];
+const KEYS = ['config/k1', 'config/k2'];
 const TOO_LARGE = 2_000_000;
 
 interface Payload {
@@ -73,6 +77,11 @@ class Sim {
       },
     };
     if (afterBlind) event.afterBlind = true;
+    // a configuration key as the watch layer reports it: fingerprinted, the data dropped
+    if (path.startsWith('config/')) {
+      event.config = { digest: n.data === null ? null : `h${[...n.data].reduce((h, c) => (Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0), 2166136261)}` };
+      event.data = null;
+    }
     this.out.push(event);
   }
 
@@ -207,14 +216,14 @@ const statusArb = fc
   .map(json);
 const taskDataArb = fc.constantFrom<Payload>(json({ url: 'x' }), { data: 'plain text', dataLength: 10 }, { data: null, dataLength: 0 });
 
-type Kind = 'master' | 'candidate' | 'worker' | 'task' | 'status' | 'assign';
+type Kind = 'master' | 'candidate' | 'worker' | 'task' | 'status' | 'assign' | 'lock' | 'config';
 type Verb = 'create' | 'set' | 'remove';
 
 const opArb = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.record({
-      what: fc.constantFrom<Kind>('master', 'candidate', 'worker', 'task', 'status', 'assign'),
+      what: fc.constantFrom<Kind>('master', 'candidate', 'worker', 'task', 'status', 'assign', 'lock', 'lock', 'config'),
       verb: fc.constantFrom<Verb>('create', 'create', 'set', 'set', 'remove'),
       i: fc.nat(2),
       j: fc.nat(2),
@@ -231,7 +240,7 @@ const opArb = fc.oneof(
   { weight: 1, arbitrary: fc.record({ what: fc.constant('expire' as const), session: fc.nat(SESSIONS.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ what: fc.constant('disconnect' as const) }) },
   { weight: 1, arbitrary: fc.record({ what: fc.constant('resync' as const) }) },
-  { weight: 1, arbitrary: fc.record({ what: fc.constant('dropEmptyContainer' as const), i: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ what: fc.constant('dropEmptyContainer' as const), i: fc.nat(11) }) },
 );
 
 const historyArb = fc.array(opArb, { maxLength: 150, size: 'max' });
@@ -247,7 +256,7 @@ function apply(sim: Sim, op: Op): void {
     case 'resync':
       return sim.resync();
     case 'dropEmptyContainer': {
-      const containers = ['workers', 'election', 'tasks', 'status', 'assign', ...WORKERS.map((w) => `assign/${w}`)];
+      const containers = ['workers', 'election', 'tasks', 'status', 'assign', ...WORKERS.map((w) => `assign/${w}`), ...LOCKS, 'locks', 'config'];
       return sim.remove(containers[op.i % containers.length]!);
     }
   }
@@ -259,6 +268,8 @@ function apply(sim: Sim, op: Op): void {
     task: `tasks/${TASKS[op.j]}`,
     status: `status/${TASKS[op.j]}`,
     assign: `assign/${WORKERS[op.i]}/${TASKS[op.j]}`,
+    lock: [...sim.tree.keys()].filter((p) => p.startsWith(`${LOCKS[op.j % LOCKS.length]}/`))[op.i] ?? 'locks/none',
+    config: KEYS[op.i % KEYS.length]!,
   };
   const valid: Record<Kind, Payload> = {
     master: op.master,
@@ -267,18 +278,21 @@ function apply(sim: Sim, op: Op): void {
     task: op.task,
     status: op.status,
     assign: { data: null, dataLength: 0 },
+    lock: op.candidate,
+    config: op.task,
   };
   const payload = op.garbage ?? valid[op.what];
   const path = paths[op.what];
-  const persistent = op.what === 'task' || op.what === 'assign';
+  const persistent = op.what === 'task' || op.what === 'assign' || op.what === 'config';
   if (op.verb === 'remove') return sim.remove(path);
   if (op.verb === 'set') return sim.set(path, payload);
   if (op.what === 'candidate') return sim.createSequential('election/n_', payload, session);
+  if (op.what === 'lock') return sim.createSequential(`${LOCKS[op.j % LOCKS.length]}/lock-`, payload, session);
   return sim.create(path, payload, persistent ? PERSISTENT_OWNER : session);
 }
 
 function fold(events: WatchEvent[]): { model: ClusterModel; events: DomainEvent[] } {
-  return foldEvents(events, emptyCluster(CLUSTER, '/apps/sim'));
+  return foldEvents(events, emptyCluster(CLUSTER, '/apps/sim', lockTestLayout), lockTestLayout);
 }
 
 /** What a fresh collector can know from the tree alone. */
@@ -304,6 +318,15 @@ function liveProjection(m: ClusterModel) {
       ]),
     ),
     invalid: byKey([...m.invalid.entries()]),
+    // when a holder got the lock is known live, not from the tree (a fresh model says its ctime)
+    locks: byKey(
+      [...m.locks.entries()].map(([path, l]): [string, unknown] => [
+        path,
+        { holders: l.holders, contenders: byKey([...l.contenders.entries()].map(([n, { heldSince: _, ...c }]) => [n, c])) },
+      ]),
+    ),
+    config: byKey([...m.config.entries()]),
+    sequences: byKey([...m.sequences.entries()]),
   };
 }
 
@@ -364,6 +387,20 @@ test('folding any history agrees with a fresh model of the final tree', (t) => {
         if (!alternates(folded.events, 'WorkerJoined', 'WorkerLeft', field('worker'))) throw new Error('worker joins/leaves do not alternate');
         if (!alternates(folded.events, 'CandidateJoined', 'CandidateLeft', field('node'))) throw new Error('candidate joins/leaves do not alternate');
         if (!alternates(folded.events, 'MasterElected', 'MasterLost', () => 'master')) throw new Error('master elected/lost do not alternate');
+        const lockKey = (e: DomainEvent) => `${field('lock')(e)} ${field('node')(e)}`;
+        if (!alternates(folded.events, 'LockAcquired', 'LockReleased', lockKey)) throw new Error('lock acquired/released do not alternate');
+        // the events tell which contenders hold each lock: exactly the model's holders, which are lockHolders'
+        const holding = new Set<string>();
+        for (const e of folded.events) {
+          if (e.type === 'LockAcquired') holding.add(lockKey(e));
+          else if (e.type === 'LockReleased') holding.delete(lockKey(e));
+        }
+        const modelHolding = [...folded.model.locks.values()].flatMap((l) => l.holders.map((h) => `${l.lock} ${h}`));
+        assert.deepStrictEqual([...holding].sort(), modelHolding.sort(), 'lock events and model disagree');
+        for (const l of folded.model.locks.values()) {
+          assert.deepStrictEqual(l.holders, lockHolders([...l.contenders.values()]).map((c) => c.node), `holders of ${l.lock}`);
+          assert.ok(l.contenders.size > 0, `a lock without contenders is kept: ${l.lock}`);
+        }
         if (folded.model.invalidCount < folded.model.invalid.size) throw new Error('invalidCount below the current invalid paths');
         const blindFlags = folded.events.filter((e) => e.afterBlind === true).length;
         const blindCauses = sim.out.filter((e) => e.kind !== 'connection' && e.kind !== 'synced' && e.afterBlind === true).length;
@@ -416,6 +453,9 @@ test('the simulation exercises what it claims to', (t) => {
     'TaskFinished:failed',
     'TaskFinished:interrupted',
     'DataInvalid',
+    'LockAcquired',
+    'LockReleased',
+    'ConfigChanged',
     'afterBlind',
   ]) {
     t.true(seen.has(kind), kind);

@@ -8,6 +8,7 @@
 const EVENT_TYPES = [
   'WorkerJoined', 'WorkerLeft', 'HeartbeatSeen', 'MasterElected', 'MasterLost', 'CandidateJoined',
   'CandidateLeft', 'TaskCreated', 'TaskAssigned', 'ProgressUpdated', 'TaskFinished', 'DataInvalid',
+  'LockAcquired', 'LockReleased', 'ConfigChanged',
 ];
 const REFRESH_THROTTLE_MS = 250;
 const FULL_REFRESH_MS = 5000;
@@ -197,7 +198,27 @@ function render() {
   $('candidates-empty').hidden = d.candidates.length > 0;
   renderWorkers(d.workers);
   renderTasks(d.tasks);
+  renderLocks(d.locks ?? []);
   tick();
+}
+
+/** One row per lock: who holds it (its owner when the data says), how many wait, for how long (ticking). */
+function renderLocks(locks) {
+  const body = $('locks').querySelector('tbody');
+  body.replaceChildren(
+    ...[...locks].sort((a, b) => byName(a.lock, b.lock)).map((l) => {
+      const holder = l.holder === null ? 'free' : (l.owner ?? l.holder);
+      const row = el('tr', { 'data-lock': l.lock, 'data-free': String(l.holder === null), 'data-contended': String(l.waiters > 0) },
+        el('td', { class: 'mono' }, l.lock),
+        el('td', { class: 'holder' }, holder + (l.holders.length > 1 ? ` +${l.holders.length - 1}` : '')),
+        el('td', { class: 'waiters' }, String(l.waiters)),
+        el('td', { class: 'held mono' }, ''));
+      if (l.holder !== null) row.title = `${l.holder} · session ${l.session ?? '?'}`;
+      return row;
+    }),
+  );
+  $('locks').hidden = locks.length === 0;
+  $('locks-empty').hidden = locks.length > 0;
 }
 
 function renderWorkers(workers) {
@@ -244,6 +265,10 @@ function tick() {
   const d = state.detail;
   if (!d || !state.reachable) return;
   const elapsed = Date.now() - state.fetchedAt;
+  for (const l of d.locks ?? []) {
+    const cell = document.querySelector(`[data-lock="${CSS.escape(l.lock)}"] .held`);
+    if (cell) cell.textContent = l.heldMs === null ? '—' : formatAge(l.heldMs + elapsed);
+  }
   for (const w of d.workers) {
     const tile = document.querySelector(`[data-worker="${CSS.escape(w.id)}"]`);
     if (!tile) continue;
@@ -298,6 +323,11 @@ function describe(e) {
     case 'ProgressUpdated': return `${e.task}: ${e.done}/${e.total}`;
     case 'TaskFinished': return `task ${e.task} ${e.outcome}`;
     case 'DataInvalid': return `${e.path}: ${e.reason}`;
+    case 'LockAcquired': return `${e.lock} acquired by ${e.owner ?? e.node} (${e.waiters} waiting)`;
+    case 'LockReleased': return `${e.lock} released by ${e.owner ?? e.node} after ${formatAge(e.heldMs)}`;
+    // names and versions only: the data is never sent
+    case 'ConfigChanged': return e.version < 0 ? `config ${e.key} deleted`
+      : `config ${e.key} at version ${e.version}${e.changedFields && e.changedFields.length ? ` (${e.changedFields.join(', ')})` : ''}`;
     default: return e.type;
   }
 }
