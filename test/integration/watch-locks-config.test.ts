@@ -127,13 +127,16 @@ test('a lock glob on a curator-leader-latch cluster reports its contenders; node
   const root = uniqueRoot(t);
   const zk = await plain(t);
   const latch = layoutNamed('curator-leader-latch') as Layout;
-  const layout = withLocksAndConfig(latch, { locks: ['locks/*'] });
+  const layout = withLocksAndConfig(latch, { locks: ['locks/*', 'jobs/*/lock'] });
   await zk.mkdirp(`${root}/locks/nightly`);
-  await zk.mkdirp(`${root}/unwatched/deep`);
+  await zk.mkdirp(`${root}/jobs/j1/lock`);
+  await zk.mkdirp(`${root}/jobs/j1/other`);
   await zk.create(`${root}/locks/nightly/_c_0f1e-lock-`, encodeLockContender({ owner: 'a' }), 'sequential');
   const w = await watchRoot(t, root, layout);
   await zk.create(`${root}/locks/nightly/_c_0f1f-lock-`, encodeLockContender({ owner: 'b' }), 'sequential');
-  await zk.create(`${root}/unwatched/deep/lock-0000000001`, 'x');
+  // under jobs/<j>/ only "lock" is a lock: the filter keeps the watch off jobs/j1/other
+  await zk.create(`${root}/jobs/j1/other/lock-0000000001`, 'x');
+  await zk.create(`${root}/jobs/j1/lock/lock-`, encodeLockContender({ owner: 'j' }), 'sequential');
   const contenders: string[] = [];
   await awaitEvent(
     w.events$,
@@ -142,16 +145,16 @@ test('a lock glob on a curator-leader-latch cluster reports its contenders; node
         const node = layout.classify(e.path);
         if (node.role === 'lock-contender') contenders.push(`${node.lock} ${node.seq} ${node.node.slice(0, 9)}`);
       }
-      return contenders.length === 2;
+      return contenders.length === 3;
     },
     EVENT_MS,
-    'two contenders',
+    'three contenders',
   );
-  t.deepEqual(contenders, ['locks/nightly 0 _c_0f1e-l', 'locks/nightly 1 _c_0f1f-l']);
+  t.deepEqual(contenders.sort(), ['jobs/j1/lock 0 lock-0000', 'locks/nightly 0 _c_0f1e-l', 'locks/nightly 1 _c_0f1f-l']);
   // the probe: a node created after the unwatched one is seen, so the unwatched one had its chance
   await zk.create(`${root}/locks/nightly/_c_0f20-lock-`, encodeLockContender({ owner: 'c' }), 'sequential');
   await awaitEvent(w.events$, (e) => isNode(e) && e.path.includes('_c_0f20-lock-'), EVENT_MS, 'the third contender');
-  t.false(w.seen.some((e) => isNode(e) && e.path.startsWith('unwatched/deep/')));
+  t.false(w.seen.some((e) => isNode(e) && e.path.startsWith('jobs/j1/other')), 'a node no glob matches was read');
 });
 
 test('sequence counters: reported from the floor up, on change only, none below it, and once when the parent is gone', async (t) => {
