@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReplaySubject } from 'rxjs';
@@ -24,6 +24,7 @@ import { encodeLockContender } from '../../contract/zkpulse/data.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
 import { awaitEvent } from '../support/await-event.ts';
+import { runZkpulse } from '../support/cli.ts';
 
 /** what a watch event waits for here: a few round trips to a local server, with room for a busy machine */
 const EVENT_MS = 20_000;
@@ -191,3 +192,20 @@ test('sequence counters: reported from the floor up, on change only, none below 
   t.is(w.seen.filter((e) => e.kind === 'sequence' && e.path === 'locks/busy' && e.cversion === null).length, 1);
   t.is(w.seen.filter((e) => e.kind === 'sequence').at(-1), gone);
 });
+
+const badGlobs: Array<[string, string, string]> = [
+  ['a bad lock glob', 'layout: curator-leader-latch\n    locks: ["locks/[a-"]', 'config: clusters.crawler.locks[0]: segment 2 "[a-" has a "[" without its "]"'],
+  ['a config glob over the workers', 'config: ["workers/*"]', 'config: clusters.crawler.config[0]: "workers/*" may match children of "workers", watched by the zkpulse layout: give a path the layout does not use'],
+];
+for (const [name, yaml, line] of badGlobs) {
+  test(`collect --config with ${name}: one stderr line naming the key, exit 2`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'zkpulse-globs-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const config = join(dir, 'zkpulse.yaml');
+    writeFileSync(config, `zk: 127.0.0.1:1\nclusters:\n  crawler:\n    root: /apps/crawler\n    ${yaml}\n`);
+    const result = await runZkpulse(['collect', '--config', config]);
+    t.is(result.code, 2);
+    t.is(result.stderr, `${line}\n`);
+    t.is(result.stdout, '');
+  });
+}
