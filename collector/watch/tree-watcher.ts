@@ -259,7 +259,7 @@ export class TreeWatcher {
       return;
     }
     const stat = toZnodeStat(zkStat, old?.stat);
-    if (this.layout.classify(rel).role === 'config') return this.foldConfig(rel, old, stat, bytes);
+    if (this.layout.capabilities.config === true && this.layout.classify(rel).role === 'config') return this.foldConfig(rel, old, stat, bytes);
     const kept = bytes !== null && bytes.length > 0 && bytes.length <= this.opts.maxDataBytes ? bytes : null;
     let data = kept === null ? null : kept.toString('utf8');
     // bytes that are not UTF-8 lose information in `data` (U+FFFD): the exact bytes go along as base64.
