@@ -43,6 +43,13 @@ function recordedLayouts(config: CollectConfig): Record<string, string | CustomL
   return out;
 }
 
+/** The locks and config globs a recording names per cluster (`clusters.<name>.locks`/`.config`, recorder.ts). */
+function recordedRecipes(config: CollectConfig): Record<string, object> {
+  const out: Record<string, object> = {};
+  for (const [name, l] of Object.entries(config.layouts ?? {})) if (l.recipes !== undefined) out[name] = l.recipes;
+  return out;
+}
+
 /** gauge points written per turn of the event loop (see writeInSlices) */
 const GAUGE_SLICE = 500;
 
@@ -103,6 +110,7 @@ export class DataPlane {
           keep: config.recordKeep,
           roots: config.clusters,
           layouts: recordedLayouts(config),
+          recipes: recordedRecipes(config),
           onError: (err) => this.log.error({ err: err.message, file: config.record }, 'recording stopped'),
         })
       : null;

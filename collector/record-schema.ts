@@ -39,6 +39,25 @@ const root = z
 /** the cluster's layout when it is not zkpulse: a built-in name or an inline custom spec (validated by the replay's config loader) */
 const layout = z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional();
 
+/** sha256 hex, as contract/config-digest.ts writes it */
+const DIGEST = /^[0-9a-f]{64}$/;
+/** a configuration key's fingerprint (NodeEvent.config): never the data */
+const configFingerprint = z
+  .object({
+    digest: z.string().regex(DIGEST, 'expected a sha256 digest (64 lowercase hex digits)').nullable(),
+    fields: z.record(z.string(), z.string().regex(/^[0-9a-f]{1,64}$/, 'expected a hex digest per field')).optional(),
+  })
+  .strict();
+
+/** what the cluster's config added to its layout (`clusters.<name>.locks`/`.config`), on its first line */
+const recipes = z
+  .object({
+    locks: z.array(z.string()).optional(),
+    config: z.array(z.union([z.string(), z.object({ path: z.string(), diff: z.boolean().optional() }).strict()])).optional(),
+  })
+  .strict()
+  .optional();
+
 const nodeEvent = z.object({
   kind: z.enum(['added', 'changed', 'removed']),
   cluster: z.string().min(1),
@@ -50,6 +69,25 @@ const nodeEvent = z.object({
   time,
   afterBlind: z.literal(true).optional(),
   dataBase64: z.string().regex(BASE64, 'expected base64 data').optional(),
+  recipes,
+  config: configFingerprint.optional(),
+}).superRefine((event, ctx) => {
+  // a configuration key's data stays at the edge: a line that has both is not one the recorder wrote
+  if (event.config !== undefined && (event.data !== null || event.dataBase64 !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['config'], message: 'a configuration key carries its fingerprint only: data must be null and dataBase64 absent' });
+  }
+});
+
+const sequenceEvent = z.object({
+  kind: z.literal('sequence'),
+  cluster: z.string().min(1),
+  root,
+  layout,
+  recipes,
+  path: z.string(),
+  cversion: z.number().int().nullable(),
+  time,
+  afterBlind: z.literal(true).optional(),
 });
 
 const connectionEvent = z.object({
@@ -65,12 +103,13 @@ const syncEvent = z.object({
   cluster: z.string().min(1),
   root,
   layout,
+  recipes,
   time,
   nodes: z.number(),
   afterBlind: z.literal(true).optional(),
 });
 
-const KINDS = new Set(['added', 'changed', 'removed', 'connection', 'synced']);
+const KINDS = new Set(['added', 'changed', 'removed', 'connection', 'synced', 'sequence']);
 
 /** One line's problem (without the file and line prefix), or the event. */
 export type ParsedLine = { ok: true; event: WatchEvent } | { ok: false; problem: string };
@@ -94,8 +133,8 @@ function plainStat(s: unknown): boolean {
 function wellFormed(o: Record<string, unknown>): boolean {
   if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
   if (o.root !== undefined && (!isStr(o.root) || checkZkPath(o.root, 'root') !== null)) return false;
-  // a layout (on a cluster's first line only) is checked by zod
-  if (o.layout !== undefined) return false;
+  // a layout and recipes (on a cluster's first line only), a config fingerprint and sequences are checked by zod
+  if (o.layout !== undefined || o.recipes !== undefined || o.config !== undefined) return false;
   const kind = o.kind as string;
   if (NODE_KINDS.has(kind)) {
     return (
@@ -124,7 +163,7 @@ export function parseRecordLine(text: string): ParsedLine {
   if (v !== RECORD_SCHEMA_VERSION) return { ok: false, problem: `unsupported schema version ${JSON.stringify(v)}` };
   const kind = rest.kind;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return { ok: false, problem: `unknown kind ${JSON.stringify(kind)}` };
-  const schema = kind === 'connection' ? connectionEvent : kind === 'synced' ? syncEvent : nodeEvent;
+  const schema = kind === 'connection' ? connectionEvent : kind === 'synced' ? syncEvent : kind === 'sequence' ? sequenceEvent : nodeEvent;
   const result = schema.safeParse(rest);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -150,10 +189,17 @@ const PREFIX = `{"v":${RECORD_SCHEMA_VERSION},`;
  * A line of recordLine with the cluster's root added: `{"v":1,"root":"/apps/x",...}`, and its layout when
  * it has one other than zkpulse: `{"v":1,"root":"/kafka","layout":"kafka",...}`.
  */
-export function withRoot(line: string, rootPath: string, layoutValue?: string | object): string {
+export function withRoot(line: string, rootPath: string, layoutValue?: string | object, recipesValue?: object): string {
   if (!line.startsWith(PREFIX)) throw new Error(`not a recorded line: ${line.slice(0, 40)}`);
   const named = layoutValue === undefined ? '' : `"layout":${JSON.stringify(layoutValue)},`;
-  return `${PREFIX}"root":${JSON.stringify(rootPath)},${named}${line.slice(PREFIX.length)}`;
+  const added = recipesValue === undefined ? '' : `"recipes":${JSON.stringify(recipesValue)},`;
+  return `${PREFIX}"root":${JSON.stringify(rootPath)},${named}${added}${line.slice(PREFIX.length)}`;
+}
+
+/** The locks and config globs a parsed line carries, if any (`clusters.<name>.locks`/`.config`, beside the root). */
+export function recipesOf(event: WatchEvent): Record<string, unknown> | undefined {
+  const value = (event as { recipes?: unknown }).recipes;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /** The layout a parsed line carries, if any (with the root, on the first line of a cluster in a file). */

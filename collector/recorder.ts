@@ -4,7 +4,8 @@
  * collector/watch/events.ts plus `"v":1` (docs/replay.md). The first line of each cluster in each
  * file (after opening, after every rotation) also carries the cluster's `"root"`: any one file of
  * a rotated set replays with the real paths; a cluster whose layout is not zkpulse also gets its `"layout"`
- * there (a built-in name or the inline custom spec), so the replay reads it with the same layout.
+ * there (a built-in name or the inline custom spec), and one with `locks`/`config` globs its `"recipes"`
+ * (`{"locks":[...],"config":[...]}`), so the replay reads it with the same layout.
  *
  * Writes are buffered (flushed at 64 KiB, after `flushMs`, and at close). When the file would
  * grow past `maxBytes` it is rotated like logrotate: f.ndjson → f.1.ndjson → f.2.ndjson ...,
@@ -33,6 +34,8 @@ export interface RecorderOptions {
   roots?: Readonly<Record<string, string>>;
   /** cluster name → its layout as configured, for the clusters whose layout is not zkpulse (written beside the root) */
   layouts?: Readonly<Record<string, string | object>>;
+  /** cluster name → its `locks`/`config` globs as configured, for the clusters that have them (written beside the root) */
+  recipes?: Readonly<Record<string, object>>;
 }
 
 const FLUSH_BYTES = 64 * 1024;
@@ -106,7 +109,7 @@ export class Recorder {
     const root = cluster === undefined ? undefined : this.options.roots?.[cluster];
     if (root === undefined || this.rooted.has(cluster as string)) return line;
     this.rooted.add(cluster as string);
-    return withRoot(line, root, this.options.layouts?.[cluster as string]);
+    return withRoot(line, root, this.options.layouts?.[cluster as string], this.options.recipes?.[cluster as string]);
   }
 
   close(): Promise<void> {

@@ -28,6 +28,15 @@ export {
   type SpecProblem,
 } from './custom-layout.ts';
 export { compileGlob, MAX_GLOB_LENGTH, type CompiledGlob, type Glob } from './glob.ts';
+export { compilePathGlob, MAX_PATH_GLOB_SEGMENTS, type CompiledPathGlob, type PathGlob } from './path-glob.ts';
+export {
+  checkLocksAndConfig,
+  withLocksAndConfig,
+  type ConfigGlobSpec,
+  type LocksAndConfigProblem,
+  type LocksAndConfigSpec,
+} from './locks-and-config.ts';
+export { configFingerprint, FIELD_DIGEST_HEX, type ConfigFingerprint, type ConfigFingerprintOptions } from './config-digest.ts';
 export { indexWatchPlan, joinPath, splitRelPath, type WatchPlanIndex } from './paths.ts';
 export { ContractViolation, decodeWith, encodeWith, field, jsonNode, oneLine, type Field, type Fields, type JsonNode, type Read, type Written } from './json-fields.ts';
 export { zkpulseLayout } from './zkpulse/layout.ts';
@@ -42,6 +51,9 @@ export { solrLayout } from './built-in/solr.ts';
 export { hdfsHaLayout, yarnHaLayout } from './built-in/hadoop-ha.ts';
 export {
   CANDIDATE_PREFIX,
+  CONFIG,
+  LOCK_PREFIX,
+  LOCKS,
   candidateNameSeq,
   candidateSeq,
   zkpulsePaths,
@@ -53,12 +65,15 @@ export {
   WORKER_STATES,
   candidateNode,
   decodeCandidate,
+  decodeLockContender,
   decodeMaster,
   decodeStatus,
   decodeTaskData,
   decodeWorker,
   encodeCandidate,
   encodeElectionNode,
+  encodeLockContender,
+  lockContenderNode,
   encodeMaster,
   encodeStatus,
   encodeWorker,
@@ -66,6 +81,8 @@ export {
   statusNode,
   workerNode,
   type CandidateNodeData,
+  type LockContenderData,
+  type LockContenderNodeData,
   type MasterNodeData,
   type StatusNodeData,
   type StatusNodeState,

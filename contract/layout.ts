@@ -16,6 +16,13 @@ export interface WatchedContainer {
   readonly path: string;
   /** 1: its children are leaves; 2: its children are containers whose children are leaves; ... */
   readonly depth: number;
+  /**
+   * Only these nodes below it (absent: all): alternatives, each a list of name globs (contract/glob.ts), one
+   * per level below the container. A node `level` names below is watched when an alternative's first `level`
+   * globs match its names: as a container while the alternative goes deeper, as a leaf where it ends.
+   * Data, not a function, so a plan stays serialisable (`clusters.<name>.locks`/`.config`: locks-and-config.ts).
+   */
+  readonly match?: readonly (readonly string[])[];
 }
 
 /** Which znodes the watch layer mirrors: containers (children watched) and leaves watched by path. */
@@ -193,4 +200,9 @@ export interface Layout {
   readonly leaderEpoch?: LeaderEpochSource;
   /** how SplitBrain is judged when `capabilities.splitBrain` (default `session`) */
   readonly splitBrainCheck?: SplitBrainCheck;
+  /**
+   * Does this configuration key (role `config`, its relative path) keep a digest per top-level JSON field,
+   * so a change can name the fields that changed (`clusters.<name>.config: [{path, diff: true}]`)? Absent: no.
+   */
+  configDiff?(key: string): boolean;
 }

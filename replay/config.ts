@@ -9,7 +9,7 @@ import { parseAlertsConfig, type AlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
 import { receiversOf } from '../alerts/receivers.ts';
 import { readLines } from './lines.ts';
-import { layoutOf, parseRecordLine, rootOf } from '../collector/record-schema.ts';
+import { layoutOf, parseRecordLine, recipesOf, rootOf } from '../collector/record-schema.ts';
 
 export interface ReplayConfig {
   collect: CollectConfig;
@@ -28,6 +28,8 @@ export interface RecordedCluster {
   root?: string;
   /** a built-in layout name or an inline custom spec, as the collector's config gave it */
   layout?: string | Record<string, unknown>;
+  /** `{locks, config}`: the cluster's lock and config globs, when it had any */
+  recipes?: Record<string, unknown>;
 }
 
 /**
@@ -43,9 +45,9 @@ export function loadReplayConfig(configFile: string | undefined, clustersOf: () 
   const clusters: RecordedCluster[] = raw.clusters === undefined ? clustersOf().map((c) => (typeof c === 'string' ? { name: c } : c)) : [];
   // the recording's clusters, each with the layout it was recorded with (a file's clusters replace them)
   const recorded: Record<string, unknown> = {};
-  for (const { name, root, layout } of clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER }]) {
+  for (const { name, root, layout, recipes } of clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER } as RecordedCluster]) {
     const at = root ?? `/${name}`;
-    recorded[name] = layout === undefined ? at : { root: at, layout };
+    recorded[name] = layout === undefined && recipes === undefined ? at : { root: at, ...(layout === undefined ? {} : { layout }), ...recipes };
   }
   const collect = loadConfig({
     configFile,
@@ -99,6 +101,8 @@ export function clustersInRecordings(files: readonly string[]): RecordedCluster[
         if (root !== undefined) cluster.root = root;
         const layout = parsed.ok ? layoutOf(parsed.event) : undefined;
         if (layout !== undefined) cluster.layout = layout;
+        const recipes = parsed.ok ? recipesOf(parsed.event) : undefined;
+        if (recipes !== undefined) cluster.recipes = recipes;
       }
     }
   }

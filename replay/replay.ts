@@ -20,7 +20,7 @@ import { clusterRootsOf } from '../collector/config.ts';
 import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
 import { readLines } from './lines.ts';
 import { notificationLine, type NotificationLine } from './notification-line.ts';
-import { layoutOf, parseRecordLine, rootOf } from '../collector/record-schema.ts';
+import { layoutOf, parseRecordLine, recipesOf, rootOf } from '../collector/record-schema.ts';
 import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
 import { seededRandom } from './seeded-random.ts';
 import { ReplayScheduler } from './virtual-clock.ts';
@@ -79,9 +79,14 @@ function layoutMismatch(event: WatchEvent, config: ReplayConfig): string | null 
   if (event.kind === 'connection' || rootOf(event) === undefined) return null;
   const recorded = layoutOf(event) ?? DEFAULT_LAYOUT;
   const configured = config.collect.layouts?.[event.cluster]?.configured ?? DEFAULT_LAYOUT;
-  if (JSON.stringify(recorded) === JSON.stringify(configured)) return null;
   const name = (l: unknown) => (typeof l === 'string' ? l : 'custom (inline)');
-  return `cluster "${event.cluster}" was recorded with the layout ${name(recorded)}, the config gives ${name(configured)}: replay with the collector's config, or without --config`;
+  if (JSON.stringify(recorded) !== JSON.stringify(configured)) {
+    return `cluster "${event.cluster}" was recorded with the layout ${name(recorded)}, the config gives ${name(configured)}: replay with the collector's config, or without --config`;
+  }
+  const recordedRecipes = recipesOf(event) ?? null;
+  const configuredRecipes = config.collect.layouts?.[event.cluster]?.recipes ?? null;
+  if (JSON.stringify(recordedRecipes) === JSON.stringify(configuredRecipes)) return null;
+  return `cluster "${event.cluster}" was recorded with other locks/config globs than the config gives: replay with the collector's config, or without --config`;
 }
 
 /** The events of all files, validated line by line. */

@@ -6,7 +6,8 @@
  */
 import { CHILD_ROLES, BEAT_KINDS, DATA_KINDS, LEADER_KINDS, checkCustomLayout, customLayout, type CustomLayoutSpec } from '../../contract/custom-layout.ts';
 import type { Layout } from '../../contract/layout.ts';
-import { layoutNamed, layoutNames } from '../../contract/layouts.ts';
+import { DEFAULT_LAYOUT, layoutNamed, layoutNames } from '../../contract/layouts.ts';
+import { checkLocksAndConfig, withLocksAndConfig, type ConfigGlobSpec, type LocksAndConfigSpec } from '../../contract/locks-and-config.ts';
 import { checkZkPath } from './validators.ts';
 
 /** A cluster's layout as configured, and the Layout it makes. */
@@ -14,6 +15,8 @@ export interface ClusterLayoutConfig {
   readonly layout: Layout;
   /** what the config said: a built-in name, or the inline spec (recorded with the cluster, collector/recorder.ts) */
   readonly configured: string | CustomLayoutSpec;
+  /** `clusters.<name>.locks` / `.config` as configured, when given (`layout` includes them; recorded too) */
+  readonly recipes?: LocksAndConfigSpec;
 }
 
 export interface ClusterEntry {
@@ -22,9 +25,9 @@ export interface ClusterEntry {
   layout?: ClusterLayoutConfig;
 }
 
-export type ParsedEntry = { ok: true; entry: ClusterEntry } | { ok: false; path: string[]; message: string };
+export type ParsedEntry = { ok: true; entry: ClusterEntry } | { ok: false; path: (string | number)[]; message: string };
 
-const fail = (path: string[], message: string): ParsedEntry => ({ ok: false, path, message });
+const fail = (path: (string | number)[], message: string): ParsedEntry => ({ ok: false, path, message });
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (names: readonly string[]) => names.join(', ');
 
@@ -54,16 +57,65 @@ export function parseClusterEntry(value: unknown): ParsedEntry {
     if (problem) return fail([], problem);
     return { ok: true, entry: { root: value } };
   }
-  if (!isMap(value)) return fail([], 'expected a root path or {root, layout}');
-  for (const key of Object.keys(value)) if (key !== 'root' && key !== 'layout') return fail([key], 'unknown key (expected root and layout)');
+  if (!isMap(value)) return fail([], 'expected a root path or {root, layout, locks, config}');
+  for (const key of Object.keys(value)) if (!ENTRY_KEYS.includes(key)) return fail([key], 'unknown key (expected root, layout, locks and config)');
   if (value.root === undefined) return fail(['root'], 'missing; give the cluster root path, e.g. /apps/crawler');
   if (typeof value.root !== 'string') return fail(['root'], 'expected a path');
   const rootProblem = checkZkPath(value.root, 'root');
   if (rootProblem) return fail(['root'], rootProblem);
-  if (value.layout === undefined) return { ok: true, entry: { root: value.root } };
-  const layout = parseLayoutValue(value.layout);
-  if (!layout.ok) return fail(['layout', ...layout.path], layout.message);
-  return { ok: true, entry: { root: value.root, layout: layout.layout } };
+  let layout: ClusterLayoutConfig | undefined;
+  if (value.layout !== undefined) {
+    const parsed = parseLayoutValue(value.layout);
+    if (!parsed.ok) return fail(['layout', ...parsed.path], parsed.message);
+    layout = parsed.layout;
+  }
+  if (value.locks === undefined && value.config === undefined) return { ok: true, entry: layout ? { root: value.root, layout } : { root: value.root } };
+  const recipes = parseRecipes(value);
+  if (!recipes.ok) return fail(recipes.path, recipes.message);
+  const base = layout ?? { layout: layoutNamed(DEFAULT_LAYOUT) as Layout, configured: DEFAULT_LAYOUT };
+  const problem = checkLocksAndConfig(base.layout, recipes.spec);
+  if (problem) return fail([...problem.key], problem.reason);
+  return {
+    ok: true,
+    entry: { root: value.root, layout: { layout: withLocksAndConfig(base.layout, recipes.spec), configured: base.configured, recipes: recipes.spec } },
+  };
+}
+
+const ENTRY_KEYS = ['root', 'layout', 'locks', 'config'];
+
+/**
+ * The shape of `locks: [glob, ...]` and `config: [glob | {path, diff}, ...]` (docs/contract.md §9); what the
+ * globs mean is checkLocksAndConfig's.
+ */
+function parseRecipes(value: Record<string, unknown>): { ok: true; spec: LocksAndConfigSpec } | { ok: false; path: (string | number)[]; message: string } {
+  const spec: { locks?: string[]; config?: (string | ConfigGlobSpec)[] } = {};
+  if (value.locks !== undefined) {
+    if (!Array.isArray(value.locks)) return { ok: false, path: ['locks'], message: 'expected a list of path globs relative to the cluster root, e.g. [locks/*]' };
+    const locks: string[] = [];
+    for (const [i, glob] of (value.locks as unknown[]).entries()) {
+      if (typeof glob !== 'string') return { ok: false, path: ['locks', i], message: 'expected a path glob relative to the cluster root, e.g. "locks/*"' };
+      locks.push(glob);
+    }
+    spec.locks = locks;
+  }
+  if (value.config !== undefined) {
+    if (!Array.isArray(value.config)) return { ok: false, path: ['config'], message: 'expected a list of path globs or {path, diff}, e.g. [app/config/*]' };
+    const config: (string | ConfigGlobSpec)[] = [];
+    for (const [i, entry] of (value.config as unknown[]).entries()) {
+      const at: (string | number)[] = ['config', i];
+      if (typeof entry === 'string') {
+        config.push(entry);
+        continue;
+      }
+      if (!isMap(entry)) return { ok: false, path: at, message: 'expected a path glob or {path, diff}' };
+      for (const key of Object.keys(entry)) if (key !== 'path' && key !== 'diff') return { ok: false, path: [...at, key], message: 'unknown key (expected path and diff)' };
+      if (typeof entry.path !== 'string') return { ok: false, path: [...at, 'path'], message: entry.path === undefined ? 'missing; give a path glob relative to the cluster root' : 'expected a path glob relative to the cluster root' };
+      if (entry.diff !== undefined && typeof entry.diff !== 'boolean') return { ok: false, path: [...at, 'diff'], message: 'expected true or false' };
+      config.push(entry.diff === undefined ? { path: entry.path } : { path: entry.path, diff: entry.diff });
+    }
+    spec.config = config;
+  }
+  return { ok: true, spec };
 }
 
 const SPEC_KEYS = ['leader', ...CHILD_ROLES, 'beat', 'data'] as const;

@@ -28,6 +28,8 @@ export interface ClusterWatchOptions {
   readTimeoutMs?: number;
   /** reads in flight at most, over all clusters (default 1000) */
   maxReadsInFlight?: number;
+  /** report containers' cversion from this up (SequenceEvent; default SEQUENCE_REPORT_FLOOR) */
+  sequenceFloor?: number;
 }
 
 export class ClusterWatch {
@@ -57,6 +59,7 @@ export class ClusterWatch {
           onError: (path, err) => opts.onError?.(c.name, path, err),
           readTimeoutMs: opts.readTimeoutMs,
           limiter,
+          sequenceFloor: opts.sequenceFloor,
         }),
     );
   }

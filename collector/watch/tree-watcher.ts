@@ -11,10 +11,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { ZkEvent, Stat } from '../../zk/ops.ts';
-import type { NodeEvent, SyncEvent, WatchEvent } from './events.ts';
+import type { ConfigFingerprint, NodeEvent, SequenceEvent, SyncEvent, WatchEvent } from './events.ts';
 import type { Layout } from '../../contract/layout.ts';
 import { indexWatchPlan, joinPath, type WatchPlanIndex } from '../../contract/paths.ts';
 import { zkpulseLayout } from '../../contract/zkpulse/layout.ts';
+import { configFingerprint } from '../../contract/config-digest.ts';
+import { SEQUENCE_REPORT_FLOOR } from '../../contract/sequence-floor.ts';
 import { SerialRunner } from './serial-runner.ts';
 import type { ReadLimiter } from './read-limiter.ts';
 import { toZnodeStat } from '../../zk/stat.ts';
@@ -37,6 +39,11 @@ export interface TreeWatcherOptions {
   readTimeoutMs?: number;
   /** shared bound on reads in flight (see read-limiter.ts); unbounded when absent */
   limiter?: ReadLimiter;
+  /**
+   * a container's cversion from this up is reported (SequenceEvent; default SEQUENCE_REPORT_FLOOR). A negative
+   * cversion (the counter wrapped past 2^31 - 1) is reported too.
+   */
+  sequenceFloor?: number;
 }
 
 /** reads that fail while connected (not a lost connection) are retried a few times, then left to the next resync */
@@ -48,6 +55,8 @@ interface Known {
   data: string | null;
   /** the raw data, when it is not valid UTF-8 (binary formats: HBase, Hadoop) */
   dataBase64?: string;
+  /** a configuration key's fingerprint: its data is never kept (`data` null) */
+  config?: ConfigFingerprint;
 }
 
 /** `name` under the container `rel` ("" is the cluster root: a latch's children are directly under it). */
@@ -68,9 +77,15 @@ export class TreeWatcher {
   private blind = false;
   private stopped = false;
   private readonly plan: WatchPlanIndex;
+  private readonly layout: Layout;
+  private readonly sequenceFloor: number;
+  /** containers whose cversion was reported (SequenceEvent), with the value last reported */
+  private readonly sequences = new Map<string, number>();
 
   constructor(private readonly opts: TreeWatcherOptions) {
-    this.plan = indexWatchPlan((opts.layout ?? zkpulseLayout).watch);
+    this.layout = opts.layout ?? zkpulseLayout;
+    this.plan = indexWatchPlan(this.layout.watch);
+    this.sequenceFloor = opts.sequenceFloor ?? SEQUENCE_REPORT_FLOOR;
   }
 
   /** Number of leaves in the mirror. */
@@ -150,6 +165,7 @@ export class TreeWatcher {
     if (this.stopped) return;
     const watcher = this.containerWatcher(rel);
     let listed: string[] | null;
+    let cversion: number | null = null;
     try {
       const res = await this.opts.session.getChildren(this.abs(rel), watcher, this.opts.readTimeoutMs);
       if (res === null) {
@@ -159,12 +175,14 @@ export class TreeWatcher {
         listed = null;
       } else {
         listed = res.children;
+        cversion = res.stat.cversion;
       }
     } catch (err) {
       this.failed(rel, err);
       return;
     }
     if (this.stopped) return;
+    this.noteSequence(rel, cversion);
     const before = this.children.get(rel) ?? new Set<string>();
     const now = new Set(listed ?? []);
     if (listed === null) this.children.delete(rel);
@@ -177,11 +195,9 @@ export class TreeWatcher {
     }
     for (const name of now) {
       const child = childOf(rel, name);
-      if (this.plan.childrenAreContainers(rel)) {
-        if (!before.has(name)) jobs.push(this.containerRuns.scheduled(child));
-      } else if (!this.known.has(child)) {
-        fresh.push(child);
-      }
+      // a child may be a container, a leaf, both (a lock node whose data a latch reads), or neither (a `match` filter)
+      if (this.plan.isContainer(child) && !before.has(name)) jobs.push(this.containerRuns.scheduled(child));
+      if (this.plan.isWatchedLeaf(child) && !this.known.has(child)) fresh.push(child);
     }
     if (fresh.length > 0) jobs.push(this.readLeaves(fresh));
     await Promise.all(jobs);
@@ -243,6 +259,7 @@ export class TreeWatcher {
       return;
     }
     const stat = toZnodeStat(zkStat, old?.stat);
+    if (this.layout.capabilities.config === true && this.layout.classify(rel).role === 'config') return this.foldConfig(rel, old, stat, bytes);
     const kept = bytes !== null && bytes.length > 0 && bytes.length <= this.opts.maxDataBytes ? bytes : null;
     let data = kept === null ? null : kept.toString('utf8');
     // bytes that are not UTF-8 lose information in `data` (U+FFFD): the exact bytes go along as base64.
@@ -262,7 +279,39 @@ export class TreeWatcher {
     this.emitNode(old && old.stat.czxid === stat.czxid ? 'changed' : 'added', rel, node);
   }
 
+  /**
+   * A configuration key: its data is fingerprinted here and dropped (docs/contract.md §9), so it never
+   * reaches the model, a recording, a log or InfluxDB. Same diff as any leaf otherwise.
+   */
+  private foldConfig(rel: string, old: Known | undefined, stat: NodeEvent['stat'], bytes: Buffer | null): void {
+    if (old && old.stat.czxid !== stat.czxid) this.removeLeaf(rel, old);
+    else if (old && old.stat.mzxid === stat.mzxid) return;
+    const diff = this.layout.configDiff?.(rel) === true;
+    const config = configFingerprint(bytes ?? Buffer.alloc(0), { diff, maxBytes: this.opts.maxDataBytes });
+    const node: Known = { stat, data: null, config };
+    this.known.set(rel, node);
+    this.emitNode(old && old.stat.czxid === stat.czxid ? 'changed' : 'added', rel, node);
+  }
+
+  /** Reports a container's cversion when it is high (or wrapped), and once when it is no longer (null: gone). */
+  private noteSequence(rel: string, cversion: number | null): void {
+    const reported = this.sequences.get(rel);
+    const high = cversion !== null && (cversion >= this.sequenceFloor || cversion < 0);
+    if (high) {
+      if (reported === cversion) return;
+      this.sequences.set(rel, cversion);
+    } else {
+      if (reported === undefined) return;
+      this.sequences.delete(rel);
+    }
+    const event: SequenceEvent = { kind: 'sequence', cluster: this.opts.cluster, path: rel, cversion, time: this.opts.now() };
+    if (this.blind) event.afterBlind = true;
+    this.opts.emit(event);
+  }
+
   private removeSubtree(rel: string): void {
+    // a container gone with its parent: its counter goes with it
+    if (this.sequences.has(rel)) this.noteSequence(rel, null);
     const old = this.known.get(rel);
     if (old) this.removeLeaf(rel, old);
     const kids = this.children.get(rel);
@@ -281,6 +330,7 @@ export class TreeWatcher {
     const event: NodeEvent = { kind, cluster: this.opts.cluster, path: rel, stat: node.stat, data: node.data, time: this.opts.now() };
     if (this.blind) event.afterBlind = true;
     if (node.dataBase64 !== undefined) event.dataBase64 = node.dataBase64;
+    if (node.config !== undefined) event.config = node.config;
     this.opts.emit(event);
   }
 

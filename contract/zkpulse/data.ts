@@ -35,6 +35,9 @@ export const statusNode = jsonNode('status data', {
   updatedAt: field.number(),
 });
 
+/** R/locks/<lock>/lock-<seq>: `{"owner"}` — who contends (an agent id, a host, a job name). */
+export const lockContenderNode = jsonNode('lock contender data', { owner: field.string() });
+
 /** What a writer puts in R/master. */
 export type MasterNodeData = Written<typeof masterNode.fields>;
 /** What a writer puts in R/election/n_<seq>. */
@@ -48,10 +51,16 @@ export type StatusNodeData = Written<typeof statusNode.fields>;
 /** The `state` a status node holds. */
 export type StatusNodeState = StatusNodeData['state'];
 
+/** What a writer puts in R/locks/<lock>/lock-<seq>. */
+export type LockContenderNodeData = Written<typeof lockContenderNode.fields>;
+/** What a reader gets of a lock contender's data: `owner` null when absent. */
+export type LockContenderData = Read<typeof lockContenderNode.fields>;
+
 export const encodeMaster = (data: MasterNodeData): string => encodeWith(masterNode, data);
 export const encodeCandidate = (data: CandidateNodeData): string => encodeWith(candidateNode, data);
 export const encodeWorker = (data: WorkerNodeData): string => encodeWith(workerNode, data);
 export const encodeStatus = (data: StatusNodeData): string => encodeWith(statusNode, data);
+export const encodeLockContender = (data: LockContenderNodeData): string => encodeWith(lockContenderNode, data);
 
 /** The bytes of an election node: a candidate's `{"id"}`, or the master's `{"id","since"}`. */
 export function encodeElectionNode(data: CandidateNodeData | MasterNodeData): Buffer {
@@ -73,6 +82,9 @@ export const decodeCandidate = (data: string | null, dataLength = 0): Decoded<Ca
   decodeWith(candidateNode, data, dataLength);
 export const decodeWorker = (data: string | null, dataLength = 0): Decoded<MemberData> => decodeWith(workerNode, data, dataLength);
 export const decodeStatus = (data: string | null, dataLength = 0): Decoded<StatusData> => decodeWith(statusNode, data, dataLength);
+/** lenient, like the others: unknown fields ignored, a missing owner is null, a present one must be a string */
+export const decodeLockContender = (data: string | null, dataLength = 0): Decoded<LockContenderData> =>
+  decodeWith(lockContenderNode, data, dataLength);
 
 /** R/tasks/<task> data is opaque: parsed when it is JSON, else the text; null when absent or too large. */
 export function decodeTaskData(data: string | null): unknown {

@@ -2,7 +2,8 @@
 import { splitRelPath } from '../paths.ts';
 import type { Layout, NodeClass } from '../layout.ts';
 import { decodeCandidate, decodeMaster, decodeStatus, decodeTaskData, decodeWorker } from './data.ts';
-import { ASSIGN, ELECTION, MASTER, STATUS, TASKS, WORKERS, candidateSeq } from './paths.ts';
+import { ASSIGN, CONFIG, ELECTION, LOCKS, MASTER, STATUS, TASKS, WORKERS, candidateSeq } from './paths.ts';
+import { parseLockContender } from '../locks.ts';
 
 const ROOT: NodeClass = { role: 'root' };
 const LEADER: NodeClass = { role: 'leader' };
@@ -13,6 +14,8 @@ const CONTAINERS: Readonly<Record<string, NodeClass>> = {
   [TASKS]: { role: 'container', holds: 'task' },
   [ASSIGN]: { role: 'container', holds: 'assignment' },
   [STATUS]: { role: 'container', holds: 'status' },
+  [LOCKS]: { role: 'container', holds: 'lock-contender' },
+  [CONFIG]: { role: 'container', holds: 'config' },
 };
 const WORKER_PREFIX = `${WORKERS}/`;
 
@@ -37,9 +40,17 @@ function classify(rel: string): NodeClass {
       if (top === TASKS) return { role: 'task', task: a };
       if (top === STATUS) return { role: 'status', task: a };
       if (top === ASSIGN) return { role: 'container', holds: 'assignment', member: a };
+      if (top === LOCKS) return { role: 'container', holds: 'lock-contender', group: `${LOCKS}/${a}` };
+      if (top === CONFIG) return { role: 'config', key: rel };
       return OTHER;
     case 3:
-      if (top === ASSIGN && a !== undefined && b !== undefined) return { role: 'assignment', member: a, task: b };
+      if (a === undefined || b === undefined) return OTHER;
+      if (top === ASSIGN) return { role: 'assignment', member: a, task: b };
+      if (top === LOCKS) {
+        // R/locks/<lock>/lock-<seq>; names the lock recipe does not make are not contenders
+        const contender = parseLockContender(b);
+        return contender === null ? OTHER : { role: 'lock-contender', lock: `${LOCKS}/${a}`, node: b, seq: contender.seq, mode: contender.mode };
+      }
       return OTHER;
     default:
       return OTHER;
@@ -56,6 +67,9 @@ export const zkpulseLayout: Layout = {
       // R/assign/<worker>/<task>: a container of containers
       { path: ASSIGN, depth: 2 },
       { path: STATUS, depth: 1 },
+      // R/locks/<lock>/<contender>, R/config/<key>
+      { path: LOCKS, depth: 2 },
+      { path: CONFIG, depth: 1 },
     ],
     leaves: [MASTER],
   },
@@ -75,7 +89,7 @@ export const zkpulseLayout: Layout = {
     status: decodeStatus,
     task: decodeTaskData,
   },
-  capabilities: { heartbeat: true, tasks: true, splitBrain: true },
+  capabilities: { heartbeat: true, tasks: true, splitBrain: true, locks: true, config: true },
   leaderRule: 'node',
   splitBrainCheck: 'session',
 };

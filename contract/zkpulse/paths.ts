@@ -10,8 +10,14 @@ export const WORKERS = 'workers';
 export const TASKS = 'tasks';
 export const ASSIGN = 'assign';
 export const STATUS = 'status';
+/** R/locks/<lock>/lock-<seq>: the lock recipe's contenders (docs/contract.md §9) */
+export const LOCKS = 'locks';
+/** R/config/<key>: configuration keys (docs/contract.md §9) */
+export const CONFIG = 'config';
 /** a candidate is R/election/n_<seq>, created EPHEMERAL_SEQUENTIAL with this prefix */
 export const CANDIDATE_PREFIX = 'n_';
+/** a lock contender is R/locks/<lock>/lock-<seq>, created EPHEMERAL_SEQUENTIAL with this prefix */
+export const LOCK_PREFIX = 'lock-';
 
 /** The nodes one participant writes: its worker node, the status of its tasks, the election and the master. */
 export interface ParticipantPaths {
@@ -34,6 +40,16 @@ export interface ZkpulsePaths extends ParticipantPaths {
   /** R/assign/<worker>: the tasks assigned to a worker */
   assignDir(worker: string): string;
   assignment(worker: string, task: string): string;
+  /** R/locks: one child per lock */
+  locks: string;
+  /** R/locks/<lock>: the lock's contenders */
+  lock(name: string): string;
+  /** R/locks/<lock>/lock-: the path a contender creates, EPHEMERAL_SEQUENTIAL, data `{"owner"}` */
+  lockPrefix(name: string): string;
+  /** R/config: one child per configuration key */
+  config: string;
+  /** R/config/<key> */
+  configKey(key: string): string;
 }
 
 /** The paths under `root` (absolute, no trailing slash). */
@@ -52,6 +68,11 @@ export function zkpulsePaths(root: string): ZkpulsePaths {
     assignment: (worker, task) => `${root}/${ASSIGN}/${worker}/${task}`,
     status: `${root}/${STATUS}`,
     statusOf: (task) => `${root}/${STATUS}/${task}`,
+    locks: `${root}/${LOCKS}`,
+    lock: (name) => `${root}/${LOCKS}/${name}`,
+    lockPrefix: (name) => `${root}/${LOCKS}/${name}/${LOCK_PREFIX}`,
+    config: `${root}/${CONFIG}`,
+    configKey: (key) => `${root}/${CONFIG}/${key}`,
   };
 }
 

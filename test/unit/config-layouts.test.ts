@@ -93,8 +93,17 @@ const bad: Array<[string, string, string]> = [
   ['status without json', '  crawler: {root: /c, layout: {members: {path: w}, status: {path: s}, data: text}}\n', 'config: clusters.crawler.layout.status: progress is read from JSON data: status needs data: json'],
   ['root missing', '  crawler: {layout: zkpulse}\n', 'config: clusters.crawler.root: missing; give the cluster root path, e.g. /apps/crawler'],
   ['root relative', '  crawler: {root: apps, layout: zkpulse}\n', 'config: clusters.crawler.root: root must start with "/"'],
-  ['unknown key beside root', '  crawler: {root: /c, layuot: zkpulse}\n', 'config: clusters.crawler.layuot: unknown key (expected root and layout)'],
-  ['neither root nor map', '  crawler: [a]\n', 'config: clusters.crawler: expected a root path or {root, layout}'],
+  ['unknown key beside root', '  crawler: {root: /c, layuot: zkpulse}\n', 'config: clusters.crawler.layuot: unknown key (expected root, layout, locks and config)'],
+  ['neither root nor map', '  crawler: [a]\n', 'config: clusters.crawler: expected a root path or {root, layout, locks, config}'],
+  ['locks not a list', '  crawler: {root: /c, locks: "locks/*"}\n', 'config: clusters.crawler.locks: expected a list of path globs relative to the cluster root, e.g. [locks/*]'],
+  ['a lock glob not a string', '  crawler: {root: /c, layout: kafka, locks: [5]}\n', 'config: clusters.crawler.locks[0]: expected a path glob relative to the cluster root, e.g. "locks/*"'],
+  ['a bad lock glob', '  crawler: {root: /c, layout: kafka, locks: [mylocks/*, "jobs/{a,b}"]}\n', 'config: clusters.crawler.locks[1]: segment 2 "{a,b}" braces {a,b} are not supported: use one pattern per alternative or a class [ab]'],
+  ['an absolute config glob', '  crawler: {root: /c, layout: kafka, config: [/app/*]}\n', 'config: clusters.crawler.config[0]: must be relative to the cluster root (no leading "/"), got "/app/*"'],
+  ['config entry with a bad diff', '  crawler: {root: /c, config: [{path: config/a, diff: yes please}]}\n', 'config: clusters.crawler.config[0].diff: expected true or false'],
+  ['config entry with an unknown key', '  crawler: {root: /c, config: [{path: config/a, diffs: true}]}\n', 'config: clusters.crawler.config[0].diffs: unknown key (expected path and diff)'],
+  ['config entry without a path', '  crawler: {root: /c, config: [{diff: true}]}\n', 'config: clusters.crawler.config[0].path: missing; give a path glob relative to the cluster root'],
+  ['a config glob over the layout\'s own nodes', '  crawler: {root: /c, layout: kafka, config: ["brokers/ids/*"]}\n', 'config: clusters.crawler.config[0]: "brokers/ids/*" may match children of "brokers/ids", watched by the kafka layout: give a path the layout does not use'],
+  ['a lock glob over the zkpulse workers', '  crawler: {root: /c, locks: [workers]}\n', 'config: clusters.crawler.locks[0]: "workers" would match "workers", a node of the zkpulse layout: give a path the layout does not use'],
 ];
 
 for (const [name, yaml, line] of bad) {
@@ -112,4 +121,18 @@ test('--cluster name=root@layout names a built-in layout; name=root keeps zkpuls
   t.is(config.layouts?.b, undefined);
   const err = t.throws(() => loadConfig({ flags: { zk: 'h:1', cluster: ['a=/x@nope'] }, hostname: 'h' }), { instanceOf: ConfigError });
   t.is(err?.message, `--cluster a (layout): unknown layout "nope" (built in: ${layoutNames().join(', ')}; or an inline custom layout)`);
+});
+
+test('locks and config globs wrap the layout, are kept as configured, and work on a plain zkpulse root too', (t) => {
+  const config = load(t, '  latch: {root: /l, layout: curator-leader-latch, locks: ["locks/*"], config: [app/*, {path: app2/flags, diff: true}]}\n  plain: {root: /p, config: [{path: config/flags, diff: true}]}\n  bare: /b\n');
+  const latch = config.layouts?.latch;
+  t.is(latch?.configured, 'curator-leader-latch');
+  t.deepEqual(latch?.recipes, { locks: ['locks/*'], config: ['app/*', { path: 'app2/flags', diff: true }] });
+  t.deepEqual(latch?.layout.classify('locks/n/lock-0000000001'), { role: 'lock-contender', lock: 'locks/n', node: 'lock-0000000001', seq: 1, mode: 'exclusive' });
+  t.deepEqual(latch?.layout.classify('app/db'), { role: 'config', key: 'app/db' });
+  t.like(latch?.layout.capabilities, { locks: true, config: true });
+  t.is(config.layouts?.plain?.configured, 'zkpulse');
+  t.true(config.layouts?.plain?.layout.configDiff?.('config/flags'));
+  t.is(config.layouts?.bare, undefined);
+  t.is(clusterRootsOf(config).find((c) => c.name === 'plain')?.layout, config.layouts?.plain?.layout);
 });

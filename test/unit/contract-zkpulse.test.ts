@@ -150,7 +150,7 @@ test('classify: the root, a tolerated leading slash, and what the layout does no
   t.deepEqual(c('/'), { role: 'root' });
   t.deepEqual(c('/workers/w1'), { role: 'member', id: 'w1' });
   t.deepEqual(c('election/oddname'), { role: 'candidate', node: 'oddname', seq: Number.MAX_SAFE_INTEGER });
-  for (const other of ['workers//w1', 'workers/w1/x', 'master/x', 'assign/w1/t1/x', 'config', 'constructor', '__proto__', 'tasks/t1/x', 'status/t/x']) {
+  for (const other of ['workers//w1', 'workers/w1/x', 'master/x', 'assign/w1/t1/x', 'config/a/b', 'locks/l/x', 'constructor', '__proto__', 'tasks/t1/x', 'status/t/x']) {
     t.deepEqual(c(other), { role: 'other' }, other);
   }
 });
@@ -167,7 +167,7 @@ test('the watch plan: containers, the container of containers, and the leaves', 
   const plan = indexWatchPlan(zkpulseLayout.watch);
   t.deepEqual(
     zkpulseLayout.watch.containers.map((c) => c.path),
-    ['workers', 'election', 'tasks', 'assign', 'status'],
+    ['workers', 'election', 'tasks', 'assign', 'status', 'locks', 'config'],
   );
   t.deepEqual(zkpulseLayout.watch.leaves, ['master']);
   for (const c of ['workers', 'election', 'tasks', 'assign', 'status', 'assign/w1']) t.true(plan.isContainer(c), c);
@@ -191,7 +191,7 @@ test('the layouts by name: zkpulse is built in and says what it can show', (t) =
   t.is(layoutNames()[0], 'zkpulse', 'the default comes first; the layouts of §8 follow (layouts-builtin.test.ts)');
   t.is(layoutNamed('zkpulse'), zkpulseLayout);
   t.is(layoutNamed('nope'), undefined);
-  t.deepEqual(zkpulseLayout.capabilities, { heartbeat: true, tasks: true, splitBrain: true });
+  t.deepEqual(zkpulseLayout.capabilities, { heartbeat: true, tasks: true, splitBrain: true, locks: true, config: true });
 });
 
 test('the agent refuses worker data its encoder would refuse, before anything is written', (t) => {
