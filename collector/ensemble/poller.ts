@@ -15,7 +15,7 @@ import type { ClientConnection, EnsembleSnapshot, ServerObservation } from './ty
 export const DEFAULT_ENSEMBLE_POLL_MS = 10_000;
 export const DEFAULT_ADMIN_PORT = 8080;
 /** each request to a server (connect + answer) */
-export const ENSEMBLE_REQUEST_TIMEOUT_MS = 2000;
+export const ENSEMBLE_REQUEST_TIMEOUT_MS = 5000;
 /** a server whose AdminServer did not answer is asked through the four-letter words; its AdminServer again after this many polls */
 const ADMIN_RETRY_POLLS = 6;
 
@@ -135,6 +135,7 @@ export class EnsemblePoller {
   private async pollServer(member: EnsembleMember): Promise<Observed> {
     const adminPort = this.adminPortOf(member.server);
     const skip = this.adminSkip.get(member.server) ?? 0;
+    let adminProblem: string | null = null;
     if (adminPort !== null && skip === 0) {
       const bound = { timeoutMs: this.timeoutMs };
       const [monitor, stats, connections] = await Promise.all([
@@ -144,10 +145,13 @@ export class EnsemblePoller {
       ]);
       const admin = observeAdmin(member.server, member.voting, { monitor, stats, connections });
       if (admin) return admin;
+      adminProblem = monitor instanceof Error ? monitor.message : `http://${member.host}:${adminPort}/commands/monitor: not an AdminServer answer`;
     } else if (skip > 0) this.adminSkip.set(member.server, skip - 1);
     const word = (w: string) => settle(sendFourLetterWord(member.host, member.port, w, { timeoutMs: this.timeoutMs }));
     const [ruok, mntr, srvr, cons] = await Promise.all([word('ruok'), word('mntr'), word('srvr'), word('cons')]);
     const observed = observeFourLetter(member.server, member.voting, { ruok, mntr, srvr, cons });
+    const o = observed.observation;
+    if (adminProblem && o.up && o.problem) o.problem = `${o.problem}; the AdminServer did not answer either (${adminProblem})`;
     // a server read fully through the words is not asked its AdminServer every poll; a down or refusing one is
     if (adminPort !== null && skip === 0) {
       const fine = observed.observation.up && !observed.observation.problem?.includes('4lw.commands.whitelist');
