@@ -53,7 +53,7 @@ test('AdminServer monitor, stats and connections of a real follower; the 64-bit 
   t.is(monitor?.mode, 'follower');
   t.is(monitor?.metrics.max_file_descriptor_count, 20000);
   t.deepEqual(parseStats(adminJson('follower-39501.stats.json')), { mode: 'follower', zxid: '4294967304' });
-  // 72058983946846209 is past 2^53: JSON.parse alone would give ...208
+  // 72058983946846209 is past 2^53: JSON.parse alone gives 72058983946846200
   t.deepEqual(parseAdminConnections(adminJson('follower-39501.connections.json'), 's:1'), [{ server: 's:1', address: '127.0.0.1:47490', session: '010001439d070001' }]);
 });
 
