@@ -7,6 +7,7 @@ import { runLag } from './lag/run-lag.ts';
 import { runSync } from './sync/run-sync.ts';
 import { runLoad } from './load/run-load.ts';
 import { runReplayBench } from './replay/run-replay.ts';
+import { runEnsembleBench } from './ensemble/run-ensemble.ts';
 import { BENCH_LAYOUTS, isBenchLayout, type BenchLayout } from './support/layout-data.ts';
 
 function positiveInt(value: string): number {
@@ -62,6 +63,16 @@ program
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of the collector process into <dir> and summarize it')
   .action(async (o: { workers: number; heartbeat: number; seconds: number; cpuProf?: string }) => {
     await runLoad(o);
+  });
+
+program
+  .command('ensemble')
+  .description('CPU of a collector polling an N-server ensemble every second vs not polling (docs/contract.md §10)')
+  .option('--servers <n>', 'ZooKeeper servers in the ensemble', positiveInt, 5)
+  .option('--seconds <n>', 'length of each measured window', positiveInt, 20)
+  .option('--runs <n>', 'window pairs (median reported)', positiveInt, 2)
+  .action(async (o: { servers: number; seconds: number; runs: number }) => {
+    await runEnsembleBench(o);
   });
 
 program.action(async () => {

@@ -28,6 +28,8 @@ import { CollectorElection } from './ha/collector-election.ts';
 import { RoleSwitch } from './ha/role-switch.ts';
 import type { CollectorRole } from './ha/role.ts';
 import type { CollectorInfo } from './collector-router.ts';
+import { EnsembleWatch } from './ensembles.ts';
+import type { EnsembleSnapshot } from '../collector/ensemble/types.ts';
 
 /** the one flush attempt of alert state and InfluxDB points when stopping (both at once) */
 export const STOP_FLUSH_DEADLINE_MS = 2000;
@@ -62,6 +64,8 @@ export class Collector {
   readonly alerting: Alerting;
   /** the HA election (`ha: true`), null otherwise */
   readonly election: CollectorElection | null;
+  /** the poll of the ensembles' servers (docs/contract.md §10) */
+  readonly ensembles: EnsembleWatch;
   private readonly scheduler: SchedulerLike;
   private readonly now: () => number;
   private readonly roles: RoleSwitch;
@@ -83,6 +87,7 @@ export class Collector {
       createLogger({ format: this.config.logFormat, secrets: secretsOf(this.config), destination: options.logDestination, level: options.logLevel });
     // HA: only the active collector notifies and writes; a standby keeps its models warm and serves reads
     this.data = new DataPlane({ config: this.config, log: this.log, scheduler: this.scheduler, now: this.now, writable: () => this.role === 'active' });
+    this.ensembles = new EnsembleWatch(this.data, { scheduler: this.scheduler, now: this.now, log: this.log });
     this.alerting = createAlerting({
       data: this.data,
       scheduler: this.scheduler,
@@ -169,9 +174,15 @@ export class Collector {
     };
   }
 
+  /** the latest poll of each ensemble (for the ensemble rules) */
+  latestEnsembles(): readonly EnsembleSnapshot[] {
+    return this.ensembles.latest();
+  }
+
   /** Start watching, writing and serving. Resolves once the HTTP server listens (not waiting for ZooKeeper). */
   async start(options: { http?: boolean } = {}): Promise<void> {
     this.data.start();
+    this.ensembles.start();
     if (this.election) {
       this.subs.push(this.election.role$.subscribe((role) => void this.roles.want(role)));
       this.election.start();
@@ -179,7 +190,16 @@ export class Collector {
     // restoring alert state waits for ZooKeeper; the API must not wait for it
     this.keepStartingAlerting(!this.election);
     if (options.http !== false) {
-      this.http = await startApi({ data: this.data, alerting: this.alerting, role: () => this.role, info: () => this.info(), now: this.now, log: this.log });
+      this.http = await startApi({
+        data: this.data,
+        alerting: this.alerting,
+        role: () => this.role,
+        info: () => this.info(),
+        now: this.now,
+        log: this.log,
+        routers: [this.ensembles.router()],
+        onScrape: () => this.ensembles.refreshMetrics(),
+      });
       this.log.info({ url: this.http.url }, 'zkpulse collector listening');
     }
   }
@@ -238,6 +258,7 @@ export class Collector {
     this.stopping = true;
     const wasActive = this.role === 'active';
     this.timers.cancelAll();
+    this.ensembles.stop();
     for (const s of this.subs) s.unsubscribe();
     this.data.detach();
     await this.http?.close();

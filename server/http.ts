@@ -2,6 +2,7 @@
  * The running collector's HTTP API: the data plane's JSON/SSE routes and /metrics (collector/http/),
  * `GET /api/collector`, the alerts and silences routes, and the live page, on one listening server.
  */
+import type { Router } from 'express';
 import type { Logger } from 'pino';
 import type { DataPlane } from '../collector/data-plane.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../collector/http/server.ts';
@@ -17,9 +18,12 @@ export interface HttpMount {
   info: () => CollectorInfo;
   now: () => number;
   log: Logger;
+  /** more routes (the ensembles') and what to refresh before a scrape */
+  routers?: readonly Router[];
+  onScrape?: () => void;
 }
 
-export function startApi({ data, alerting, role, info, now, log }: HttpMount): Promise<RunningHttpServer> {
+export function startApi({ data, alerting, role, info, now, log, routers = [], onScrape }: HttpMount): Promise<RunningHttpServer> {
   const { config, session } = data;
   const app = createHttpApp({
     getModels: () => data.models(),
@@ -31,8 +35,11 @@ export function startApi({ data, alerting, role, info, now, log }: HttpMount): P
     registry: data.metrics.registry,
     apiToken: config.apiToken,
     now,
-    onScrape: () => data.refreshMetrics(),
-    routers: [collectorRouter(info), ...alerting.routers(), livePageRouter()],
+    onScrape: () => {
+      data.refreshMetrics();
+      onScrape?.();
+    },
+    routers: [collectorRouter(info), ...routers, ...alerting.routers(), livePageRouter()],
     log,
   });
   return startHttpServer(app, { ...config.http, allowedHosts: config.allowedHosts });

@@ -9,6 +9,12 @@ export interface Binaries {
   influxd: string;
 }
 
+/**
+ * The AdminServer's Jetty needs the Servlet API, which Debian's zookeeper.jar manifest does not list:
+ * a server started with the AdminServer on gets this jar on its class path too.
+ */
+export const SERVLET_API_JAR = '/usr/share/java/servlet-api.jar';
+
 const ZOOKEEPER_JAR = '/usr/share/java/zookeeper.jar';
 // Debian's zookeeper.jar lists its dependencies in its manifest but no SLF4J binding: without one it logs nothing.
 const SLF4J_BINDINGS = ['/usr/share/java/slf4j-simple.jar', '/usr/share/java/slf4j-jdk14.jar'];

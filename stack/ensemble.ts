@@ -1,7 +1,7 @@
 import { freePort } from './ports.ts';
 import { pollUntil } from './wait.ts';
 import { acceptsSession } from './session-check.ts';
-import { ZooKeeperServer, type RunningZooKeeper } from './zookeeper.ts';
+import { ZooKeeperServer, type RunningZooKeeper, type ZooKeeperOptions } from './zookeeper.ts';
 import type { QuorumMember } from './zookeeper-config.ts';
 
 export interface RunningEnsemble {
@@ -16,12 +16,16 @@ export interface RunningEnsemble {
 
 const QUORUM_MODES = new Set(['leader', 'follower']);
 
+/** Per-server options of an ensemble: the same for all, or one entry per member (by index). */
+export type EnsembleServerOptions = Pick<ZooKeeperOptions, 'admin' | 'fourLetterWhitelist'>;
+
 /** Starts `size` ZooKeeper servers forming one ensemble on loopback; resolves when all are leader/follower. */
-export async function startEnsemble(size = 3): Promise<RunningEnsemble> {
+export async function startEnsemble(size = 3, options: EnsembleServerOptions | EnsembleServerOptions[] = {}): Promise<RunningEnsemble> {
   if (!Number.isInteger(size) || size < 1) throw new Error(`startEnsemble: size must be a positive integer, got ${size}`);
   const quorum: QuorumMember[] = [];
   for (let id = 1; id <= size; id++) quorum.push({ id, peerPort: await freePort(), electionPort: await freePort() });
-  const members = await Promise.all(quorum.map((member) => ZooKeeperServer.create({ myid: member.id, quorum })));
+  const optionsOf = (index: number): EnsembleServerOptions => (Array.isArray(options) ? (options[index] ?? {}) : options);
+  const members = await Promise.all(quorum.map((member, index) => ZooKeeperServer.create({ ...optionsOf(index), myid: member.id, quorum })));
   const stop = async (): Promise<void> => {
     await Promise.all(members.map((member) => member.stop()));
   };

@@ -13,6 +13,10 @@ export interface ZooKeeperConfig {
   maxSessionTimeout: number;
   /** Ensemble members (all of them, this one included); absent for a standalone server. */
   quorum?: QuorumMember[];
+  /** the AdminServer's port on 127.0.0.1 (`admin.enableServer=true`); absent: no AdminServer */
+  adminPort?: number;
+  /** `4lw.commands.whitelist` (default `*`); ZooKeeper always allows `srvr` besides */
+  fourLetterWhitelist?: string;
 }
 
 /** The zoo.cfg text for one server, bound to loopback. */
@@ -25,8 +29,10 @@ export function zooCfg(config: ZooKeeperConfig): string {
     `clientPort=${config.clientPort}`,
     'clientPortAddress=127.0.0.1',
     'maxClientCnxns=0',
-    'admin.enableServer=false',
-    '4lw.commands.whitelist=*',
+    ...(config.adminPort === undefined
+      ? ['admin.enableServer=false']
+      : ['admin.enableServer=true', 'admin.serverAddress=127.0.0.1', `admin.serverPort=${config.adminPort}`]),
+    `4lw.commands.whitelist=${config.fourLetterWhitelist ?? '*'}`,
     // Throwaway servers: a txn is written to the OS before the ack (kill -9 loses nothing), just not fsynced.
     'forceSync=no',
     'preAllocSize=4096',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { binaries } from './binaries.ts';
+import { binaries, SERVLET_API_JAR } from './binaries.ts';
 import { fourLetterWord, parseMode } from './four-letter.ts';
 import { ensureServices } from './ensure.ts';
 import { isPortClash } from './errors.ts';
@@ -14,13 +14,15 @@ import { sessionLimits, zooCfg, type QuorumMember } from './zookeeper-config.ts'
 export interface RunningZooKeeper {
   connectString: string;
   port: number;
+  /** the AdminServer's port (`admin: true`), else null */
+  adminPort: number | null;
   pid: number;
   dataDir: string;
   /** SIGTERM, wait for exit (SIGKILL after 5 s), remove the temp dir. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL), resolves when the process exited; keeps the data dir. */
   kill(signal?: NodeJS.Signals): Promise<void>;
-  /** (Re)starts on the same port and data dir; resolves when it answers ruok with imok and accepts a session. */
+  /** (Re)starts on the same port and data dir; resolves when `srvr` shows it serving and it accepts a session. */
   start(): Promise<void>;
   /** SIGSTOP: a silent partition (connections are accepted by the kernel, nothing answers); resolves once every thread is stopped. */
   pause(): Promise<void>;
@@ -38,6 +40,10 @@ export interface ZooKeeperOptions {
    * it, so that a server slowed down by a test JIT does not hide the clients' differences.
    */
   jvm?: 'fast-start' | 'production';
+  /** start the AdminServer on a free loopback port (`adminPort`); needs SERVLET_API_JAR */
+  admin?: boolean;
+  /** `4lw.commands.whitelist` (default `*`; `srvr` always answers) */
+  fourLetterWhitelist?: string;
 }
 
 const JVM_FLAGS = {
@@ -57,8 +63,10 @@ export class ZooKeeperServer implements RunningZooKeeper {
     readonly dataDir: string,
     configFile: string,
     jvm: keyof typeof JVM_FLAGS,
+    readonly adminPort: number | null,
   ) {
-    const { java, zookeeperClassPath } = binaries();
+    const { java, zookeeperClassPath: base } = binaries();
+    const zookeeperClassPath = adminPort === null ? base : `${base}:${SERVLET_API_JAR}`;
     this.process = new ServiceProcess({
       name: `ZooKeeper 127.0.0.1:${port}`,
       command: java,
@@ -77,8 +85,19 @@ export class ZooKeeperServer implements RunningZooKeeper {
     await fs.promises.mkdir(dataDir);
     if (opts.myid !== undefined) await fs.promises.writeFile(path.join(dataDir, 'myid'), `${opts.myid}\n`);
     const configFile = path.join(tempDir, 'zoo.cfg');
-    await fs.promises.writeFile(configFile, zooCfg({ clientPort: port, dataDir, quorum: opts.quorum, ...sessionLimits(opts) }));
-    return new ZooKeeperServer(port, tempDir, dataDir, configFile, opts.jvm ?? 'fast-start');
+    const adminPort = opts.admin ? await freePort() : null;
+    await fs.promises.writeFile(
+      configFile,
+      zooCfg({
+        clientPort: port,
+        dataDir,
+        quorum: opts.quorum,
+        ...sessionLimits(opts),
+        ...(adminPort === null ? {} : { adminPort }),
+        ...(opts.fourLetterWhitelist === undefined ? {} : { fourLetterWhitelist: opts.fourLetterWhitelist }),
+      }),
+    );
+    return new ZooKeeperServer(port, tempDir, dataDir, configFile, opts.jvm ?? 'fast-start', adminPort);
   }
 
   get connectString(): string {
@@ -101,9 +120,10 @@ export class ZooKeeperServer implements RunningZooKeeper {
 
   async start(): Promise<void> {
     this.spawn();
-    await this.waitUntil('to answer ruok with imok and accept a session', async () => {
-      const answer = await fourLetterWord(this.port, 'ruok', 1000);
-      return answer === 'imok' && (await this.isOurs()) && (await acceptsSession(this.connectString, 2000));
+    // srvr, not ruok: ZooKeeper answers srvr whatever 4lw.commands.whitelist says, and only names a Mode while serving
+    await this.waitUntil('to serve (srvr names its Mode) and accept a session', async () => {
+      const answer = await fourLetterWord(this.port, 'srvr', 1000);
+      return parseMode(answer) !== undefined && (await this.isOurs()) && (await acceptsSession(this.connectString, 2000));
     });
   }
 
@@ -112,7 +132,9 @@ export class ZooKeeperServer implements RunningZooKeeper {
    * freePort() and our bind (ours then dies with a BindException and the start is retried).
    */
   private async isOurs(): Promise<boolean> {
-    return (await fourLetterWord(this.port, 'conf', 1000)).includes(`dataDir=${this.dataDir}`);
+    const conf = await fourLetterWord(this.port, 'conf', 1000);
+    // a whitelist without conf: a server on our port that is not ours makes ours exit (BindException) instead
+    return conf.includes(`dataDir=${this.dataDir}`) || (conf.includes('not in the whitelist') && this.process.running);
   }
 
   /** Polls `check` while the process lives, failing with the log tail after 60 s or when it exits. */

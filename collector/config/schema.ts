@@ -108,6 +108,24 @@ const collectConfigObject = z
     haPath: checked((path) => checkZkPath(path, 'the path')).optional(),
     /** `pretty` or `json` log lines; absent: pretty on a terminal, JSON otherwise */
     logFormat: z.enum(LOG_FORMATS, { error: 'expected pretty or json' }).optional(),
+    /**
+     * The ensembles whose servers are polled (docs/contract.md §10): name → connect string; `default` is
+     * the one of `zk`, always polled. Optional in the output (absent: only `default`), defaults in
+     * collector/ensemble/poller.ts, so hand-built configs stay valid.
+     */
+    ensembles: z
+      .record(
+        z.string().regex(CLUSTER_NAME, 'ensemble names may only contain letters, digits, "_", "." and "-"').refine((n) => n !== 'default', '"default" is the ensemble of zk, give it another name'),
+        checked(checkZkConnect),
+        { error: 'expected a map of ensemble name to connect string (host:port,...)' },
+      )
+      .optional(),
+    /** how often every ensemble server is polled (default 10000) */
+    ensemblePollMs: integer(1000, 3_600_000, 'ms').optional(),
+    /** the AdminServer port of the ensemble servers (default 8080); false: four-letter words only */
+    adminPort: z
+      .union([z.number().int().min(1, 'expected a port number (1-65535) or false').max(65535, 'expected a port number (1-65535) or false'), z.literal(false)], { error: 'expected a port number (1-65535) or false' })
+      .optional(),
     /** the alert rules' section, validated by the alerts module; passed through untouched */
     alerts: z.unknown().optional(),
   })
