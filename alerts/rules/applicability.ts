@@ -7,7 +7,7 @@
  * Pure.
  */
 import type { LayoutCapabilities } from '../../contract/layout.ts';
-import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
+import { isEnsembleRule, RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import type { AlertName } from '../types.ts';
 
 export interface RuleApplicability {
@@ -40,6 +40,7 @@ export function ruleApplicability(
   config: AlertsConfig,
 ): RuleApplicability[] {
   return RULE_NAMES.map((name): RuleApplicability => {
+    if (isEnsembleRule(name)) return { name, applies: false, reason: 'an ensemble rule: judged per ZooKeeper ensemble (alerts.ensembles), not per cluster' };
     const need = NEEDS[name];
     if (need !== undefined && layout.capabilities[need.capability] !== true) return { name, applies: false, reason: `the ${layout.name} layout ${need.lacks}` };
     if (!ruleConfig(config, cluster, name).enabled) return { name, applies: false, reason: 'disabled in the alerts config' };
