@@ -78,11 +78,13 @@
     try {
       const signal = AbortSignal.timeout ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : undefined;
       const res = await fetch('/api/ensembles', { headers: { accept: 'application/json' }, signal });
-      // a collector without the ensemble poller: no strip at all
+      // a collector without the ensemble poller: no strip at all, and no asking again
       if (res.status === 404) {
         const section = document.getElementById('ensembles');
         if (section) section.hidden = true;
-      } else if (!res.ok) {
+        return;
+      }
+      if (!res.ok) {
         unknown(`ensembles: ${res.status}`);
       } else {
         const body = await res.json();
