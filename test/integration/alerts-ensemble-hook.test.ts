@@ -20,6 +20,7 @@ test('a fired ZooKeeperServerDown reaches a webhook receiver, labelled ensemble/
     getModels: () => [],
     isConnected: () => true,
     ensembles: { latest: () => latest },
+    externalURL: 'http://127.0.0.1:7070',
   });
   t.teardown(() => alerting.stop());
   await alerting.start();
@@ -31,6 +32,7 @@ test('a fired ZooKeeperServerDown reaches a webhook receiver, labelled ensemble/
   t.is(first.groupKey, '{}:{alertname="ZooKeeperServerDown", ensemble="main"}');
   t.deepEqual(first.alerts.map((a) => a.labels), [{ alertname: 'ZooKeeperServerDown', ensemble: 'main', severity: 'critical', server: 'zk3:2181' }]);
   t.is(first.alerts[0]?.annotations.problem, 'connect ECONNREFUSED zk3:2181');
+  t.is(first.alerts[0]?.generatorURL, 'http://127.0.0.1:7070/api/ensembles');
 
   latest = [poll(now(), [leader, serving('zk2:2181', 'follower'), serving('zk3:2181', 'follower'), serving('zk4:2181', 'follower'), serving('zk5:2181', 'follower')], 'main')];
   const second = (await rx.received(2)).json as WebhookBody;
