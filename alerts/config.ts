@@ -10,15 +10,18 @@
  *       crawler:                # one cluster, over the defaults
  *         WorkersBelowMinimum: { min: 6 }
  *         ProgressStalled: { after: 10m, severity: info }
+ *     ensembles:
+ *       default:                # one ZooKeeper ensemble (the ZooKeeper* rules only), over the defaults
+ *         ZooKeeperLatencyHigh: { threshold: 250 }
  *
  * A bad value is a ConfigError of one line naming the key, e.g.
  * `alerts.clusters.crawler.HeartbeatStale.factor: expected a number > 1`.
  */
 import type { z } from 'zod';
 import { ConfigError } from '../collector/config/errors.ts';
-import type { AlertName } from './types.ts';
+import type { AlertName, EnsembleAlertName } from './types.ts';
 import type { RetryPolicy } from './notify/config.ts';
-import { DEFAULT_ALERTS_CONFIG, DEFAULT_RULES, RULE_NAMES, type AlertsConfig, type RuleConfigs } from './config/defaults.ts';
+import { DEFAULT_ALERTS_CONFIG, DEFAULT_RULES, ENSEMBLE_RULE_NAMES, isEnsembleRule, RULE_NAMES, type AlertsConfig, type RuleConfigs } from './config/defaults.ts';
 import { alertsSectionSchema, type RuleOverrides } from './config/schema.ts';
 
 export * from './config/defaults.ts';
@@ -26,9 +29,10 @@ export { parseDuration } from './config/duration.ts';
 
 /**
  * Validate the raw `alerts` value (undefined/null = all defaults). `clusters`, when given, are the
- * configured cluster names: settings for any other cluster are an error (most likely a typo).
+ * configured cluster names: settings for any other cluster are an error (most likely a typo); `ensembles`
+ * likewise for `alerts.ensembles`. An ensemble rule under `alerts.clusters` (or the reverse) is an error.
  */
-export function parseAlertsConfig(raw: unknown, clusters?: readonly string[]): AlertsConfig {
+export function parseAlertsConfig(raw: unknown, clusters?: readonly string[], ensembles?: readonly string[]): AlertsConfig {
   if (raw === undefined || raw === null) return DEFAULT_ALERTS_CONFIG;
   const result = alertsSectionSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]));
@@ -39,9 +43,25 @@ export function parseAlertsConfig(raw: unknown, clusters?: readonly string[]): A
     if (clusters !== undefined && !clusters.includes(name)) {
       throw new ConfigError(`alerts.clusters.${name}: not a configured cluster (clusters: ${clusters.join(', ')})`);
     }
+    const misplaced = Object.keys(overrides).find((rule) => isEnsembleRule(rule));
+    if (misplaced !== undefined) {
+      throw new ConfigError(`alerts.clusters.${name}.${misplaced}: an ensemble rule, judged per ensemble: set it under alerts.ensembles.<ensemble> or alerts.defaults`);
+    }
     Object.defineProperty(perCluster, name, { value: applyOverrides(defaults, overrides), enumerable: true });
   }
+  const perEnsemble: Record<string, RuleConfigs> = {};
+  for (const [name, overrides] of Object.entries(section.ensembles ?? {})) {
+    if (ensembles !== undefined && !ensembles.includes(name)) {
+      throw new ConfigError(`alerts.ensembles.${name}: not a configured ensemble (ensembles: ${ensembles.join(', ')})`);
+    }
+    const misplaced = Object.keys(overrides).find((rule) => !isEnsembleRule(rule));
+    if (misplaced !== undefined) {
+      throw new ConfigError(`alerts.ensembles.${name}.${misplaced}: a cluster rule: set it under alerts.clusters.<cluster> or alerts.defaults (ensemble rules: ${ENSEMBLE_RULE_NAMES.join(', ')})`);
+    }
+    Object.defineProperty(perEnsemble, name, { value: applyOverrides(defaults, overrides), enumerable: true });
+  }
   return {
+    ensembles: perEnsemble,
     evalInterval: section.evalInterval ?? DEFAULT_ALERTS_CONFIG.evalInterval,
     resolvedRetention: section.resolvedRetention ?? DEFAULT_ALERTS_CONFIG.resolvedRetention,
     defaults,
@@ -64,6 +84,12 @@ function retryOverrides(r: { maxAge?: number; initialBackoff?: number; maxBackof
   if (r.initialBackoff !== undefined) out.initialMs = r.initialBackoff;
   if (r.maxBackoff !== undefined) out.maxIntervalMs = r.maxBackoff;
   return out;
+}
+
+/** The settings of one ensemble rule for one ensemble (`alerts.ensembles.<name>` over `alerts.defaults`). */
+export function ensembleRuleConfig<N extends EnsembleAlertName>(config: AlertsConfig, ensemble: string, name: N): RuleConfigs[N] {
+  const own = config.ensembles !== undefined && Object.hasOwn(config.ensembles, ensemble) ? config.ensembles[ensemble] : undefined;
+  return (own ?? config.defaults)[name];
 }
 
 /** The settings of one rule for one cluster. */
@@ -90,12 +116,12 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0] ?? '?';
     const isRule =
-      (issue.path.length === 1 && issue.path[0] === 'defaults') || (issue.path.length === 2 && issue.path[0] === 'clusters');
+      (issue.path.length === 1 && issue.path[0] === 'defaults') || (issue.path.length === 2 && (issue.path[0] === 'clusters' || issue.path[0] === 'ensembles'));
     return isRule
       ? `${where}: unknown rule "${key}" (rules: ${RULE_NAMES.join(', ')})`
       : `${where}: unknown key "${key}"`;
   }
-  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters)';
+  if (issue.code === 'invalid_type' && issue.path.length === 0) return 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters, ensembles)';
   if (issue.code === 'invalid_type' && (issue.expected === 'object' || issue.expected === 'record')) return `${where}: expected a map`;
   return `${where}: ${issue.message}`;
 }

@@ -15,7 +15,7 @@ import { aclsFor, digestId } from '../zk/acl.ts';
 import { clientSource, ZkOps, type Client } from '../zk/ops.ts';
 import type { LayoutCapabilities } from '../contract/layout.ts';
 import { ruleApplicability, type RuleApplicability } from './rules/applicability.ts';
-import { createAlertEngine, serializeEngineState, type EngineState } from './engine/index.ts';
+import { createAlertEngine, serializeEngineState, type EngineState, type EnsembleFeed } from './engine/index.ts';
 import { Notifier, type NotificationRecord } from './notify/notifier.ts';
 import type { ReceiverConfig } from './notify/config.ts';
 import type { HttpPost } from './notify/http-post.ts';
@@ -44,6 +44,8 @@ export interface AlertingOptions {
   getModels: () => readonly ClusterModel[];
   /** each cluster's layout capabilities: the rules a layout cannot feed are off for it (default: all on) */
   capabilities?: ReadonlyMap<string, LayoutCapabilities>;
+  /** the ensemble poller's latest polls (`latestEnsembles()`): the ZooKeeper* rules; absent = none judged */
+  ensembles?: EnsembleFeed;
   /** the one clock of rules and notifier: asyncScheduler live, a virtual-time scheduler in replay */
   scheduler?: SchedulerLike;
   /** where state is persisted; none (replay, tests) keeps it in memory only */
@@ -150,6 +152,7 @@ export class Alerting {
       watchEvents$: this.opts.watchEvents$,
       getModels: this.opts.getModels,
       capabilities: this.opts.capabilities,
+      ...(this.opts.ensembles ? { ensembles: this.opts.ensembles } : {}),
       config: this.opts.config,
       scheduler: this.scheduler,
       initialState,

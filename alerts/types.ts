@@ -18,13 +18,25 @@ export type AlertName =
   | 'TaskOrphaned'
   | 'SplitBrain'
   | 'KafkaOfflinePartitions'
-  | 'CollectorDisconnected';
+  | 'CollectorDisconnected'
+  | EnsembleAlertName;
+
+/** The rules judged per ZooKeeper ensemble (docs/contract.md §10): labels `ensemble` (+ `server`), never `cluster`. */
+export type EnsembleAlertName =
+  | 'ZooKeeperServerDown'
+  | 'ZooKeeperNoLeader'
+  | 'ZooKeeperMultipleLeaders'
+  | 'ZooKeeperQuorumAtRisk'
+  | 'ZooKeeperLatencyHigh'
+  | 'ZooKeeperOutstandingRequests'
+  | 'ZooKeeperFileDescriptors';
 
 /**
  * One alert instance as the rule engine sees it, Prometheus style: `pending` while its condition
  * holds for less than the rule's `for`, `firing` after, `resolved` once the condition stopped holding
  * (resolved alerts are kept for a while and re-sent, so a lost notice is retried).
- * Labels always hold alertname, cluster, severity, plus worker/task where one is concerned.
+ * Labels always hold alertname, cluster, severity, plus worker/task where one is concerned; the ensemble
+ * rules' hold alertname, ensemble, severity, plus server where one is concerned (no cluster).
  */
 export interface AlertInstance {
   /** stable hash of the labels (hex), Alertmanager's fingerprint */

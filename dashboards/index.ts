@@ -5,6 +5,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { clusterOverviewDashboard } from './cluster-overview.ts';
 import { collectorHealthDashboard } from './collector-health.ts';
+import { ensembleDashboard } from './ensemble.ts';
 import { tasksDashboard } from './tasks.ts';
 
 export { INFLUX_DATASOURCE, CLUSTER_VARIABLE_QUERY } from './influx.ts';
@@ -15,6 +16,7 @@ export function buildDashboards(): Record<string, Dashboard> {
     'cluster-overview.json': clusterOverviewDashboard(),
     'tasks.json': tasksDashboard(),
     'collector-health.json': collectorHealthDashboard(),
+    'ensemble.json': ensembleDashboard(),
   };
 }
 

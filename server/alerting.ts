@@ -9,14 +9,17 @@ import type { DataPlane } from '../collector/data-plane.ts';
 import { Alerting } from '../alerts/service.ts';
 import { parseAlertsConfig } from '../alerts/config.ts';
 import { receiversOf } from '../alerts/receivers.ts';
+import type { EnsembleFeed } from '../alerts/engine/index.ts';
 
 export interface AlertingWiring {
   data: DataPlane;
   scheduler: SchedulerLike;
   log: Logger;
+  /** the ensemble poller's latest polls, for the ZooKeeper* rules (alerts/engine/engine.ts EnsembleFeed) */
+  ensembles?: EnsembleFeed;
 }
 
-export function createAlerting({ data, scheduler, log }: AlertingWiring): Alerting {
+export function createAlerting({ data, scheduler, log, ensembles }: AlertingWiring): Alerting {
   const { config } = data;
   const alerts = parseAlertsConfig(config.alerts, Object.keys(config.clusters));
   return new Alerting({
@@ -26,6 +29,7 @@ export function createAlerting({ data, scheduler, log }: AlertingWiring): Alerti
     watchEvents$: data.watchEvents$,
     getModels: () => data.models(),
     capabilities: data.capabilities(),
+    ...(ensembles ? { ensembles } : {}),
     scheduler,
     zkClient: () => data.session.client,
     zkAuth: config.zkAuth,

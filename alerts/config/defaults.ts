@@ -4,7 +4,7 @@ import { DEFAULT_ROUTE, type RetryPolicy, type RouteTiming } from '../notify/con
  * write them as `10s`, `5m`, ...). Every rule has `enabled`, `for`, `keepFiringFor` and `severity`;
  * the rest are the rule's thresholds.
  */
-import type { AlertName, Severity } from '../types.ts';
+import type { AlertName, EnsembleAlertName, Severity } from '../types.ts';
 
 export interface CommonRuleConfig {
   enabled: boolean;
@@ -43,6 +43,21 @@ export interface RuleConfigs {
   /** a Kafka topic has partitions without a leader (state leader -1); one alert per topic */
   KafkaOfflinePartitions: CommonRuleConfig;
   CollectorDisconnected: CommonRuleConfig;
+  // The ensemble rules (rules/zookeeper-*.ts), judged per ensemble: `alerts.defaults` and `alerts.ensembles.<name>`.
+  /** a server is down (no answer) or does not serve */
+  ZooKeeperServerDown: CommonRuleConfig;
+  /** no server leads (and none serves as a follower of a leader out of sight) */
+  ZooKeeperNoLeader: CommonRuleConfig;
+  /** two or more servers say they lead in the same poll; keep `for` above 2 × ensemblePollMs */
+  ZooKeeperMultipleLeaders: CommonRuleConfig;
+  /** one more voting server lost would lose the quorum (or it is lost); never for a standalone server */
+  ZooKeeperQuorumAtRisk: CommonRuleConfig;
+  /** a serving server's avg_latency > `threshold` ms */
+  ZooKeeperLatencyHigh: CommonRuleConfig & { threshold: number };
+  /** a serving server's outstanding_requests > `threshold` */
+  ZooKeeperOutstandingRequests: CommonRuleConfig & { threshold: number };
+  /** a server's open_file_descriptor_count > `ratio` × max_file_descriptor_count */
+  ZooKeeperFileDescriptors: CommonRuleConfig & { ratio: number };
 }
 
 export interface AlertsConfig {
@@ -54,6 +69,8 @@ export interface AlertsConfig {
   defaults: RuleConfigs;
   /** the settings of the clusters named in `alerts.clusters`, fully resolved */
   clusters: Readonly<Record<string, RuleConfigs>>;
+  /** the settings of the ensembles named in `alerts.ensembles` (over `defaults`), fully resolved; absent = none */
+  ensembles?: Readonly<Record<string, RuleConfigs>>;
   /** how notifications are grouped and timed (Alertmanager's route settings) */
   route: RouteTiming;
   /** where the notification log, silences and engine state are kept in ZooKeeper */
@@ -88,6 +105,19 @@ export const DEFAULT_RULES: RuleConfigs = {
   // a controller failover leaves partitions leaderless for a moment: only a lasting one is news
   KafkaOfflinePartitions: common('critical', 30_000),
   CollectorDisconnected: common('critical', 10_000),
+  // Thresholds and `for: 1m` after the ZooKeeper project's reference Prometheus rules (zookeeper-website
+  // admin-ops/monitor-and-audit-logs.mdx, "Alerting with Prometheus"): `up == 0` critical, `avg_latency > 100`
+  // warning. Upstream's file-descriptor example is an absolute `> 300`; a ratio of the server's own limit is
+  // used instead (the issue's 80 %), it holds for any ulimit. Outstanding requests, leaders and the quorum have
+  // no upstream example: zkpulse's choices, documented in alerts/README.md.
+  ZooKeeperServerDown: common('critical', 60_000),
+  ZooKeeperNoLeader: common('critical', 30_000),
+  // an election can show the old and the new leader in one poll: only one that lasts over several polls is news
+  ZooKeeperMultipleLeaders: common('critical', 30_000),
+  ZooKeeperQuorumAtRisk: common('warning', 60_000),
+  ZooKeeperLatencyHigh: { ...common('warning', 60_000), threshold: 100 },
+  ZooKeeperOutstandingRequests: { ...common('warning', 60_000), threshold: 10 },
+  ZooKeeperFileDescriptors: { ...common('warning', 60_000), ratio: 0.8 },
 };
 
 export const DEFAULT_ALERTS_CONFIG: AlertsConfig = {
@@ -100,3 +130,16 @@ export const DEFAULT_ALERTS_CONFIG: AlertsConfig = {
 };
 
 export const RULE_NAMES = Object.keys(DEFAULT_RULES) as AlertName[];
+
+/** The rules judged per ensemble, not per cluster. */
+export const ENSEMBLE_RULE_NAMES: readonly EnsembleAlertName[] = [
+  'ZooKeeperServerDown',
+  'ZooKeeperNoLeader',
+  'ZooKeeperMultipleLeaders',
+  'ZooKeeperQuorumAtRisk',
+  'ZooKeeperLatencyHigh',
+  'ZooKeeperOutstandingRequests',
+  'ZooKeeperFileDescriptors',
+];
+
+export const isEnsembleRule = (name: string): name is EnsembleAlertName => (ENSEMBLE_RULE_NAMES as readonly string[]).includes(name);

@@ -47,6 +47,15 @@ export const ruleOverridesSchema = z.strictObject({
   SplitBrain: rule({}),
   KafkaOfflinePartitions: rule({}),
   CollectorDisconnected: rule({}),
+  ZooKeeperServerDown: rule({}),
+  ZooKeeperNoLeader: rule({}),
+  ZooKeeperMultipleLeaders: rule({}),
+  ZooKeeperQuorumAtRisk: rule({}),
+  ZooKeeperLatencyHigh: rule({ threshold: z.number({ error: 'expected a number > 0 (ms)' }).gt(0, 'expected a number > 0 (ms)').optional() }),
+  ZooKeeperOutstandingRequests: rule({ threshold: wholeAtLeast(0).optional() }),
+  ZooKeeperFileDescriptors: rule({
+    ratio: z.number({ error: 'expected a number > 0 and <= 1' }).gt(0, 'expected a number > 0 and <= 1').max(1, 'expected a number > 0 and <= 1').optional(),
+  }),
 });
 
 export type RuleOverrides = z.output<typeof ruleOverridesSchema>;
@@ -76,4 +85,6 @@ export const alertsSectionSchema = z.strictObject({
   resolvedRetention: duration.optional(),
   defaults: ruleOverridesSchema.optional(),
   clusters: z.record(z.string(), ruleOverridesSchema).optional(),
+  /** per ensemble (`ensembles.<name>` of the collect config, `default` for `zk`): the ZooKeeper* rules only */
+  ensembles: z.record(z.string(), ruleOverridesSchema).optional(),
 });

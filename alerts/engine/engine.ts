@@ -11,6 +11,7 @@ import type { WatchEvent } from '../../collector/watch/events.ts';
 import type { AlertsConfig } from '../config/defaults.ts';
 import type { AlertInstance } from '../types.ts';
 import type { LayoutCapabilities } from '../../contract/layout.ts';
+import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
 import { evaluate, observe, type Evaluation, type Transition } from './state-machine.ts';
 import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
@@ -27,6 +28,20 @@ export interface AlertEngineOptions {
   initiallyConnected?: boolean;
   /** each cluster's layout capabilities (default: every cluster zkpulse, every rule runs) */
   capabilities?: ReadonlyMap<string, LayoutCapabilities>;
+  /** the ZooKeeper ensembles' latest polls, read at each evaluation (absent: no ensemble rule runs) */
+  ensembles?: EnsembleFeed;
+}
+
+/**
+ * The hook of the ensemble rules: the server's `latestEnsembles()` (ensemble poller), which cluster is on
+ * which ensemble, and how old a poll may be before its ensemble's alerts freeze (3 × ensemblePollMs is right).
+ */
+export interface EnsembleFeed {
+  latest: () => readonly EnsembleSnapshot[];
+  /** cluster → ensemble name (`clusters.<name>.ensemble`); a cluster not in it is on `default` */
+  clusterEnsembles?: ReadonlyMap<string, string>;
+  /** default ENSEMBLE_STALE_AFTER_MS (30 s) */
+  staleAfterMs?: number;
 }
 
 export interface AlertEngine {
@@ -70,7 +85,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       interval(config.evalInterval, scheduler).pipe(map((): Input => ({ kind: 'tick' }))),
     );
     return inputs$.pipe(
-      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config, options.capabilities), seed),
+      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config, options.capabilities, options.ensembles), seed),
       map((acc) => acc.evaluation),
       filter((e): e is Evaluation => e !== null),
     );
@@ -96,6 +111,7 @@ function step(
   getModels: () => readonly ClusterModel[],
   config: AlertsConfig,
   capabilities: ReadonlyMap<string, LayoutCapabilities> | undefined,
+  ensembles: EnsembleFeed | undefined,
 ): Acc {
   switch (input.kind) {
     case 'domain': {
@@ -114,7 +130,16 @@ function step(
     case 'tick': {
       const evaluation = evaluate(
         acc.state,
-        { models: getModels(), connected: acc.connected, disconnectedSince: acc.disconnectedSince, now, capabilities },
+        {
+          models: getModels(),
+          connected: acc.connected,
+          disconnectedSince: acc.disconnectedSince,
+          now,
+          capabilities,
+          ...(ensembles === undefined
+            ? {}
+            : { ensembles: ensembles.latest(), clusterEnsembles: ensembles.clusterEnsembles, ensembleStaleAfter: ensembles.staleAfterMs }),
+        },
         config,
       );
       return { ...acc, state: evaluation.state, evaluation };

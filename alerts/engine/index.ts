@@ -1,6 +1,6 @@
 /** The alert engine: pure state machine + rule memory, and the RxJS driver around them. */
-export { createAlertEngine, type AlertEngine, type AlertEngineOptions } from './engine.ts';
-export { evaluate, observe, isBlind, listAlerts, type Evaluation, type EvaluationInput, type Transition } from './state-machine.ts';
+export { createAlertEngine, type AlertEngine, type AlertEngineOptions, type EnsembleFeed } from './engine.ts';
+export { evaluate, observe, isBlind, listAlerts, ensembleGroup, ENSEMBLE_STALE_AFTER_MS, type Evaluation, type EvaluationInput, type Transition } from './state-machine.ts';
 export {
   ENGINE_STATE_VERSION,
   emptyEngineState,

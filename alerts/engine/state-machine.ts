@@ -17,13 +17,19 @@
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import type { WatchEvent } from '../../collector/watch/events.ts';
-import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
+import { ensembleRuleConfig, isEnsembleRule, RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
+import { quorumOf, type Quorum } from '../../collector/ensemble/quorum.ts';
+import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
+import type { EnsembleView } from '../rules/collector-disconnected.ts';
 import { fingerprint } from '../fingerprint.ts';
-import { collectorDisconnected, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
+import { collectorDisconnected, ENSEMBLE_RULE_KEYS, ENSEMBLE_RULES, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
 import { emptyMemory, memoryWith } from '../rules/memory.ts';
 import { layoutFeeds } from '../rules/applicability.ts';
 import type { LayoutCapabilities } from '../../contract/layout.ts';
-import type { AlertInstance, AlertName } from '../types.ts';
+import type { AlertInstance, AlertName, EnsembleAlertName } from '../types.ts';
+
+/** the ensemble of a cluster that names none: the one of `zk` (docs/contract.md §10) */
+const DEFAULT_ENSEMBLE = 'default';
 import { observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
 
@@ -39,6 +45,38 @@ export interface EvaluationInput {
    * it (rules/applicability.ts). A cluster not in the map (or no map) has every capability: zkpulse.
    */
   capabilities?: ReadonlyMap<string, LayoutCapabilities>;
+  /**
+   * the latest poll of each ZooKeeper ensemble (the server's `latestEnsembles()`); absent (replay, tests): no
+   * ensemble rule is judged and CollectorDisconnected keeps its plain text
+   */
+  ensembles?: readonly EnsembleSnapshot[];
+  /** each cluster's ensemble (`clusters.<name>.ensemble`); a cluster not in it is on `default` */
+  clusterEnsembles?: ReadonlyMap<string, string>;
+  /** a poll older than this (ms) is not judged: its ensemble's alerts are frozen (default ENSEMBLE_STALE_AFTER_MS) */
+  ensembleStaleAfter?: number;
+}
+
+/** the default age past which an ensemble poll is too old to judge: 3 polls at the default ensemblePollMs (10 s) */
+export const ENSEMBLE_STALE_AFTER_MS = 30_000;
+
+/**
+ * The reserved group of an ensemble's alerts in the judged set (they have no `cluster` label). The engine's
+ * state (alerts by fingerprint) and the notification log (by group key) are not keyed by cluster, so nothing
+ * else needs a key: see alerts/README.md "Ensemble rules".
+ */
+export const ensembleGroup = (ensemble: string): string => `ensemble:${ensemble}`;
+
+/** The fresh polls by ensemble name, each with its quorum (computed once per evaluation). */
+function freshEnsembles(input: EvaluationInput): Map<string, EnsembleView> {
+  const out = new Map<string, EnsembleView>();
+  const staleAfter = input.ensembleStaleAfter ?? ENSEMBLE_STALE_AFTER_MS;
+  for (const snapshot of input.ensembles ?? []) {
+    if (input.now - snapshot.time > staleAfter) continue;
+    const known = out.get(snapshot.ensemble);
+    if (known !== undefined && known.snapshot.time >= snapshot.time) continue;
+    out.set(snapshot.ensemble, { snapshot, quorum: quorumOf(snapshot.servers) });
+  }
+  return out;
 }
 
 export interface Transition {
@@ -96,11 +134,20 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     }
   };
 
+  const ensembles = freshEnsembles(input);
+  for (const [name, view] of ensembles) {
+    for (const rule of ENSEMBLE_RULE_KEYS) {
+      judged.add(groupKey(ensembleGroup(name), rule));
+      add(runEnsembleRule(rule, view, config, now));
+    }
+  }
+
   for (const model of input.models) {
     const cluster = model.name;
     judged.add(groupKey(cluster, 'CollectorDisconnected'));
     const cd = ruleConfig(config, cluster, 'CollectorDisconnected');
-    if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now }));
+    const ensemble = ensembles.get(input.clusterEnsembles?.get(cluster) ?? DEFAULT_ENSEMBLE) ?? null;
+    if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now, ensemble }));
     const blind = isBlind(model, input.connected);
     const before = memory.get(cluster) ?? emptyMemory();
     if (blind) {
@@ -127,6 +174,8 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
 
   const known = new Set(input.models.map((m) => m.name));
   const isJudged = (a: StoredAlert) => {
+    // an ensemble's alert (no cluster): judged when a fresh poll of its ensemble was; frozen otherwise
+    if (a.labels.cluster === undefined && a.labels.ensemble !== undefined) return judged.has(groupKey(ensembleGroup(a.labels.ensemble), a.labels.alertname ?? ''));
     const cluster = a.labels.cluster ?? '';
     // An alert of a cluster that is no longer configured has nothing left to hold it.
     return !known.has(cluster) || judged.has(groupKey(cluster, a.labels.alertname ?? ''));
@@ -234,7 +283,17 @@ function runRule(name: ZkRuleName, model: ClusterModel, config: AlertsConfig, me
   return rule({ model, config: rc, memory: mem, now });
 }
 
+function runEnsembleRule(name: EnsembleAlertName, view: EnsembleView, config: AlertsConfig, now: number): Condition[] {
+  const rc = ensembleRuleConfig(config, view.snapshot.ensemble, name);
+  if (!rc.enabled) return [];
+  const rule = ENSEMBLE_RULES[name] as (input: { snapshot: EnsembleSnapshot; quorum: Quorum; config: typeof rc; now: number }) => Condition[];
+  return rule({ snapshot: view.snapshot, quorum: view.quorum, config: rc, now });
+}
+
 function configOf(config: AlertsConfig, labels: StoredAlert['labels']) {
+  if (labels.cluster === undefined && labels.ensemble !== undefined && isEnsembleRule(labels.alertname ?? '')) {
+    return ensembleRuleConfig(config, labels.ensemble, labels.alertname as EnsembleAlertName);
+  }
   // An unknown alertname (a state written by another version) is judged with some rule's timers rather than crash.
   const name = RULE_NAMES.find((n) => n === labels.alertname) ?? ('MasterMissing' as AlertName);
   return ruleConfig(config, labels.cluster ?? '', name);

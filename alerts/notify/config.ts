@@ -2,7 +2,7 @@
 import type { Matcher } from '../silences/types.ts';
 
 export interface RouteTiming {
-  /** labels an alert is grouped by; default [alertname, cluster] */
+  /** labels an alert is grouped by; default [alertname, cluster, ensemble] (an alert has one of the two) */
   groupBy: readonly string[];
   /** wait before the first notification of a new group; default 30 s */
   groupWaitMs: number;
@@ -13,7 +13,8 @@ export interface RouteTiming {
 }
 
 export const DEFAULT_ROUTE: RouteTiming = {
-  groupBy: ['alertname', 'cluster'],
+  // an absent label is left out of the group key: adding `ensemble` left every cluster alert's key as it was
+  groupBy: ['alertname', 'cluster', 'ensemble'],
   groupWaitMs: 30_000,
   groupIntervalMs: 5 * 60_000,
   repeatIntervalMs: 4 * 3600_000,
@@ -86,11 +87,19 @@ export interface InhibitRule {
 const eq = (name: string, value: string): Matcher => ({ name, value, isRegex: false, isEqual: true });
 const ne = (name: string, value: string): Matcher => ({ name, value, isRegex: false, isEqual: false });
 
-/** A disconnected collector makes every other alert of that cluster meaningless. */
+/**
+ * A disconnected collector makes every other alert of that cluster meaningless (the ensemble alerts have no
+ * `cluster` label: they are never muted by it, they explain it). An ensemble without a leader makes its
+ * quorum-at-risk and load alerts noise; its ZooKeeperServerDown alerts stay: they name the servers to bring
+ * back, and grouping by (alertname, ensemble) sends them as one notification.
+ */
 export const DEFAULT_INHIBIT_RULES: readonly InhibitRule[] = [
   {
     sourceMatchers: [eq('alertname', 'CollectorDisconnected')],
     targetMatchers: [ne('alertname', 'CollectorDisconnected')],
     equal: ['cluster'],
   },
+  ...['ZooKeeperQuorumAtRisk', 'ZooKeeperLatencyHigh', 'ZooKeeperOutstandingRequests'].map(
+    (target): InhibitRule => ({ sourceMatchers: [eq('alertname', 'ZooKeeperNoLeader')], targetMatchers: [eq('alertname', target)], equal: ['ensemble'] }),
+  ),
 ];

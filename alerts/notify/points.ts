@@ -2,13 +2,18 @@
 import { int, type Point } from '../../collector/influx/line-protocol.ts';
 import type { AlertInstance } from '../types.ts';
 
-/** One point per firing/resolved alert (pending ones are skipped). */
+/** One point per firing/resolved alert (pending ones are skipped); an ensemble's alert is tagged `ensemble` (its `cluster` is empty, so left out). */
 export function alertPoints(alerts: readonly AlertInstance[], now: number): Point[] {
   return alerts
     .filter((a) => a.state !== 'pending')
     .map((a) => ({
       measurement: 'alert',
-      tags: { cluster: a.labels.cluster ?? '', alertname: a.labels.alertname ?? '', severity: a.labels.severity ?? '' },
+      tags: {
+        cluster: a.labels.cluster ?? '',
+        alertname: a.labels.alertname ?? '',
+        severity: a.labels.severity ?? '',
+        ...(a.labels.ensemble === undefined ? {} : { ensemble: a.labels.ensemble }),
+      },
       fields: { state: a.state, firing: int(a.state === 'firing' ? 1 : 0) },
       time: now,
     }));

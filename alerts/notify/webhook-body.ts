@@ -41,10 +41,11 @@ export interface NotificationInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Where a receiver can look at the alert's cluster: the cluster view of the API. */
+/** Where a receiver can look at the alert's cluster: the cluster view of the API (an ensemble's alert: the ensembles view). */
 export function generatorURL(externalURL: string, alert: AlertInstance): string {
   const cluster = alert.labels.cluster;
-  return cluster ? `${externalURL}/api/clusters/${encodeURIComponent(cluster)}` : `${externalURL}/api/alerts`;
+  if (cluster) return `${externalURL}/api/clusters/${encodeURIComponent(cluster)}`;
+  return alert.labels.ensemble ? `${externalURL}/api/ensembles` : `${externalURL}/api/alerts`;
 }
 
 export function webhookAlert(a: AlertInstance, externalURL: string): WebhookAlert {

@@ -7,7 +7,7 @@
  * Pure.
  */
 import type { LayoutCapabilities } from '../../contract/layout.ts';
-import { RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
+import { isEnsembleRule, RULE_NAMES, ruleConfig, type AlertsConfig } from '../config.ts';
 import type { AlertName } from '../types.ts';
 
 export interface RuleApplicability {
@@ -33,13 +33,14 @@ export function layoutFeeds(name: AlertName, capabilities: LayoutCapabilities | 
   return need === undefined || capabilities === undefined || capabilities[need.capability] === true;
 }
 
-/** Every rule, in the order of RULE_NAMES, with whether it runs for `cluster` and why not. */
+/** Every cluster rule (the ensemble rules are not per cluster), in the order of RULE_NAMES, with whether it runs for `cluster` and why not. */
 export function ruleApplicability(
   cluster: string,
   layout: { readonly name: string; readonly capabilities: LayoutCapabilities },
   config: AlertsConfig,
 ): RuleApplicability[] {
-  return RULE_NAMES.map((name): RuleApplicability => {
+  // the ensemble rules are judged per ZooKeeper ensemble, not per cluster: not listed here
+  return RULE_NAMES.filter((name) => !isEnsembleRule(name)).map((name): RuleApplicability => {
     const need = NEEDS[name];
     if (need !== undefined && layout.capabilities[need.capability] !== true) return { name, applies: false, reason: `the ${layout.name} layout ${need.lacks}` };
     if (!ruleConfig(config, cluster, name).enabled) return { name, applies: false, reason: 'disabled in the alerts config' };

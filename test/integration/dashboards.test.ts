@@ -6,6 +6,7 @@
  */
 import test from 'ava';
 import { queryInflux, rows } from '../../collector/influx/query.ts';
+import { encodePoint, int, type Point } from '../../collector/influx/line-protocol.ts';
 import { buildDashboards, dashboardQueries } from '../../dashboards/index.ts';
 import { expandGrafanaQuery } from '../../dashboards/grafana-macros.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
@@ -14,6 +15,36 @@ import { until } from '../support/poll.ts';
 import { startTestCollector } from '../support/collector.ts';
 
 const CLUSTER = 'shop.eu'; // a dot: the regex form of $cluster must escape it
+const ENSEMBLE = 'zk.main';
+
+/**
+ * `zookeeper` points of a 3-server ensemble as the ensemble poller writes them (docs/contract.md §10), two polls
+ * a second apart: the Ensemble dashboard's queries need them (this test runs no poller of its own).
+ */
+async function writeEnsemblePoints(influxUrl: string, now: number): Promise<void> {
+  const points: Point[] = [];
+  for (const at of [now - 2000, now - 1000]) {
+    for (const [server, mode] of [['zk1:2181', 'leader'], ['zk2:2181', 'follower'], ['zk3:2181', 'follower']] as const) {
+      const leader = mode === 'leader';
+      points.push({
+        measurement: 'zookeeper',
+        tags: { ensemble: ENSEMBLE, server },
+        fields: {
+          up: int(1), serving: int(1), mode, avg_latency: 1.5, max_latency: int(20), outstanding_requests: int(0), znode_count: int(40),
+          watch_count: int(12), ephemerals_count: int(5), num_alive_connections: int(3), open_file_descriptor_count: int(60),
+          max_file_descriptor_count: int(1024), approximate_data_size: int(2048), quorum_size: int(3),
+          ...(leader ? { learners: int(2), synced_followers: int(2), pending_syncs: int(0) } : {}),
+        },
+        time: at,
+      });
+    }
+  }
+  const url = new URL(influxUrl);
+  const db = url.pathname.replace(/^\//, '');
+  const body = points.map((p) => encodePoint(p)).join('\n');
+  const res = await fetch(`${url.origin}/write?db=${encodeURIComponent(db)}&precision=ns`, { method: 'POST', body });
+  if (res.status !== 204) throw new Error(`writing zookeeper points to ${url.origin}: HTTP ${res.status} ${await res.text()}`);
+}
 
 test('every dashboard query returns rows from a collector-filled InfluxDB', async (t) => {
   const root = uniqueRoot(t);
@@ -61,8 +92,9 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   if (Date.now() < nextBucket) await new Promise((r) => setTimeout(r, nextBucket - Date.now() + 5));
   await collector.stop();
   stopped = true;
+  await writeEnsemblePoints(influx, Date.now());
 
-  const ctx = { range: '1h', interval: '1s', variables: { cluster: CLUSTER } };
+  const ctx = { range: '1h', interval: '1s', variables: { cluster: CLUSTER, ensemble: ENSEMBLE } };
   const queries = Object.entries(buildDashboards()).flatMap(([file, d]) => dashboardQueries(file, d));
   t.true(queries.length >= 25, `${queries.length} queries`);
   const empty: string[] = [];
@@ -73,6 +105,7 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
     if (result.length === 0) empty.push(`${q.dashboard} / ${q.where}: ${sql}`);
     if (q.where === 'variable: cluster') t.true(result.some((r) => r.value === CLUSTER));
     if (q.where === 'Master now') t.is(result[0]?.master, 'm1');
+    if (q.where === 'variable: ensemble') t.true(result.some((r) => r.value === ENSEMBLE));
   }
   t.deepEqual(empty, [], 'queries without rows');
 });

@@ -69,7 +69,7 @@ const bad: Array<[unknown, string]> = [
   [{ defaults: { TaskOrphaned: { enabled: 'yes' } } }, 'alerts.defaults.TaskOrphaned.enabled: expected true or false'],
   [{ evalInterval: 0 }, 'alerts.evalInterval: expected a duration > 0'],
   [{ evalinterval: '1s' }, 'alerts: unknown key "evalinterval"'],
-  ['loud', 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters)'],
+  ['loud', 'alerts: expected a map (evalInterval, resolvedRetention, route, retry, statePath, defaults, clusters, ensembles)'],
 ];
 
 for (const [raw, message] of bad) {
@@ -82,7 +82,7 @@ for (const [raw, message] of bad) {
 
 test('route and statePath: defaults, overrides, bad values named', (t) => {
   const defaults = parseAlertsConfig(undefined);
-  t.deepEqual(defaults.route, { groupBy: ['alertname', 'cluster'], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000 });
+  t.deepEqual(defaults.route, { groupBy: ['alertname', 'cluster', 'ensemble'], groupWaitMs: 30_000, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000 });
   t.is(defaults.statePath, '/zkpulse/state/default');
   const set = parseAlertsConfig({ route: { groupBy: ['alertname'], groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' }, statePath: '/x/y' });
   t.deepEqual(set.route, { groupBy: ['alertname'], groupWaitMs: 0, groupIntervalMs: 1000, repeatIntervalMs: 3_600_000 });

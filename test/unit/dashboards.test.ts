@@ -37,7 +37,7 @@ test('every target is raw InfluxQL on the provisioned InfluxDB; per-cluster quer
   const ds = datasource.datasources[0]!;
   t.like(ds, { type: 'influxdb', url: 'http://influxdb:8086', jsonData: { dbName: 'zkpulse', version: 'InfluxQL' } });
   const dashboards = buildDashboards();
-  t.deepEqual(Object.values(dashboards).map((d) => d.title), ['zkpulse / Cluster overview', 'zkpulse / Tasks', 'zkpulse / Collector health']);
+  t.deepEqual(Object.values(dashboards).map((d) => d.title), ['zkpulse / Cluster overview', 'zkpulse / Tasks', 'zkpulse / Collector health', 'zkpulse / Ensemble']);
   let targets = 0;
   for (const [file, d] of Object.entries(dashboards)) {
     for (const panel of d.panels ?? []) {
@@ -50,6 +50,7 @@ test('every target is raw InfluxQL on the provisioned InfluxDB; per-cluster quer
     for (const q of dashboardQueries(file, d)) {
       if (q.where.startsWith('variable')) continue;
       if (/FROM "(worker|cluster|master|progress|event|alert)"/.test(q.query)) t.regex(q.query, /"cluster" =~ \/\^\$cluster\$\//, `${file}: ${q.where}`);
+      if (/FROM "zookeeper"/.test(q.query)) t.regex(q.query, /"ensemble" =~ \/\^\$ensemble\$\/ AND .*\$timeFilter/, `${file}: ${q.where}`);
     }
   }
   t.true(targets >= 20);
@@ -58,6 +59,22 @@ test('every target is raw InfluxQL on the provisioned InfluxDB; per-cluster quer
   t.deepEqual(overview.annotations?.list?.map((a) => a.name), ['Alerts', 'Membership events']);
   const types = new Set(Object.values(dashboards).flatMap((d) => (d.panels ?? []).map((p) => p.type)));
   for (const type of ['stat', 'timeseries', 'state-timeline', 'bargauge', 'table']) t.true(types.has(type), type);
+});
+
+test('Ensemble: the zookeeper measurement per server, the $ensemble variable, every field of the issue', (t) => {
+  const d = buildDashboards()['ensemble.json']!;
+  t.is(d.uid, 'zkpulse-ensemble');
+  t.is(d.templating?.list?.[0]?.name, 'ensemble');
+  t.is(d.templating?.list?.[0]?.query, 'SHOW TAG VALUES FROM "zookeeper" WITH KEY = "ensemble"');
+  const queries = dashboardQueries('ensemble.json', d).filter((q) => !q.where.startsWith('variable'));
+  t.true(queries.length >= 10);
+  for (const q of queries) t.regex(q.query, /FROM "zookeeper"/, q.where);
+  const all = queries.map((q) => q.query).join('\n');
+  for (const field of ['serving', 'mode', 'avg_latency', 'outstanding_requests', 'znode_count', 'watch_count', 'num_alive_connections', 'open_file_descriptor_count', 'max_file_descriptor_count', 'synced_followers']) {
+    t.true(all.includes(`"${field}"`), field);
+  }
+  for (const q of queries) if (!q.where.startsWith('Serving') && !q.where.startsWith('Mode')) t.regex(q.query, /GROUP BY time\(\$__interval\), "server"/, q.where);
+  t.deepEqual(Object.keys(renderDashboards()).sort(), ['cluster-overview.json', 'collector-health.json', 'ensemble.json', 'tasks.json']);
 });
 
 test('the dashboard provider points at the folder the compose file mounts the generated JSON into', (t) => {
