@@ -387,3 +387,16 @@ test('applicability in the engine: a layout without locks never gets the lock al
     t.is(h.state.memory.get('crawler')?.lockHolds.size, expected.length === 0 ? 0 : 1);
   }
 });
+
+test('lock rules: a read lock shared by three readers names the first and counts the others; annotations do not tick', (t) => {
+  const readers = [1, 2, 3].map((seq) => ({ ...contender(seq, T0 + seq), mode: 'read' as const }));
+  const writers = [4, 5, 6, 7, 8].map((seq) => ({ ...contender(seq, T0 + seq), mode: 'write' as const }));
+  const lock: LockState = { ...lockOf([...readers, ...writers]), holders: readers.map((r) => r.node) };
+  const model = modelWith({ locks: IMap([[LOCK, lock]]) });
+  const early = run('LockHeldTooLong', model, T0 + 11 * MIN)[0];
+  const late = run('LockHeldTooLong', model, T0 + 50 * MIN)[0];
+  t.like(early?.annotations, { holder: 'lock-0000000001', waiters: '5' });
+  t.regex(early?.annotations.description ?? '', /with 2 other holder\(s\)/);
+  t.deepEqual(early?.annotations, late?.annotations, 'nothing in them changes with time alone');
+  t.like(run('LockContention', model, T0)[0]?.annotations, { waiters: '5' }, 'the readers holding are not waiting');
+});
