@@ -18,6 +18,10 @@ export type AlertName =
   | 'TaskOrphaned'
   | 'SplitBrain'
   | 'KafkaOfflinePartitions'
+  | 'LockHeldTooLong'
+  | 'LockContention'
+  | 'SequenceNearExhaustion'
+  | 'ConfigChanged'
   | 'CollectorDisconnected'
   | EnsembleAlertName;
 
@@ -35,8 +39,8 @@ export type EnsembleAlertName =
  * One alert instance as the rule engine sees it, Prometheus style: `pending` while its condition
  * holds for less than the rule's `for`, `firing` after, `resolved` once the condition stopped holding
  * (resolved alerts are kept for a while and re-sent, so a lost notice is retried).
- * Labels always hold alertname, cluster, severity, plus worker/task where one is concerned; the ensemble
- * rules' hold alertname, ensemble, severity, plus server where one is concerned (no cluster).
+ * Labels always hold alertname, cluster, severity, plus worker/task/topic/lock/parent/key where one is concerned;
+ * the ensemble rules' hold alertname, ensemble, severity, plus server where one is concerned (no cluster).
  */
 export interface AlertInstance {
   /** stable hash of the labels (hex), Alertmanager's fingerprint */

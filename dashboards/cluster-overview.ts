@@ -1,14 +1,16 @@
 /**
  * "zkpulse / Cluster overview": who is master now and in which epoch, how often it changed, the
- * candidates, workers up over time, every worker's up/down state, heartbeat ages; alerts and
- * membership events as annotations.
+ * candidates, workers up over time, every worker's up/down state, heartbeat ages, the locks (holders and
+ * waiters over time, hold times); alerts, membership events and configuration changes as annotations.
  */
 import { BigValueColorMode, BigValueGraphMode, BigValueTextMode, LegendDisplayMode, LegendPlacement, LineInterpolation, ReduceDataOptionsBuilder, VisibilityMode, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync, MappingType, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as HistogramPanel } from '@grafana/grafana-foundation-sdk/histogram';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { configChangedAnnotation } from './annotations.ts';
 import { DASHBOARD_TAGS, NO_MASTER, UP_DOWN, thresholds } from './common.ts';
 import { CLUSTER_FILTER, INFLUX_DATASOURCE, clusterVariable, influx } from './influx.ts';
 
@@ -60,6 +62,7 @@ export function clusterOverviewDashboard(): Dashboard {
           ).annotation({ text: 'text', tags: 'kind' }),
         ),
     )
+    .annotation(configChangedAnnotation(true))
     .withRow(new RowBuilder('Master'))
     // master points are written at each change only: no $timeFilter, so a master elected long ago still shows
     .withPanel(stat('Master now', `SELECT last("id") AS "master" FROM "master" WHERE ${CLUSTER_FILTER}`, '/^master$/').mappings(NO_MASTER))
@@ -123,6 +126,52 @@ export function clusterOverviewDashboard(): Dashboard {
         .title('Recent events')
         .datasource(INFLUX_DATASOURCE)
         .withTarget(influx(`SELECT "kind", "subject", "text" FROM "event" WHERE ${CLUSTER_FILTER} AND "kind" != 'HeartbeatSeen' AND $timeFilter ORDER BY time DESC LIMIT 200`).table())
+        .span(12)
+        .height(8),
+    )
+    .withRow(new RowBuilder('Locks'))
+    .withPanel(
+      new StateTimelinePanel()
+        .title('Lock holders')
+        .description('Who holds each lock (the contender node of its first holder), over time')
+        .datasource(INFLUX_DATASOURCE)
+        .withTarget(influx(`SELECT last("holder") FROM "lock" WHERE ${CLUSTER_FILTER} AND $timeFilter GROUP BY time($__interval), "lock" fill(previous)`).alias('$tag_lock'))
+        .showValue(VisibilityMode.Auto)
+        .mergeValues(true)
+        .span(12)
+        .height(8),
+    )
+    .withPanel(
+      new TimeSeriesPanel()
+        .title('Lock waiters')
+        .description('Contenders waiting on each lock; LockContention fires at 5 (by default) for a minute')
+        .datasource(INFLUX_DATASOURCE)
+        .withTarget(influx(`SELECT last("waiters") FROM "lock" WHERE ${CLUSTER_FILTER} AND $timeFilter GROUP BY time($__interval), "lock" fill(previous)`).alias('$tag_lock'))
+        .lineInterpolation(LineInterpolation.StepAfter)
+        .min(0)
+        .decimals(0)
+        .thresholds(thresholds([null, 'green'], [5, 'orange']))
+        .span(12)
+        .height(8),
+    )
+    .withPanel(
+      new HistogramPanel()
+        .title('Lock hold times')
+        .description('Distribution of the held_ms of the lock points in range (how long the holder had held when each was written)')
+        .datasource(INFLUX_DATASOURCE)
+        .withTarget(influx(`SELECT "held_ms" FROM "lock" WHERE ${CLUSTER_FILTER} AND $timeFilter GROUP BY "lock"`).alias('$tag_lock'))
+        .unit('ms')
+        .combine(true)
+        .span(12)
+        .height(8),
+    )
+    .withPanel(
+      new TablePanel()
+        .title('Locks now')
+        .datasource(INFLUX_DATASOURCE)
+        .withTarget(
+          influx(`SELECT last("holder") AS "holder", last("waiters") AS "waiters", last("held_ms") AS "held ms" FROM "lock" WHERE ${CLUSTER_FILTER} AND $timeFilter GROUP BY "lock"`).table(),
+        )
         .span(12)
         .height(8),
     )

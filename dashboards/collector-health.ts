@@ -7,6 +7,7 @@ import { DashboardBuilder, DashboardCursorSync, RowBuilder, type Dashboard } fro
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { configChangedAnnotation } from './annotations.ts';
 import { CONNECTED, DASHBOARD_TAGS, thresholds } from './common.ts';
 import { INFLUX_DATASOURCE, influx } from './influx.ts';
 
@@ -23,6 +24,8 @@ export function collectorHealthDashboard(): Dashboard {
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
+    // no $cluster here: every cluster's changes, tagged with the cluster
+    .annotation(configChangedAnnotation(false))
     .withRow(new RowBuilder('Now'))
     .withPanel(
       new StatPanel()

@@ -8,6 +8,7 @@ import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/b
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { configChangedAnnotation } from './annotations.ts';
 import { DASHBOARD_TAGS, thresholds } from './common.ts';
 import { CLUSTER_FILTER, INFLUX_DATASOURCE, clusterVariable, influx } from './influx.ts';
 
@@ -48,6 +49,7 @@ export function tasksDashboard(): Dashboard {
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(clusterVariable())
+    .annotation(configChangedAnnotation(true))
     .withRow(new RowBuilder('Progress'))
     .withPanel(
       new BarGaugePanel()

@@ -26,7 +26,7 @@ export const TESTCASES_DIR = fileURLToPath(new URL('../test/testcases/', import.
 
 /** Every rule off, except those the case names: each expected file shows only what its name promises. */
 const ALL_OFF = Object.fromEntries(
-  ['MasterMissing', 'MasterFlapping', 'WorkerLost', 'WorkersBelowMinimum', 'HeartbeatStale', 'ProgressStalled', 'TaskOrphaned', 'SplitBrain', 'KafkaOfflinePartitions', 'CollectorDisconnected'].map((n) => [n, { enabled: false }]),
+  ['MasterMissing', 'MasterFlapping', 'WorkerLost', 'WorkersBelowMinimum', 'HeartbeatStale', 'ProgressStalled', 'TaskOrphaned', 'SplitBrain', 'KafkaOfflinePartitions', 'LockHeldTooLong', 'LockContention', 'SequenceNearExhaustion', 'ConfigChanged', 'CollectorDisconnected'].map((n) => [n, { enabled: false }]),
 );
 
 /** The case's config.yaml: the cluster and the alerts section (what replay reads). */

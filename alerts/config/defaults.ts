@@ -42,6 +42,14 @@ export interface RuleConfigs {
   SplitBrain: CommonRuleConfig;
   /** a Kafka topic has partitions without a leader (state leader -1); one alert per topic */
   KafkaOfflinePartitions: CommonRuleConfig;
+  /** a lock's first holder has held it longer than `after`, ms (docs/contract.md §9) */
+  LockHeldTooLong: CommonRuleConfig & { after: number };
+  /** at least `waiters` contenders wait on one lock (for `for`) */
+  LockContention: CommonRuleConfig & { waiters: number };
+  /** a watched parent's cversion (its next sequence number) is past `ratio` × 2^31 */
+  SequenceNearExhaustion: CommonRuleConfig & { ratio: number };
+  /** a notice per configuration change, kept firing for `keep` ms after the change; off by default */
+  ConfigChanged: CommonRuleConfig & { keep: number };
   CollectorDisconnected: CommonRuleConfig;
   // The ensemble rules (rules/zookeeper-*.ts), judged per ensemble: `alerts.defaults` and `alerts.ensembles.<name>`.
   /** a server is down (no answer) or does not serve */
@@ -104,6 +112,11 @@ export const DEFAULT_RULES: RuleConfigs = {
   SplitBrain: common('critical', 15_000),
   // a controller failover leaves partitions leaderless for a moment: only a lasting one is news
   KafkaOfflinePartitions: common('critical', 30_000),
+  LockHeldTooLong: { ...common('warning', 0), after: 10 * 60_000 },
+  LockContention: { ...common('warning', 60_000), waiters: 5 },
+  SequenceNearExhaustion: { ...common('warning', 0), ratio: 0.9 },
+  // a notice, not a problem: teams that want one per change turn it on
+  ConfigChanged: { ...common('info', 0), enabled: false, keep: 5 * 60_000 },
   CollectorDisconnected: common('critical', 10_000),
   // Thresholds and `for: 1m` after the ZooKeeper project's reference Prometheus rules (zookeeper-website
   // admin-ops/monitor-and-audit-logs.mdx, "Alerting with Prometheus"): `up == 0` critical, `avg_latency > 100`

@@ -28,6 +28,10 @@ function wholeAtLeast(min: number) {
   return z.number({ error: message }).int(message).min(min, message);
 }
 
+// the collector reports a parent's cversion from 2^30 up (contract/sequence-floor.ts): a lower ratio would see nothing
+const RATIO_MESSAGE = 'expected a number >= 0.5 and < 1 (a share of 2^31)';
+const sequenceRatio = z.number({ error: RATIO_MESSAGE }).min(0.5, RATIO_MESSAGE).lt(1, RATIO_MESSAGE);
+
 const rule = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...common, ...shape }).optional();
 
 export const ruleOverridesSchema = z.strictObject({
@@ -46,6 +50,10 @@ export const ruleOverridesSchema = z.strictObject({
   TaskOrphaned: rule({}),
   SplitBrain: rule({}),
   KafkaOfflinePartitions: rule({}),
+  LockHeldTooLong: rule({ after: positiveDuration.optional() }),
+  LockContention: rule({ waiters: wholeAtLeast(1).optional() }),
+  SequenceNearExhaustion: rule({ ratio: sequenceRatio.optional() }),
+  ConfigChanged: rule({ keep: positiveDuration.optional() }),
   CollectorDisconnected: rule({}),
   ZooKeeperServerDown: rule({}),
   ZooKeeperNoLeader: rule({}),

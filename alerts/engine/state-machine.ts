@@ -22,7 +22,7 @@ import { quorumOf, type Quorum } from '../../collector/ensemble/quorum.ts';
 import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
 import type { EnsembleView } from '../rules/collector-disconnected.ts';
 import { fingerprint } from '../fingerprint.ts';
-import { collectorDisconnected, ENSEMBLE_RULE_KEYS, ENSEMBLE_RULES, ZK_RULE_NAMES, ZK_RULES, type Condition, type ZkRuleName } from '../rules/index.ts';
+import { collectorDisconnected, ENSEMBLE_RULE_KEYS, ENSEMBLE_RULES, ZK_RULE_NAMES, ZK_RULES, type Condition, type RuleInput, type ZkRuleName } from '../rules/index.ts';
 import { emptyMemory, memoryWith } from '../rules/memory.ts';
 import { layoutFeeds } from '../rules/applicability.ts';
 import type { LayoutCapabilities } from '../../contract/layout.ts';
@@ -31,6 +31,7 @@ import type { AlertInstance, AlertName, EnsembleAlertName } from '../types.ts';
 /** the ensemble of a cluster that names none: the one of `zk` (docs/contract.md §10) */
 const DEFAULT_ENSEMBLE = 'default';
 import { observeEvent, reconcileMemory, regainSight, type FiringClocks } from './memory.ts';
+import { reconcileRecipes, type RecipeTracking } from './memory-recipes.ts';
 import { memoryOf, type AlertPhase, type EngineState, type StoredAlert } from './state.ts';
 
 export interface EvaluationInput {
@@ -54,6 +55,11 @@ export interface EvaluationInput {
   clusterEnsembles?: ReadonlyMap<string, string>;
   /** a poll older than this (ms) is not judged: its ensemble's alerts are frozen (default ENSEMBLE_STALE_AFTER_MS) */
   ensembleStaleAfter?: number;
+  /**
+   * The client address of a cluster's ZooKeeper session (its ensemble's connection list), or null when
+   * not known; optional (absent: no addresses in the annotations, as in replay). LockHeldTooLong names it.
+   */
+  addressOf?: (cluster: string, session: string) => string | null;
 }
 
 /** the default age past which an ensemble poll is too old to judge: 3 polls at the default ensemblePollMs (10 s) */
@@ -162,13 +168,15 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     const sighted = before.blind
       ? regainSight(before, { model, firing: firingClocks(prev, cluster), limits, keepIntervals: keepsIntervals(config, cluster), now })
       : before;
-    const mem = reconcileMemory(sighted, model, limits, now);
-    memory = memory.set(cluster, mem);
     const capabilities = input.capabilities?.get(cluster);
+    const mem = reconcileRecipes(reconcileMemory(sighted, model, limits, now), model, recipeTracking(config, cluster, capabilities), now);
+    memory = memory.set(cluster, mem);
+    const addressOf = input.addressOf;
+    const addresses = addressOf === undefined ? undefined : (session: string) => addressOf(cluster, session);
     for (const name of ZK_RULE_NAMES) {
       // judged either way: an instance of a rule the layout cannot feed (a state from another config) resolves
       judged.add(groupKey(cluster, name));
-      if (layoutFeeds(name, capabilities)) add(runRule(name, model, config, mem, now));
+      if (layoutFeeds(name, capabilities)) add(runRule(name, model, config, mem, now, addresses));
     }
   }
 
@@ -275,12 +283,29 @@ function compare(a: string | undefined, b: string | undefined): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-function runRule(name: ZkRuleName, model: ClusterModel, config: AlertsConfig, mem: ReturnType<typeof memoryOf>, now: number): Condition[] {
+/** What the lock and config rules' memory must keep for a cluster: only for those rules that run. */
+function recipeTracking(config: AlertsConfig, cluster: string, capabilities: LayoutCapabilities | undefined): RecipeTracking {
+  const held = ruleConfig(config, cluster, 'LockHeldTooLong');
+  const changed = ruleConfig(config, cluster, 'ConfigChanged');
+  return {
+    lockHolds: held.enabled && layoutFeeds('LockHeldTooLong', capabilities),
+    configKeep: changed.enabled && layoutFeeds('ConfigChanged', capabilities) ? changed.keep : null,
+  };
+}
+
+function runRule(
+  name: ZkRuleName,
+  model: ClusterModel,
+  config: AlertsConfig,
+  mem: ReturnType<typeof memoryOf>,
+  now: number,
+  addressOf: ((session: string) => string | null) | undefined,
+): Condition[] {
   // Each rule gets its own settings; the cast only joins the name to its settings' type.
   const rc = ruleConfig(config, model.name, name);
   if (!rc.enabled) return [];
-  const rule = ZK_RULES[name] as (input: { model: ClusterModel; config: typeof rc; memory: typeof mem; now: number }) => Condition[];
-  return rule({ model, config: rc, memory: mem, now });
+  const rule = ZK_RULES[name] as (input: { model: ClusterModel; config: typeof rc; memory: typeof mem; now: number; addressOf?: RuleInput<ZkRuleName>['addressOf'] }) => Condition[];
+  return rule(addressOf === undefined ? { model, config: rc, memory: mem, now } : { model, config: rc, memory: mem, now, addressOf });
 }
 
 function runEnsembleRule(name: EnsembleAlertName, view: EnsembleView, config: AlertsConfig, now: number): Condition[] {

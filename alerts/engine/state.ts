@@ -6,7 +6,7 @@
  */
 import { Map as IMap } from 'immutable';
 import type { Labels } from '../types.ts';
-import { emptyMemory, memoryWith, type BeatMemory, type ClusterMemory, type KeptClock, type ProgressMemory } from '../rules/memory.ts';
+import { emptyMemory, memoryWith, type BeatMemory, type ClusterMemory, type ConfigKeyMemory, type KeptClock, type LockHoldMemory, type ProgressMemory } from '../rules/memory.ts';
 
 export const ENGINE_STATE_VERSION = 1;
 
@@ -71,6 +71,9 @@ interface PersistedMemory {
   sightSince?: number | null;
   keptBeats?: Array<[string, KeptClock]>;
   keptStalls?: Array<[string, KeptClock]>;
+  lockHolds?: Array<[string, LockHoldMemory]>;
+  configSeen?: Array<[string, ConfigKeyMemory]>;
+  configKnown?: boolean;
 }
 interface Persisted {
   version: number;
@@ -95,6 +98,9 @@ export function serializeEngineState(state: EngineState): string {
         sightSince: m.sightSince,
         keptBeats: [...m.keptBeats.entries()],
         keptStalls: [...m.keptStalls.entries()],
+        lockHolds: [...m.lockHolds.entries()],
+        configSeen: [...m.configSeen.entries()],
+        configKnown: m.configKnown,
       },
     ]),
   };
@@ -136,6 +142,10 @@ export function restoreEngineState(text: string): EngineState {
       sightSince: typeof m.sightSince === 'number' ? m.sightSince : null,
       keptBeats: keptClocks(m.keptBeats),
       keptStalls: keptClocks(m.keptStalls),
+      // states written before locks and config were watched have neither
+      lockHolds: lockHolds(m.lockHolds),
+      configSeen: configSeen(m.configSeen),
+      configKnown: m.configKnown === true,
     });
   }
   return { version: ENGINE_STATE_VERSION, alerts, memory };
@@ -153,6 +163,32 @@ function keptClocks(raw: unknown): IMap<string, KeptClock> {
   if (!valid) throw new Error('alert engine state: malformed kept clocks');
   return IMap(raw as Array<[string, KeptClock]>);
 }
+
+const entries = <T>(raw: unknown, what: string, valid: (v: Record<string, unknown>) => boolean): IMap<string, T> => {
+  if (raw === undefined) return IMap();
+  const ok = Array.isArray(raw) && raw.every((e: unknown) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'object' && e[1] !== null && valid(e[1] as Record<string, unknown>));
+  if (!ok) throw new Error(`alert engine state: malformed ${what}`);
+  return IMap(raw as Array<[string, T]>);
+};
+
+const lockHolds = (raw: unknown) => entries<LockHoldMemory>(raw, 'lock holds', (h) => typeof h.node === 'string' && typeof h.since === 'number');
+
+const isStringRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+const configSeen = (raw: unknown) =>
+  entries<ConfigKeyMemory>(
+    raw,
+    'configuration memory',
+    (c) =>
+      typeof c.version === 'number' &&
+      typeof c.bytes === 'number' &&
+      (c.digest === null || typeof c.digest === 'string') &&
+      typeof c.changedAt === 'number' &&
+      (c.noticeAt === null || typeof c.noticeAt === 'number') &&
+      (c.fields === undefined || isStringRecord(c.fields)) &&
+      (c.change === undefined || c.change === 'created' || c.change === 'changed' || c.change === 'deleted') &&
+      (c.changedFields === undefined || (Array.isArray(c.changedFields) && c.changedFields.every((f: unknown) => typeof f === 'string'))),
+  );
 
 function isStoredAlert(a: unknown): a is StoredAlert {
   if (typeof a !== 'object' || a === null) return false;

@@ -2,7 +2,9 @@
  * Which rules a cluster's layout can feed (docs/contract.md §8): HeartbeatStale needs members that rewrite
  * their node (capabilities.heartbeat), ProgressStalled and TaskOrphaned need tasks (capabilities.tasks),
  * SplitBrain a layout that can show two leaders (capabilities.splitBrain), KafkaOfflinePartitions topic
- * partitions (capabilities.partitions). A rule that does not apply is
+ * partitions (capabilities.partitions), LockHeldTooLong and LockContention watched locks (capabilities.locks),
+ * ConfigChanged watched configuration keys (capabilities.config); SequenceNearExhaustion applies to every
+ * layout (any watched parent can run out of sequence numbers). A rule that does not apply is
  * never evaluated for the cluster (state-machine.ts), and the API says so (`rules` of GET /api/clusters/:name).
  * Pure.
  */
@@ -25,6 +27,9 @@ const NEEDS: Partial<Record<AlertName, { capability: keyof LayoutCapabilities; l
   TaskOrphaned: { capability: 'tasks', lacks: 'has no tasks' },
   SplitBrain: { capability: 'splitBrain', lacks: 'cannot show two leaders at once' },
   KafkaOfflinePartitions: { capability: 'partitions', lacks: 'has no topic partitions (Kafka only)' },
+  LockHeldTooLong: { capability: 'locks', lacks: 'watches no locks (clusters.<name>.locks)' },
+  LockContention: { capability: 'locks', lacks: 'watches no locks (clusters.<name>.locks)' },
+  ConfigChanged: { capability: 'config', lacks: 'watches no configuration keys (clusters.<name>.config)' },
 };
 
 /** Can a layout with these capabilities feed this rule? (no capabilities known: the zkpulse layout, every rule) */

@@ -1,10 +1,14 @@
 /** The built-in rules that read a cluster's ZooKeeper state, by alertname (CollectorDisconnected is separate), and the ensemble rules. */
 import type { AlertName, EnsembleAlertName } from '../types.ts';
 import { heartbeatStale } from './heartbeat-stale.ts';
+import { configChanged } from './config-changed.ts';
 import { kafkaOfflinePartitions } from './kafka-offline-partitions.ts';
+import { lockContention } from './lock-contention.ts';
+import { lockHeldTooLong } from './lock-held-too-long.ts';
 import { masterFlapping } from './master-flapping.ts';
 import { masterMissing } from './master-missing.ts';
 import { progressStalled } from './progress-stalled.ts';
+import { sequenceNearExhaustion } from './sequence-near-exhaustion.ts';
 import { splitBrain } from './split-brain.ts';
 import { taskOrphaned } from './task-orphaned.ts';
 import type { ZkRule } from './types.ts';
@@ -31,6 +35,10 @@ export const ZK_RULES: { readonly [N in ZkRuleName]: ZkRule<N> } = {
   TaskOrphaned: taskOrphaned,
   SplitBrain: splitBrain,
   KafkaOfflinePartitions: kafkaOfflinePartitions,
+  LockHeldTooLong: lockHeldTooLong,
+  LockContention: lockContention,
+  SequenceNearExhaustion: sequenceNearExhaustion,
+  ConfigChanged: configChanged,
 };
 
 export const ZK_RULE_NAMES = Object.keys(ZK_RULES) as ZkRuleName[];

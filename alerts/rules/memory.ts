@@ -30,6 +30,31 @@ export interface KeptClock {
   from: number | null;
 }
 
+/** The first holder of a lock as the memory first saw it (LockHeldTooLong): kept across a collector restart. */
+export interface LockHoldMemory {
+  /** the holder's contender node name */
+  node: string;
+  /** when it began to hold: the model's heldSince when the memory first saw this holder */
+  since: number;
+}
+
+/** What the memory last saw of a configuration key (ConfigChanged): never the data, only its fingerprint. */
+export interface ConfigKeyMemory {
+  /** stat.version; -1 once the key is gone */
+  version: number;
+  bytes: number;
+  digest: string | null;
+  /** the key's mtime in the model (a delete and re-create at the same version still differs here) */
+  changedAt: number;
+  /** the per-field digests of keys that opt in to a diff */
+  fields?: Readonly<Record<string, string>>;
+  /** the current notice: when the engine saw the change (evaluation time); null when there is none */
+  noticeAt: number | null;
+  change?: 'created' | 'changed' | 'deleted';
+  /** the top-level field names whose values changed, when the key opts in to a diff */
+  changedFields?: readonly string[];
+}
+
 export interface ClusterMemory {
   /** the epoch of the last master seen, kept across MasterLost; null before the first one */
   lastEpoch: string | null;
@@ -58,6 +83,12 @@ export interface ClusterMemory {
   keptBeats: IMap<string, KeptClock>;
   /** The same for tasks whose ProgressStalled was firing (`at` = their progress `since`). */
   keptStalls: IMap<string, KeptClock>;
+  /** lock → its first holder as first seen (LockHeldTooLong; only while that rule runs for the cluster) */
+  lockHolds: IMap<string, LockHoldMemory>;
+  /** configuration key → what was last seen of it (ConfigChanged; only while that rule runs) */
+  configSeen: IMap<string, ConfigKeyMemory>;
+  /** the keys of a first sync were recorded: from then on a key that appears is a change (ConfigChanged) */
+  configKnown: boolean;
 }
 
 export function emptyMemory(): ClusterMemory {
@@ -72,6 +103,9 @@ export function emptyMemory(): ClusterMemory {
     sightSince: null,
     keptBeats: IMap(),
     keptStalls: IMap(),
+    lockHolds: IMap(),
+    configSeen: IMap(),
+    configKnown: false,
   };
 }
 
@@ -91,6 +125,9 @@ export function memoryWith(m: ClusterMemory, p: Partial<ClusterMemory>): Cluster
     sightSince: p.sightSince === undefined ? m.sightSince : p.sightSince,
     keptBeats: p.keptBeats === undefined ? m.keptBeats : p.keptBeats,
     keptStalls: p.keptStalls === undefined ? m.keptStalls : p.keptStalls,
+    lockHolds: p.lockHolds === undefined ? m.lockHolds : p.lockHolds,
+    configSeen: p.configSeen === undefined ? m.configSeen : p.configSeen,
+    configKnown: p.configKnown === undefined ? m.configKnown : p.configKnown,
   };
 }
 

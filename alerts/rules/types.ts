@@ -21,6 +21,11 @@ export interface RuleInput<N extends AlertName> {
   config: RuleConfigs[N];
   memory: ClusterMemory;
   now: number;
+  /**
+   * The client address (ip:port) of a ZooKeeper session of this cluster, from its ensemble's connection
+   * list, or null when not known. Optional: absent where no ensemble is polled (and in replay).
+   */
+  addressOf?: (session: string) => string | null;
 }
 
 /** A rule that reads the ZooKeeper state of one cluster (frozen while that cluster is blind). */

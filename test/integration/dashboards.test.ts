@@ -2,6 +2,7 @@
  * Every query of every generated dashboard — panels, annotations, the $cluster variable — expanded the
  * way Grafana expands it, returns rows from a real InfluxDB filled by a real Collector run: workers,
  * a master, candidates, tasks and progress written by a plain ZooKeeper client, one worker deleted,
+ * a lock with a holder and a waiter, a configuration key created and changed (docs/contract.md §9),
  * and the alerts (ProgressStalled, TaskOrphaned) that the collector's rules raise from that.
  */
 import test from 'ava';
@@ -51,7 +52,7 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   const influx = `${await sharedInfluxDB()}/${uniqueDatabase()}`;
   const zk = await PlainZk.connect(await sharedZooKeeper());
   t.teardown(() => zk.close());
-  for (const dir of ['workers', 'election', 'tasks', 'status', 'assign/w1', 'assign/w2']) await zk.mkdirp(`${root}/${dir}`);
+  for (const dir of ['workers', 'election', 'tasks', 'status', 'assign/w1', 'assign/w2', 'locks/nightly', 'config']) await zk.mkdirp(`${root}/${dir}`);
 
   // short rule settings, so the stalled and orphaned tasks below raise real alerts within seconds
   const alerts = { evalInterval: '200ms', defaults: { ProgressStalled: { after: '1s' }, TaskOrphaned: { for: '1s' } } };
@@ -73,6 +74,12 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
   await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 6, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
   await zk.set(`${root}/workers/w1`, workerData('w1', { state: 'busy' }));
   await zk.remove(`${root}/workers/w2`);
+  // a lock held by job-1 with job-2 waiting; a configuration key created and changed after the first sync
+  await zk.create(`${root}/locks/nightly/lock-`, '{"owner":"job-1"}', 'sequential');
+  await zk.create(`${root}/locks/nightly/lock-`, '{"owner":"job-2"}', 'sequential');
+  const SECRET = 'postgres://app:s3cret-pw@db/1';
+  await zk.create(`${root}/config/db-url`, SECRET);
+  await zk.set(`${root}/config/db-url`, `${SECRET}?ssl=1`);
 
   // t1's progress stays at 6/10 while w1 is up (ProgressStalled); t2 stays with the crashed w2 (TaskOrphaned)
   await until(
@@ -82,6 +89,14 @@ test('every dashboard query returns rows from a collector-filled InfluxDB', asyn
     30_000,
     250,
   );
+
+  await until('the lock in InfluxDB', async () => rows(await queryInflux(influx, `SELECT "holder", "waiters" FROM "lock"`)), (r) => r.some((p) => Number(p.waiters) === 1));
+  const changes = await until(
+    'ConfigChanged events in InfluxDB',
+    async () => rows(await queryInflux(influx, `SELECT "subject", "text" FROM "event" WHERE "kind" = 'ConfigChanged'`)),
+    (r) => r.length >= 2,
+  );
+  t.false(JSON.stringify(changes).includes('s3cret'), 'the configuration data never reaches InfluxDB');
 
   // event-driven points first, then the 10 s gauge tick (the `collector` measurement's first point)
   await until('a crashed worker in InfluxDB', async () => rows(await queryInflux(influx, `SELECT "up" FROM "worker" WHERE "worker" = 'w2' AND "up" = 0`)), (r) => r.length > 0);

@@ -160,6 +160,8 @@ export class Harness {
   last: Evaluation | null = null;
   /** each cluster's layout capabilities, as the engine gets them (absent: every cluster zkpulse) */
   capabilities: ReadonlyMap<string, LayoutCapabilities> | undefined;
+  /** the client address of a session, as the ensemble poller would give it (absent: none known) */
+  addressOf: ((cluster: string, session: string) => string | null) | undefined;
   /** every transition so far */
   readonly transitions: Evaluation['transitions'] = [];
 
@@ -197,7 +199,8 @@ export class Harness {
   eval(now: number): AlertInstance[] {
     this.feed();
     const models = this.clusters.map((c) => c.model);
-    const r = evaluate(this.state, { models, connected: this.connected, disconnectedSince: this.disconnectedSince, now, capabilities: this.capabilities }, this.config);
+    const input = { models, connected: this.connected, disconnectedSince: this.disconnectedSince, now, capabilities: this.capabilities };
+    const r = evaluate(this.state, this.addressOf ? { ...input, addressOf: this.addressOf } : input, this.config);
     this.state = r.state;
     this.last = r;
     this.transitions.push(...r.transitions);

@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { DEFAULT_DASHBOARDS_DIR, runDashboards, staleDashboards } from '../../cli/dashboards.ts';
 import { buildDashboards, dashboardQueries, renderDashboards } from '../../dashboards/index.ts';
 import { expandGrafanaQuery } from '../../dashboards/grafana-macros.ts';
+import { CONFIG_CHANGED_ANNOTATION } from '../../dashboards/annotations.ts';
 
 test('the committed dashboards equal what the code generates', (t) => {
   for (const [file, text] of Object.entries(renderDashboards())) {
@@ -47,18 +48,52 @@ test('every target is raw InfluxQL on the provisioned InfluxDB; per-cluster quer
         t.like(target as object, { rawQuery: true, datasource: { type: 'influxdb', uid: ds.uid } }, `${file}: ${panel.title}`);
       }
     }
+    // a dashboard without the $cluster variable (the collector's own) shows every cluster
+    const perCluster = d.templating?.list?.some((v) => v.name === 'cluster') === true;
     for (const q of dashboardQueries(file, d)) {
-      if (q.where.startsWith('variable')) continue;
-      if (/FROM "(worker|cluster|master|progress|event|alert)"/.test(q.query)) t.regex(q.query, /"cluster" =~ \/\^\$cluster\$\//, `${file}: ${q.where}`);
+      if (q.where.startsWith('variable') || !perCluster) continue;
+      if (/FROM "(worker|cluster|master|progress|event|alert|lock|config)"/.test(q.query)) t.regex(q.query, /"cluster" =~ \/\^\$cluster\$\//, `${file}: ${q.where}`);
       if (/FROM "zookeeper"/.test(q.query)) t.regex(q.query, /"ensemble" =~ \/\^\$ensemble\$\/ AND .*\$timeFilter/, `${file}: ${q.where}`);
     }
   }
   t.true(targets >= 20);
   const overview = dashboards['cluster-overview.json']!;
   t.is(overview.templating?.list?.[0]?.query, 'SHOW TAG VALUES FROM "cluster" WITH KEY = "cluster"');
-  t.deepEqual(overview.annotations?.list?.map((a) => a.name), ['Alerts', 'Membership events']);
+  t.deepEqual(overview.annotations?.list?.map((a) => a.name), ['Alerts', 'Membership events', 'Config changes']);
   const types = new Set(Object.values(dashboards).flatMap((d) => (d.panels ?? []).map((p) => p.type)));
-  for (const type of ['stat', 'timeseries', 'state-timeline', 'bargauge', 'table']) t.true(types.has(type), type);
+  for (const type of ['stat', 'timeseries', 'state-timeline', 'bargauge', 'table', 'histogram']) t.true(types.has(type), type);
+});
+
+test('every dashboard carries the ConfigChanged annotation, from the event measurement, per cluster where it has $cluster', (t) => {
+  const dashboards = buildDashboards();
+  for (const [file, d] of Object.entries(dashboards)) {
+    const annotation = d.annotations?.list?.find((a) => a.name === CONFIG_CHANGED_ANNOTATION);
+    t.truthy(annotation, `${file} has no ${CONFIG_CHANGED_ANNOTATION} annotation`);
+    const target = annotation?.target as { query?: string; textColumn?: string; tagsColumn?: string } | undefined;
+    t.regex(target?.query ?? '', /FROM "event" WHERE .*"kind" = 'ConfigChanged' AND \$timeFilter/, file);
+    t.is(target?.textColumn, 'text', file);
+    t.true((target?.tagsColumn ?? '').split(',').includes('subject'), `${file}: the key (subject) is a tag`);
+    const perCluster = d.templating?.list?.some((v) => v.name === 'cluster') === true;
+    t.is(/"cluster" =~ \/\^\$cluster\$\//.test(target?.query ?? ''), perCluster, `${file}: per cluster exactly where the dashboard has $cluster`);
+    t.true(perCluster || (target?.tagsColumn ?? '').split(',').includes('cluster'), `${file}: without $cluster the cluster is a tag`);
+  }
+  t.true(Object.keys(dashboards).length >= 3);
+});
+
+test('the cluster overview has a Locks row: holders and waiters over time per lock, a hold-time histogram, the locks now', (t) => {
+  const panels = buildDashboards()['cluster-overview.json']!.panels ?? [];
+  const rowAt = panels.findIndex((p) => p.type === 'row' && p.title === 'Locks');
+  t.true(rowAt >= 0);
+  const locks = panels.slice(rowAt + 1).filter((p) => p.type !== 'row');
+  const byTitle = new Map(locks.map((p) => [p.title, p]));
+  const queryOf = (title: string) => ((byTitle.get(title) as { targets?: { query?: string }[] } | undefined)?.targets?.[0]?.query ?? '');
+  t.is(byTitle.get('Lock holders')?.type, 'state-timeline');
+  t.regex(queryOf('Lock holders'), /SELECT last\("holder"\) FROM "lock" .*GROUP BY time\(\$__interval\), "lock"/);
+  t.is(byTitle.get('Lock waiters')?.type, 'timeseries');
+  t.regex(queryOf('Lock waiters'), /SELECT last\("waiters"\) FROM "lock" .*GROUP BY time\(\$__interval\), "lock"/);
+  t.is(byTitle.get('Lock hold times')?.type, 'histogram');
+  t.regex(queryOf('Lock hold times'), /SELECT "held_ms" FROM "lock" WHERE/);
+  t.regex(queryOf('Locks now'), /last\("holder"\).*last\("waiters"\).*last\("held_ms"\).* FROM "lock" .*GROUP BY "lock"/);
 });
 
 test('Ensemble: the zookeeper measurement per server, the $ensemble variable, every field of the issue', (t) => {

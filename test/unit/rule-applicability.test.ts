@@ -6,7 +6,7 @@ import type { LayoutCapabilities } from '../../contract/layout.ts';
 import { brief, Harness, healthyCluster } from '../support/alerts-fixtures.ts';
 
 const T0 = 1_000_000;
-const ZKPULSE: LayoutCapabilities = { heartbeat: true, tasks: true, splitBrain: true };
+const ZKPULSE: LayoutCapabilities = { heartbeat: true, tasks: true, splitBrain: true, locks: true, config: true };
 const NO_BEAT: LayoutCapabilities = { heartbeat: false, tasks: false, splitBrain: false };
 
 /** Two workers that stop beating at T0; a task whose progress stops; evaluated for ten minutes. */
@@ -60,7 +60,14 @@ test('ruleApplicability: every rule, with the reason a layout or the config turn
   t.deepEqual(byName.WorkerLost, { name: 'WorkerLost', applies: true });
   t.deepEqual(byName.KafkaOfflinePartitions, { name: 'KafkaOfflinePartitions', applies: false, reason: 'the kazoo-party layout has no topic partitions (Kafka only)' });
   const zkpulse = ruleApplicability('crawler', { name: 'zkpulse', capabilities: ZKPULSE }, parseAlertsConfig({}));
-  t.deepEqual(zkpulse.filter((r) => !r.applies).map((r) => r.name), ['KafkaOfflinePartitions'], 'every rule but the Kafka one feeds on the zkpulse layout');
+  t.deepEqual(
+    zkpulse.filter((r) => !r.applies).map((r) => [r.name, r.reason]),
+    [
+      ['KafkaOfflinePartitions', 'the zkpulse layout has no topic partitions (Kafka only)'],
+      ['ConfigChanged', 'disabled in the alerts config'],
+    ],
+    'every rule but the Kafka one feeds on the zkpulse layout; ConfigChanged is off by default',
+  );
   const kafka = ruleApplicability('brokers', { name: 'kafka', capabilities: { ...NO_BEAT, partitions: true } }, parseAlertsConfig({}));
   t.true(kafka.find((r) => r.name === 'KafkaOfflinePartitions')?.applies);
 });
