@@ -17,6 +17,7 @@
  * | `[_c_<uuid>-]lease-<seq>`              | `lease`     | Curator InterProcessSemaphoreV2, under `<path>/leases/` |
  * | `<hex>__lock__<seq>`                   | `exclusive` | kazoo Lock, WriteLock, Election, the `<path>-__lock__` mutex of kazoo Semaphore |
  * | `<hex>__rlock__<seq>`                  | `read`      | kazoo ReadLock |
+ * | `_c_<32 hex>-lock-<seq>`               | `exclusive` | the Go client's lock (go-zookeeper `zk.Lock`), as kazoo's interop test writes it |
  *
  * Upstream read:
  * - apache/curator at 88dee99a8592 (apache-curator-5.9.0-10), checked against Debian's 5.4.0 jars
@@ -50,6 +51,8 @@
  *   in r/w lock recipe"): a ReadLock waits for the highest writer present, also one *after* it, so a waiting
  *   reader with a later writer behind it deadlocks when the writer before it leaves. lockHolders follows the
  *   protocol (and kazoo ≥ 2.9, Curator): that reader is named a holder.
+ * - kazoo/tests/test_lock.py (4476a3b73386, "interoperate with go client", a4efaac) names the Go client's lock
+ *   node `_c_8eb60557ba51e0da67eefc47467d3f34-lock-0000000031`: Curator's prefix with a UUID of 32 hex digits.
  * - kazoo Semaphore writes leases named `uuid4().hex` with no sequence number: not a contender here.
  */
 import type { LockMode } from './layout.ts';
@@ -65,6 +68,9 @@ export interface LockContenderName {
 const CURATOR_PROTECTED_LENGTH = 40;
 /** The lock names after an optional Curator protection prefix (exact; the zkpulse layout's `lock-` is Curator's). */
 const CURATOR_NAMES: Readonly<Record<string, LockMode>> = { 'lock-': 'exclusive', __READ__: 'read', __WRIT__: 'write', 'lease-': 'lease' };
+/** "_c_" + 32 hex digits + "-": the Go client's protection prefix. */
+const GO_PROTECTED = /^_c_[0-9a-f]{32}-/;
+const GO_PROTECTED_LENGTH = 36;
 const KAZOO_READ = '__rlock__';
 const KAZOO_LOCK = '__lock__';
 
@@ -74,7 +80,8 @@ export function parseLockContender(name: string): LockContenderName | null {
   const suffix = sequenceSuffix(name);
   if (suffix === null) return null;
   const { prefix, seq } = suffix;
-  const curatorName = curatorProtectedId(prefix) === null ? prefix : prefix.slice(CURATOR_PROTECTED_LENGTH);
+  const curatorName =
+    curatorProtectedId(prefix) !== null ? prefix.slice(CURATOR_PROTECTED_LENGTH) : GO_PROTECTED.test(prefix) ? prefix.slice(GO_PROTECTED_LENGTH) : prefix;
   const curatorMode = Object.hasOwn(CURATOR_NAMES, curatorName) ? CURATOR_NAMES[curatorName] : undefined;
   if (curatorMode !== undefined) return { seq, mode: curatorMode };
   // kazoo, like its contender regex, requires only the marker right before the sequence (the head is uuid4().hex)
