@@ -35,11 +35,11 @@ function children(client: Client, path: string): Promise<string[]> {
 }
 
 /** Start contenders one after another (each one's node exists before the next starts: the queue order). */
-async function startInOrder(flavor: LockFlavor, root: string, ids: readonly string[], leases?: number): Promise<LockContender[]> {
+async function startInOrder(flavor: LockFlavor, root: string, ids: readonly string[], leases?: number, sessionTimeoutMs?: number): Promise<LockContender[]> {
   const connect = await sharedZooKeeper();
   const started: LockContender[] = [];
   for (const id of ids) {
-    const c = await startLockContender(connect, flavor, root, id, { readyMs: START_MS, ...(leases === undefined ? {} : { leases }) });
+    const c = await startLockContender(connect, flavor, root, id, { readyMs: START_MS, ...(leases === undefined ? {} : { leases }), ...(sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs }) });
     running.push(c);
     started.push(c);
   }
@@ -138,3 +138,24 @@ test('curator-semaphore (2 leases): every lease holds; the waiter that holds the
   const next = await handOver(t, root, s1, [s3, s4], extra[0]!);
   t.is(next, s3, 'the mutex holder gets the returned lease');
 });
+
+// Within the test server's session limits (stack/zookeeper-config.ts); a crashed holder's node goes at expiry.
+const CRASH_SESSION_MS = 4_000;
+
+for (const flavor of ['curator-mutex', 'kazoo-lock'] as const) {
+  test(`${flavor}: a holder stopped and resumed (SIGSTOP/SIGCONT) keeps the lock; killed, its node expires and the next holds`, async (t) => {
+    const root = uniqueRoot(t);
+    const [a, b] = await startInOrder(flavor, root, [`${flavor}-a`, `${flavor}-b`], undefined, CRASH_SESSION_MS) as [LockContender, LockContender];
+    await a.holding(HANDOVER_MS);
+    t.true(a.pid > 0);
+    a.stop();
+    t.deepEqual(await holdersAt(t, root), [a.node], 'a hung holder: its session is alive, its node stays');
+    a.cont();
+    const all = await contendersAt(t, root);
+    const predicted = nodes(lockHolders(all.filter((x) => x.node !== a.node)));
+    t.deepEqual(predicted, [b.node]);
+    await a.kill();
+    t.is(await b.holding(CRASH_SESSION_MS + HANDOVER_MS), String(b.node), 'after the session expired the recipe let in the one lockHolders named');
+    t.deepEqual(await holdersAt(t, root), [b.node]);
+  });
+}
