@@ -34,7 +34,10 @@
  *     `__READ__<the writer's own sequence>` (EPHEMERAL, not sequential) and getsTheLock grants it at once
  *     (`writeLock.isOwnedByCurrentThread()`). lockHolders therefore counts a reader with the holding writer's
  *     sequence as a holder too (it is the same process); when that writer releases, the reader is the lowest
- *     and holds like any first reader (Curator's documented lock downgrade).
+ *     and holds like any first reader (Curator's documented lock downgrade). That naming came with Curator
+ *     5.5.0 (CURATOR-621, 2c283bd9). Before it (Debian's 5.4.0: javap shows no getSortingSequence) the
+ *     holder's read node is an ordinary later `__READ__<seq>`, granted only because the same thread holds the
+ *     write lock; the names cannot show that, so lockHolders counts it as a waiter (pinned by the real test).
  *   - InterProcessSemaphoreV2.java: `<path>/locks/` is an InterProcessMutex (`lock-` nodes: the queue of
  *     acquirers, one at a time), `<path>/leases/` holds `lease-` nodes (withProtection, EPHEMERAL_SEQUENTIAL).
  *     Every lease holds — with one exception lockHolders cannot see without maxLeases: the acquirer that holds

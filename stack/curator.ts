@@ -129,7 +129,8 @@ export async function startCuratorRecipe(
   }
 }
 
-export type CuratorLockRole = 'mutex' | 'read' | 'write' | 'semaphore';
+/** `write-read`: the write lock, then the read lock of the same InterProcessReadWriteLock (two HOLDING lines). */
+export type CuratorLockRole = 'mutex' | 'read' | 'write' | 'write-read' | 'semaphore';
 
 /**
  * One contender of a Curator lock recipe at `znodePath` (Locks.java: InterProcessMutex, the read or write side

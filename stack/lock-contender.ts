@@ -10,9 +10,9 @@
  */
 import type { RecipeProcess } from './recipe-process.ts';
 
-export type LockFlavor = 'curator-mutex' | 'curator-read' | 'curator-write' | 'curator-semaphore' | 'kazoo-lock' | 'kazoo-read' | 'kazoo-write';
+export type LockFlavor = 'curator-mutex' | 'curator-read' | 'curator-write' | 'curator-write-read' | 'curator-semaphore' | 'kazoo-lock' | 'kazoo-read' | 'kazoo-write';
 
-export const LOCK_FLAVORS: readonly LockFlavor[] = ['curator-mutex', 'curator-read', 'curator-write', 'curator-semaphore', 'kazoo-lock', 'kazoo-read', 'kazoo-write'];
+export const LOCK_FLAVORS: readonly LockFlavor[] = ['curator-mutex', 'curator-read', 'curator-write', 'curator-write-read', 'curator-semaphore', 'kazoo-lock', 'kazoo-read', 'kazoo-write'];
 
 export interface LockContenderOptions {
   /** The contender's ZooKeeper session timeout (default 10 s); a SIGSTOP longer than this loses the lock. */

@@ -16,6 +16,8 @@ export function startLockContender(connectString: string, flavor: LockFlavor, zn
       return startCuratorLockContender(connectString, 'read', znodePath, identifier, opts);
     case 'curator-write':
       return startCuratorLockContender(connectString, 'write', znodePath, identifier, opts);
+    case 'curator-write-read':
+      return startCuratorLockContender(connectString, 'write-read', znodePath, identifier, opts);
     case 'curator-semaphore':
       return startCuratorLockContender(connectString, 'semaphore', znodePath, identifier, opts);
     case 'kazoo-lock':

@@ -159,3 +159,25 @@ for (const flavor of ['curator-mutex', 'kazoo-lock'] as const) {
     t.deepEqual(await holdersAt(t, root), [b.node]);
   });
 }
+
+// Curator ≥ 5.5.0 (CURATOR-621, 2c283bd9) names the write holder's own read node __READ__<the writer's sequence>,
+// and lockHolders names it (test/unit/locks.test.ts). Debian's 5.4.0, which runs here, predates that: the read
+// node is a later sequential one, granted only because the same thread holds the write lock, which the names
+// cannot show. This test pins down that documented limit, so an upgrade that changes it is noticed.
+test('curator-write-read (Curator 5.4.0): the write holder\'s own read lock is a later __READ__ node; lockHolders names the writer only', async (t) => {
+  const root = uniqueRoot(t);
+  const [w] = await startInOrder('curator-write-read', root, ['write-read-1']) as [LockContender];
+  const writeNode = await w.process.until('HOLDING', HANDOVER_MS, 1);
+  const readNode = await w.process.until('HOLDING', HANDOVER_MS, 2);
+  const [r] = await startInOrder('curator-read', root, ['reader-2']) as [LockContender];
+  const all = await contendersAt(t, root);
+  const byNode = new Map(all.map((c) => [c.node, c]));
+  t.is(byNode.get(writeNode)?.mode, 'write');
+  t.is(byNode.get(readNode)?.mode, 'read');
+  t.true((byNode.get(readNode)?.seq ?? -1) > (byNode.get(writeNode)?.seq ?? Infinity), 'before CURATOR-621 the reader node is sequential');
+  t.deepEqual(nodes(lockHolders(all)), [writeNode], 'the writer holds; its own later read is counted as waiting');
+  t.deepEqual(held([r]), [], 'a reader of another process waits for the writer');
+  const predicted = nodes(lockHolders(all.filter((c) => c.node !== writeNode && c.node !== readNode)));
+  t.deepEqual(predicted, [r.node]);
+  await handOver(t, root, w, [r], r.node!);
+});

@@ -102,7 +102,7 @@ test('lockHolders: read/write locks, the readers before the first writer (real r
 });
 
 test('lockHolders: Curator lets the write-lock holder take the read lock (a reader at the writer’s sequence)', (t) => {
-  // InterProcessReadWriteLock.ReadLock.getSortingSequence: the reader node is __READ__<the writer's sequence>
+  // Curator ≥ 5.5.0 (CURATOR-621) ReadLock.getSortingSequence: the reader node is __READ__<the writer's sequence>
   const writer = '_c_365a0f9c-2009-44aa-8d9c-50857a08c4e5-__WRIT__0000000002';
   const ownRead = '_c_0b1e8e8c-6f0a-4f0e-9d55-3c1f7c0c0a11-__READ__0000000002';
   const later = '_c_3c8f5fff-9bdb-4080-9ea7-be7982896cd3-__READ__0000000003';
