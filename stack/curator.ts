@@ -17,11 +17,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { which } from './binaries.ts';
+import { lockContenderOf, type LockContender, type LockContenderOptions } from './lock-contender.ts';
 import { RecipeProcess } from './recipe-process.ts';
 
 export type CuratorRecipe = 'leader-latch' | 'leader-selector' | 'service-discovery' | 'mutex' | 'read-lock' | 'write-lock';
 
-const SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'curator', 'Recipe.java');
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'curator');
+const SOURCE = path.join(FIXTURES, 'Recipe.java');
+/** One contender of a lock recipe (issue 15): mutex, read, write, semaphore. */
+const LOCKS_SOURCE = path.join(FIXTURES, 'Locks.java');
+const SOURCES = [SOURCE, LOCKS_SOURCE];
 const JAVA_DIR = '/usr/share/java';
 const JARS = [
   'curator-client',
@@ -67,17 +72,18 @@ export function curatorClassPath(): string {
 
 let compiled: Promise<string> | undefined;
 
-/** Compiles Recipe.java once (per source and class path) and resolves to the folder holding Recipe.class. */
+/** Compiles Recipe.java and Locks.java once (per sources and class path); resolves to the folder holding the classes. */
 export function compileCuratorRecipes(): Promise<string> {
   compiled ??= (async () => {
     const classPath = curatorClassPath();
-    const source = await fs.promises.readFile(SOURCE);
-    const hash = createHash('sha256').update(source).update('\0').update(classPath).digest('hex').slice(0, 16);
+    const hasher = createHash('sha256');
+    for (const file of SOURCES) hasher.update(await fs.promises.readFile(file)).update('\0');
+    const hash = hasher.update(classPath).digest('hex').slice(0, 16);
     const dir = path.join(os.tmpdir(), `zkpulse-curator-${hash}`);
-    if (fs.existsSync(path.join(dir, 'Recipe.class'))) return dir;
+    if (fs.existsSync(path.join(dir, 'Recipe.class')) && fs.existsSync(path.join(dir, 'Locks.class'))) return dir;
     const work = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zkpulse-curator-build-'));
     try {
-      await promisify(execFile)(javaTool('javac'), ['-d', work, '-cp', classPath, SOURCE], { timeout: 120_000 });
+      await promisify(execFile)(javaTool('javac'), ['-d', work, '-cp', classPath, ...SOURCES], { timeout: 120_000 });
       try {
         await fs.promises.rename(work, dir);
       } catch (err) {
@@ -87,7 +93,7 @@ export function compileCuratorRecipes(): Promise<string> {
     } catch (err) {
       compiled = undefined;
       const stderr = (err as { stderr?: string }).stderr?.trim().split('\n').slice(0, 5).join(' | ');
-      throw new Error(`could not compile ${SOURCE}: ${stderr || (err as Error).message}`);
+      throw new Error(`could not compile ${SOURCES.join(', ')}: ${stderr || (err as Error).message}`);
     } finally {
       await fs.promises.rm(work, { recursive: true, force: true });
     }
@@ -121,4 +127,26 @@ export async function startCuratorRecipe(
     await process.kill();
     throw err;
   }
+}
+
+/** `write-read`: the write lock, then the read lock of the same InterProcessReadWriteLock (two HOLDING lines). */
+export type CuratorLockRole = 'mutex' | 'read' | 'write' | 'write-read' | 'semaphore';
+
+/**
+ * One contender of a Curator lock recipe at `znodePath` (Locks.java: InterProcessMutex, the read or write side
+ * of InterProcessReadWriteLock, InterProcessSemaphoreV2 with `opts.leases`); its node's data is `identifier`
+ * (unique per lock). Resolves once its node exists (semaphore: once it is acquiring).
+ */
+export async function startCuratorLockContender(
+  connectString: string,
+  role: CuratorLockRole,
+  znodePath: string,
+  identifier: string,
+  opts: LockContenderOptions = {},
+): Promise<LockContender> {
+  const classes = await compileCuratorRecipes();
+  const classPath = [curatorClassPath(), classes].join(path.delimiter);
+  const args = ['-Xshare:auto', '-XX:TieredStopAtLevel=1', '-cp', classPath, 'Locks', connectString, role, znodePath, identifier, String(opts.sessionTimeoutMs ?? 10_000), String(opts.leases ?? 1)];
+  const process = RecipeProcess.spawn(`Curator ${role} ${identifier}`, javaTool('java'), args);
+  return lockContenderOf(`curator-${role}`, identifier, process, opts.readyMs ?? 60_000);
 }

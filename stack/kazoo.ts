@@ -7,11 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { which } from './binaries.ts';
+import { lockContenderOf, type LockContender, type LockContenderOptions } from './lock-contender.ts';
 import { RecipeProcess } from './recipe-process.ts';
 
 export type KazooRecipe = 'election' | 'party' | 'shallow-party' | 'lock' | 'read-lock' | 'write-lock';
 
-const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'kazoo', 'recipe.py');
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'kazoo');
+const SCRIPT = path.join(FIXTURES, 'recipe.py');
+/** One contender of a lock recipe (issue 15): Lock, ReadLock, WriteLock. */
+const LOCKS_SCRIPT = path.join(FIXTURES, 'locks.py');
 
 export interface KazooProcess {
   process: RecipeProcess;
@@ -49,4 +53,22 @@ export async function startKazooRecipe(
     await process.kill();
     throw err;
   }
+}
+
+export type KazooLockRole = 'lock' | 'read' | 'write';
+
+/**
+ * One contender of a kazoo lock recipe at `znodePath` (locks.py: Lock, ReadLock, WriteLock as `identifier`).
+ * Resolves once its node exists.
+ */
+export async function startKazooLockContender(
+  connectString: string,
+  role: KazooLockRole,
+  znodePath: string,
+  identifier: string,
+  opts: LockContenderOptions = {},
+): Promise<LockContender> {
+  const args = [LOCKS_SCRIPT, connectString, role, znodePath, identifier, String(opts.sessionTimeoutMs ?? 10_000)];
+  const process = RecipeProcess.spawn(`kazoo ${role} ${identifier}`, kazooPython(), args);
+  return lockContenderOf(`kazoo-${role}`, identifier, process, opts.readyMs ?? 30_000);
 }

@@ -114,6 +114,11 @@ export class RecipeProcess {
     await this.exited;
   }
 
+  /** Send a signal (SIGSTOP / SIGCONT to hang and resume a holder); nothing once the process exited. */
+  signal(sig: NodeJS.Signals): void {
+    if (this.exit === undefined) this.child.kill(sig);
+  }
+
   /** Crash: SIGKILL; the recipe's ephemeral nodes stay until ZooKeeper expires its session. */
   async kill(): Promise<void> {
     if (this.exit === undefined) this.child.kill('SIGKILL');
