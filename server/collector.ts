@@ -21,6 +21,7 @@ import type { CollectorStats } from '../collector/influx/points.ts';
 import type { CollectorMetrics } from '../collector/metrics.ts';
 import type { RunningHttpServer } from '../collector/http/server.ts';
 import type { Alerting } from '../alerts/service.ts';
+import { DEFAULT_ENSEMBLE_POLL_MS } from '../collector/ensemble/poller.ts';
 import { createAlerting } from './alerting.ts';
 import { startApi } from './http.ts';
 import { Timers, withDeadline } from './timers.ts';
@@ -92,6 +93,8 @@ export class Collector {
       data: this.data,
       scheduler: this.scheduler,
       log: this.log,
+      // a poll older than 3 periods freezes its ensemble's alerts (alerts/README.md, the ensemble rules)
+      ensembles: { latest: () => this.ensembles.latest(), staleAfterMs: 3 * (this.config.ensemblePollMs ?? DEFAULT_ENSEMBLE_POLL_MS) },
     });
     this.election = this.config.ha
       ? new CollectorElection({

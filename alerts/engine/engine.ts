@@ -12,7 +12,8 @@ import type { AlertsConfig } from '../config/defaults.ts';
 import type { AlertInstance } from '../types.ts';
 import type { LayoutCapabilities } from '../../contract/layout.ts';
 import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
-import { evaluate, observe, type Evaluation, type Transition } from './state-machine.ts';
+import { sessionAddresses } from '../../collector/ensemble/session-addresses.ts';
+import { evaluate, observe, type EvaluationInput, type Evaluation, type Transition } from './state-machine.ts';
 import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
 export interface AlertEngineOptions {
@@ -138,11 +139,17 @@ function step(
           capabilities,
           ...(ensembles === undefined
             ? {}
-            : { ensembles: ensembles.latest(), clusterEnsembles: ensembles.clusterEnsembles, ensembleStaleAfter: ensembles.staleAfterMs }),
+            : ensembleInput(ensembles)),
         },
         config,
       );
       return { ...acc, state: evaluation.state, evaluation };
     }
   }
+}
+
+/** What an evaluation reads of the ensembles: their latest polls, and the client address behind each session. */
+function ensembleInput(feed: EnsembleFeed): Pick<EvaluationInput, 'ensembles' | 'clusterEnsembles' | 'ensembleStaleAfter' | 'addressOf'> {
+  const latest = feed.latest();
+  return { ensembles: latest, clusterEnsembles: feed.clusterEnsembles, ensembleStaleAfter: feed.staleAfterMs, addressOf: sessionAddresses(latest, feed.clusterEnsembles) };
 }
