@@ -4,6 +4,7 @@
  * every rule not named in a case is disabled, so each expected file shows only what its name promises.
  */
 import { LAYOUT_CASES } from './layout-cases.ts';
+import { LOCK_CASES } from './lock-cases.ts';
 import { PlayedWorker, layout, masterData, sleep, statusData, type RecordedCase } from './kit.ts';
 
 const worker = (ctx: Parameters<RecordedCase['run']>[0], id: string, heartbeatMs = 500, data?: string) => PlayedWorker.join(ctx, id, heartbeatMs, data);
@@ -333,6 +334,7 @@ export const CASES: Record<string, RecordedCase> = {
 
   // the built-in foreign layouts of docs/contract.md §8
   ...LAYOUT_CASES,
+  ...LOCK_CASES,
 };
 
 export { layout };
