@@ -18,8 +18,11 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 /** the strip refreshes every 5 s: two rounds */
 const STRIP_UPDATE_MS = 12_000;
 
-function ensemblesBody(list: Array<{ name: string; servers: ServerObservation[] }>) {
-  return { ensembles: list.map((e) => ({ name: e.name, servers: e.servers, quorum: quorumOf(e.servers), polledAt: Date.now(), sessions: [], addresses: [] })) };
+interface Hold { cluster: string; kind: 'master' | 'candidate' | 'worker' | 'lock'; id: string; holder?: boolean }
+interface SessionEntry { session: string; address: string | null; server: string | null; holds: Hold[] }
+
+function ensemblesBody(list: Array<{ name: string; servers: ServerObservation[]; sessions?: SessionEntry[]; addresses?: { address: string; sessions: number }[] }>) {
+  return { ensembles: list.map((e) => ({ name: e.name, servers: e.servers, quorum: quorumOf(e.servers), polledAt: Date.now(), sessions: e.sessions ?? [], addresses: e.addresses ?? [] })) };
 }
 
 async function startPageServer(t: ExecutionContext, ensembles: (() => unknown) | null): Promise<string> {
@@ -34,13 +37,14 @@ async function startPageServer(t: ExecutionContext, ensembles: (() => unknown) |
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function openPage(t: ExecutionContext, url: string): Promise<Page> {
+async function openPage(t: ExecutionContext, url: string, beforeGoto?: (page: Page) => void): Promise<Page> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   t.teardown(async () => {
     for (const context of browser.contexts()) await context.close().catch(() => undefined);
     await browser.close().catch(() => undefined);
   });
   const page = await browser.newPage();
+  beforeGoto?.(page);
   await page.goto(url);
   return page;
 }
@@ -74,9 +78,32 @@ test('the strip shows one chip per server (up/mode) and the quorum; a follower g
 
 test('without GET /api/ensembles (a collector without the poller) there is no strip', async (t) => {
   const url = await startPageServer(t, null);
-  const page = await openPage(t, url);
-  // the strip's first request has been answered once the section's hidden state settles: wait for the 404
-  await page.waitForResponse((r) => r.url().endsWith('/api/ensembles'), { timeout: STRIP_UPDATE_MS });
+  // wait for the strip's first request from before the page loads: it may be answered before goto returns
+  let answered: Promise<unknown> = Promise.resolve();
+  const page = await openPage(t, url, (p) => {
+    answered = p.waitForResponse((r) => r.url().endsWith('/api/ensembles'), { timeout: STRIP_UPDATE_MS });
+  });
+  t.is(((await answered) as { status(): number }).status(), 404);
   await page.waitForFunction(() => (document.getElementById('ensembles') as HTMLElement | null)?.hidden === true, undefined, { timeout: STRIP_UPDATE_MS });
   t.is(await page.$$eval('.zk-server', (n) => n.length), 0);
+});
+
+test('the strip names the client address behind the master and each lock session, and counts sessions per client', async (t) => {
+  const sessions: SessionEntry[] = [
+    { session: '0100017e3e1b0002', address: '10.0.0.7:51234', server: 'zk1:2181', holds: [{ cluster: 'crawler', kind: 'master', id: 'm1' }] },
+    { session: '0100017e3e1b0003', address: '10.0.0.8:40000', server: 'zk2:2181', holds: [{ cluster: 'crawler', kind: 'lock', id: 'locks/nightly', holder: true }] },
+    { session: '0100017e3e1b0004', address: null, server: null, holds: [{ cluster: 'crawler', kind: 'lock', id: 'locks/nightly', holder: false }] },
+    { session: '0100017e3e1b0005', address: '10.0.0.9:1', server: 'zk3:2181', holds: [{ cluster: 'crawler', kind: 'worker', id: 'w1' }] },
+  ];
+  const addresses = [{ address: '10.0.0.9', sessions: 40 }, { address: '10.0.0.7', sessions: 1 }];
+  const url = await startPageServer(t, () => ensemblesBody([{ name: 'main', servers: healthy3(), sessions, addresses }]));
+  const page = await openPage(t, url);
+  await page.waitForSelector('[data-ensemble="main"] .zk-session', { timeout: STRIP_UPDATE_MS });
+  const rows = await page.$$eval('[data-ensemble="main"] .zk-session', (nodes) => nodes.map((n) => `${n.getAttribute('data-session')}|${n.textContent}`));
+  t.deepEqual(rows, [
+    '0100017e3e1b0002|10.0.0.7:51234 — crawler master m1 (session 0x0100017e3e1b0002)',
+    '0100017e3e1b0003|10.0.0.8:40000 — crawler lock locks/nightly (holds) (session 0x0100017e3e1b0003)',
+    '0100017e3e1b0004|address unknown — crawler lock locks/nightly (waits) (session 0x0100017e3e1b0004)',
+  ]);
+  t.is(await page.$eval('[data-ensemble="main"] .zk-addresses', (n) => n.textContent), 'sessions per client: 10.0.0.9 40, 10.0.0.7 1');
 });

@@ -46,6 +46,39 @@
     );
   }
 
+  /** how many client addresses to name: the top of the sessions-per-address list */
+  const TOP_ADDRESSES = 5;
+
+  /** what a hold says for people: "crawler master m1", "crawler lock locks/nightly (holds)" */
+  function holdText(h) {
+    const what = h.kind === 'lock' ? `lock ${h.id}${h.holder ? ' (holds)' : ' (waits)'}` : `${h.kind} ${h.id}`;
+    return `${h.cluster} ${what}`;
+  }
+
+  /**
+   * Who is behind the sessions that matter (docs/contract.md §10): the client address of each session holding a
+   * master, a candidacy or a lock; workers, which may be thousands, are counted per address instead.
+   */
+  function holders(e) {
+    const rows = [];
+    for (const s of Array.isArray(e.sessions) ? e.sessions : []) {
+      const holds = (Array.isArray(s.holds) ? s.holds : []).filter((h) => h.kind !== 'worker');
+      if (holds.length === 0) continue;
+      rows.push(el('li', { class: 'zk-session', 'data-session': String(s.session) },
+        el('span', { class: 'mono' }, s.address === null ? 'address unknown' : String(s.address)), ' — ',
+        holds.map(holdText).join(', '),
+        el('span', { class: 'muted' }, ` (session 0x${String(s.session)})`)));
+    }
+    const top = (Array.isArray(e.addresses) ? e.addresses : []).slice(0, TOP_ADDRESSES);
+    const parts = [];
+    if (rows.length > 0) parts.push(el('ul', { class: 'zk-sessions' }, ...rows));
+    if (top.length > 0) {
+      parts.push(el('div', { class: 'zk-addresses muted' }, 'sessions per client: ',
+        ...top.map((a, i) => el('span', { class: 'zk-address', 'data-address': String(a.address) }, `${i > 0 ? ', ' : ''}${a.address} ${a.sessions}`))));
+    }
+    return parts;
+  }
+
   function render(ensembles) {
     const section = document.getElementById('ensembles');
     const list = document.getElementById('ensemble-list');
@@ -64,6 +97,7 @@
           quorumChip(e.quorum),
           ...e.servers.map(serverChip),
           ...(e.problem ? [el('span', { class: 'muted' }, String(e.problem))] : []),
+          ...holders(e),
         ),
       ),
     );
