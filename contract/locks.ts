@@ -77,6 +77,17 @@ const GO_PROTECTED_LENGTH = 36;
 const KAZOO_READ = '__rlock__';
 const KAZOO_LOCK = '__lock__';
 
+/**
+ * Curator's own reading of a child it did not name itself: LockInternals sorts every child of the lock by
+ * standardFixForSorting, the text after the LAST occurrence of the lock name, whatever comes before it (another
+ * client's protection prefix, a hand-written head). So `<anything>lock-<seq>` is a mutex contender to Curator,
+ * and a monitor must count it too.
+ */
+function curatorSortedAs(prefix: string): LockMode | undefined {
+  for (const [name, mode] of Object.entries(CURATOR_NAMES)) if (prefix.endsWith(name)) return mode;
+  return undefined;
+}
+
 /** A contender's name → its sequence and mode; null for a name that is not a contender (e.g. Curator's `leases`). */
 export function parseLockContender(name: string): LockContenderName | null {
   if (typeof name !== 'string') return null;
@@ -85,7 +96,7 @@ export function parseLockContender(name: string): LockContenderName | null {
   const { prefix, seq } = suffix;
   const curatorName =
     curatorProtectedId(prefix) !== null ? prefix.slice(CURATOR_PROTECTED_LENGTH) : GO_PROTECTED.test(prefix) ? prefix.slice(GO_PROTECTED_LENGTH) : prefix;
-  const curatorMode = Object.hasOwn(CURATOR_NAMES, curatorName) ? CURATOR_NAMES[curatorName] : undefined;
+  const curatorMode = Object.hasOwn(CURATOR_NAMES, curatorName) ? CURATOR_NAMES[curatorName] : curatorSortedAs(prefix);
   if (curatorMode !== undefined) return { seq, mode: curatorMode };
   // kazoo, like its contender regex, requires only the marker right before the sequence (the head is uuid4().hex)
   if (prefix.endsWith(KAZOO_READ)) return { seq, mode: 'read' };

@@ -18,6 +18,7 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { configChangedAnnotation } from './annotations.ts';
 import { DASHBOARD_TAGS, thresholds } from './common.ts';
 import { INFLUX_DATASOURCE, influx } from './influx.ts';
 
@@ -84,6 +85,8 @@ export function ensembleDashboard(): Dashboard {
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(ensembleVariable())
+    // configuration changes of every cluster: "what changed before the ensemble went bad?"
+    .annotation(configChangedAnnotation(false))
     .withRow(new RowBuilder('Servers now'))
     .withPanel(
       new StatPanel()

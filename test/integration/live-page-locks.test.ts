@@ -34,9 +34,14 @@ test('the Locks section shows holder, waiters and held for; a new holder shows a
   const events = new Subject<DomainEvent>();
   const metrics = createCollectorMetrics();
   const models: ClusterModel[] = [lockedModel()];
-  const alerts = Router().get('/api/alerts', (_req, res) => {
-    res.json([]);
-  });
+  // the collector's routes the page asks besides the clusters: alerts, and the ensemble strip's (no poll here)
+  const alerts = Router()
+    .get('/api/alerts', (_req, res) => {
+      res.json([]);
+    })
+    .get('/api/ensembles', (_req, res) => {
+      res.json({ ensembles: [] });
+    });
   const start = Date.now();
   const app = createHttpApp({
     getModels: () => models,

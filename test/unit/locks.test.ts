@@ -75,8 +75,6 @@ test('parseLockContender: not contenders', (t) => {
     'n_0000000001', // zkpulse election
     'lock-42', // not ZooKeeper's 10 digits
     'lock-2147483648', // over int32
-    'xlock-0000000001',
-    '_c_not-a-uuid-lock-0000000001',
     '__READ__',
     '',
   ]) {
@@ -130,4 +128,13 @@ test('lockHolders: malformed entries and repeated nodes are ignored', (t) => {
   ] as unknown as Contender[];
   t.deepEqual(lockHolders(odd).map((c) => c.node), ['lock-0000000004']);
   t.deepEqual(lockHolders(null as unknown as Contender[]), []);
+});
+
+test('parseLockContender reads a child as Curator sorts it: whatever precedes the last lock name (standardFixForSorting)', (t) => {
+  // curator-recipes LockInternals.getSortedChildren / StandardLockInternalsDriver.standardFixForSorting
+  t.deepEqual(parseLockContender('_c_not-a-uuid-lock-0000000001'), { seq: 1, mode: 'exclusive' });
+  t.deepEqual(parseLockContender('xlock-0000000002'), { seq: 2, mode: 'exclusive' });
+  t.deepEqual(parseLockContender('_c_8f7e-__WRIT__0000000003'), { seq: 3, mode: 'write' });
+  t.deepEqual(parseLockContender('worker-7-lease-0000000004'), { seq: 4, mode: 'lease' });
+  t.is(parseLockContender('_c_8f7e-latch-0000000005'), null, 'a latch is an election');
 });
