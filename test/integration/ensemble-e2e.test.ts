@@ -69,6 +69,11 @@ async function untilNotices(rx: RecordingReceiver, what: string, wanted: readonl
   });
 }
 
+function apiUrl(url: string | null): string {
+  if (url === null) throw new Error('the collector serves no HTTP API');
+  return url;
+}
+
 interface ApiAlert {
   labels: Record<string, string>;
   state: string;
@@ -124,7 +129,7 @@ async function startWorld(t: ExecutionContext, rules: Record<string, unknown>): 
     },
   });
   t.teardown(() => collector.stop());
-  const url = collector.url;
+  const url = apiUrl(collector.url);
   await until(
     'the cluster synced: a master and every worker up',
     () => clusterView(url),
@@ -297,16 +302,17 @@ test.serial('the suite’s standalone server: mode standalone, and over several 
     },
   });
   t.teardown(() => collector.stop());
-  const first = await until('a poll of the standalone', () => ensembles(collector.url), (e) => e[0]?.polledAt !== undefined, 30_000);
+  const url = apiUrl(collector.url);
+  const first = await until('a poll of the standalone', () => ensembles(url), (e) => e[0]?.polledAt !== undefined, 30_000);
   const start = first[0]!.polledAt;
   // five more polls, each judged by the engine (it evaluates every 200 ms)
-  const later = await until('five more polls', () => ensembles(collector.url), (e) => (e[0]?.polledAt ?? 0) >= start + 5 * POLL_MS, 10 * POLL_MS + 20_000);
+  const later = await until('five more polls', () => ensembles(url), (e) => (e[0]?.polledAt ?? 0) >= start + 5 * POLL_MS, 10 * POLL_MS + 20_000);
   const def = later[0]!;
   t.is(def.servers.length, 1);
   t.is(def.servers[0]?.server, zk);
   t.is(def.servers[0]?.mode, 'standalone');
   t.true(def.servers[0]?.up && def.servers[0]?.serving);
   t.is(def.quorum.state, 'standalone');
-  t.deepEqual((await apiAlerts(collector.url)).map((a) => a.labels.alertname), [], 'no alert at all in the API');
+  t.deepEqual((await apiAlerts(url)).map((a) => a.labels.alertname), [], 'no alert at all in the API');
   t.deepEqual(lines(noticesOf(rx)), [], 'no notice');
 });
