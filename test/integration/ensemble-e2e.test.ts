@@ -34,7 +34,6 @@ const HEARTBEAT_MS = 2000;
  * rule's `for`, one group interval, plus what a busy shared machine adds to a poll, an evaluation and a POST.
  */
 const NOTICE_MS = 3 * POLL_MS + FOR_MS + GROUP_INTERVAL_MS + 20_000;
-/** a restarted server joins (JVM start, election, sync): the stack waits for it up to its own start timeout */
 const WORKERS = ['w1', 'w2', 'w3'];
 
 interface Notice {
