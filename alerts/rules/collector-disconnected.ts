@@ -59,17 +59,22 @@ export function collectorDisconnected({ cluster, connected, disconnectedSince, c
 }
 
 /**
- * The ensemble's state in a few words, the worst first: `quorum lost (1 of 3 voting servers serving, 2 needed);
- * servers down: a, b`, `no leader; servers down: a`, `servers down: a`, or `ok (3 of 3 ...)`.
+ * The ensemble's state in a few words, the worst first: `quorum lost (0 of 3 voting servers serving, 2 needed);
+ * servers down: a, b; not serving: c`, `no leader; servers down: a`, `servers down: a`, or `ok (3 of 3 ...)`.
  */
 export function ensembleState({ snapshot, quorum }: EnsembleView): { state: string; problem: boolean } {
-  const down = snapshot.servers.filter((s) => !serves(s)).map((s) => s.server);
-  const downText = down.length > 0 ? `servers down: ${listed(down)}` : '';
+  // a server that answers but does not serve is running: naming it "down" would send the operator to restart
+  // the one server still up instead of the ones that are gone (ZooKeeperServerDown's server_state says the same)
+  const down = snapshot.servers.filter((s) => !s.up).map((s) => s.server);
+  const idle = snapshot.servers.filter((s) => s.up && !s.serving).map((s) => s.server);
+  const downText = [down.length > 0 ? `servers down: ${listed(down)}` : '', idle.length > 0 ? `not serving: ${listed(idle)}` : '']
+    .filter((part) => part !== '')
+    .join('; ');
   const join = (head: string) => (downText === '' ? head : `${head}; ${downText}`);
   if (quorum.state === 'lost') return { state: join(describeQuorum(quorum)), problem: true };
   const learnerServes = snapshot.servers.some((s) => serves(s) && (s.mode === 'follower' || s.mode === 'observer'));
   if (quorum.state !== 'standalone' && quorum.leaders.length === 0 && !learnerServes) return { state: join('no leader'), problem: true };
   if (quorum.state === 'standalone' && quorum.votersUp === 0) return { state: join('standalone server not serving'), problem: true };
-  if (down.length > 0) return { state: downText, problem: true };
+  if (downText !== '') return { state: downText, problem: true };
   return { state: describeQuorum(quorum), problem: false };
 }

@@ -61,12 +61,16 @@ export class DrillReceiver {
   }
 }
 
-/** One line per alert in each notification: `alertname[worker] status`, in arrival order. */
+/**
+ * One line per alert in each notification: `alertname[worker] status`, in arrival order; an ensemble alert
+ * names its server the same way (`ZooKeeperServerDown[127.0.0.1:2181] firing`).
+ */
 export function notices(requests: readonly Received[]): string[] {
   const out: string[] = [];
   for (const r of requests) {
     for (const a of r.json?.alerts ?? []) {
-      const who = a.labels.worker ? `[${a.labels.worker}]` : '';
+      const subject = a.labels.worker ?? a.labels.server;
+      const who = subject ? `[${subject}]` : '';
       out.push(`${a.labels.alertname ?? '?'}${who} ${a.status}`);
     }
   }

@@ -15,6 +15,9 @@ import { until } from './until.ts';
 
 export const CLUSTER = 'app';
 
+/** A collector that neither serves /healthz nor exits within this is hung (a guard, not an estimate of its start). */
+const COLLECTOR_START_HANG_MS = 180_000;
+
 export interface ClusterView {
   master: { id: string; epoch: string } | null;
   workers: { id: string; up: boolean; state: string }[];
@@ -101,9 +104,20 @@ export class Scene {
     const proc = spawnCollector(name, configFile, p, extra);
     this.track(proc);
     const url = `http://127.0.0.1:${p}`;
-    await until(`${name} to serve /healthz`, () => fetch(`${url}/healthz`).then((r) => r.status), (s) => s === 200 || s === 503, 30_000, 100).catch((err: unknown) => {
+    // The API answers before ZooKeeper does (server/README.md), so nothing the drill knows bounds this wait: it is
+    // the process's own start (Node, and the sources through tsx with ZKPULSE_FROM_SOURCE), seconds on a quiet
+    // machine, much longer on a loaded one. So wait for its outcome, serving or exited (at once, with its output),
+    // and keep only a guard against a hang, far above any start.
+    const outcome = await until(
+      `${name} to serve /healthz (or exit)`,
+      (): Promise<number | 'exited'> => (proc.alive ? fetch(`${url}/healthz`).then((r) => r.status) : Promise.resolve('exited')),
+      (s) => s === 200 || s === 503 || s === 'exited',
+      COLLECTOR_START_HANG_MS,
+      100,
+    ).catch((err: unknown) => {
       throw new DrillFailure(`${name} did not start: ${String(err)}`, this.outputs());
     });
+    if (outcome === 'exited') throw new DrillFailure(`${name} exited before serving /healthz`, this.outputs());
     return { proc, url, port: p };
   }
 

@@ -6,6 +6,8 @@
 import test from 'ava';
 import { DRILLS } from '../../drills/registry.ts';
 import { runDrill } from '../../drills/run.ts';
+import { Scene } from '../../drills/support/scene.ts';
+import { DrillFailure } from '../../drills/types.ts';
 
 const CI_SELECTION = ['zk-restart', 'zk-long-outage', 'ensemble-leader', 'collector-partition', 'influx-outage', 'receiver-outage', 'collector-kill', 'ha-takeover'];
 
@@ -20,3 +22,15 @@ for (const id of CI_SELECTION) {
     t.true(result.checks.length > 0, 'the drill checked something');
   });
 }
+
+test.serial('a drill collector that exits at start fails the drill at once, with its output, not after a start deadline', async (t) => {
+  const scene = new Scene(() => undefined);
+  t.teardown(() => scene.close());
+  // a config the CLI refuses (exit 2, nothing started)
+  const config = scene.writeConfig({ zk: '127.0.0.1:1', root: 'not-absolute', sessionTimeout: 10_000 });
+  const t0 = Date.now();
+  const error = await t.throwsAsync(scene.startCollector('collector', config), { instanceOf: DrillFailure });
+  t.regex(error?.message ?? '', /collector exited before serving \/healthz/);
+  t.regex(error?.detail ?? '', /--- collector \(pid \d+, exited\)/);
+  t.log(`failed after ${Date.now() - t0} ms`);
+});
