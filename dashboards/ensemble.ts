@@ -18,6 +18,7 @@ import {
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { configChangedAnnotation } from './annotations.ts';
 import { DASHBOARD_TAGS, thresholds } from './common.ts';
 import { INFLUX_DATASOURCE, influx } from './influx.ts';
 
@@ -83,6 +84,8 @@ export function ensembleDashboard(): Dashboard {
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
+    // no $cluster here (an ensemble carries every cluster): every cluster's changes, tagged with the cluster
+    .annotation(configChangedAnnotation(false))
     .withVariable(ensembleVariable())
     .withRow(new RowBuilder('Servers now'))
     .withPanel(

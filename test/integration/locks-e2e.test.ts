@@ -185,7 +185,7 @@ for (const c of hungHolderCases) {
 
     const holder = await contender(c.flavor, lockPath, 'holder');
     const holderNode = await holder.holding(START_MS);
-    t.is(holderNode, holder.node, 'the holder holds the node it created');
+    t.is(holderNode, String(holder.node), 'the holder holds the node it created');
     // in order, so the queue is the start order (and a hung JVM start cannot reorder it)
     const waiters: LockContender[] = [];
     for (let i = 1; i <= WAITERS; i++) waiters.push(await contender(c.flavor, lockPath, `waiter-${i}`));
@@ -226,7 +226,7 @@ for (const c of hungHolderCases) {
     // killed while hung: the node goes when the session expires, and the recipe lets in the lowest waiter
     await holder.kill();
     const next = waiters.reduce((a, b) => (seqOf(a.node!) < seqOf(b.node!) ? a : b));
-    t.is(await next.holding(SESSION_MS + EVENT_MS), next.node, 'the next in the queue holds its own node');
+    t.is(await next.holding(SESSION_MS + EVENT_MS), String(next.node), 'the next in the queue holds its own node');
     t.deepEqual(waiters.filter((w) => w !== next && w.heldNode() !== null).map((w) => w.id), [], 'one holder');
     const nextStat = await zk.exists(`${lockPath}/${next.node!}`);
     await until('the API: the next holder and 5 waiters', () => lockView(collector, 'app', c.lock), (l) => l?.holder === next.node && l.waiters === WAITERS - 1, EVENT_MS);
@@ -285,7 +285,7 @@ for (const c of readWriteCases) {
     const writers = [await contender(c.write, lockPath, 'writer-1'), await contender(c.write, lockPath, 'writer-2')];
     const view = await until('the API: three holders, two waiters', () => lockView(collector, 'app', c.lock), (l) => l?.waiters === 2, EVENT_MS);
     t.deepEqual(view!.holders, [...readNodes].sort((a, b) => seqOf(a) - seqOf(b)), 'the readers the recipe let in, by sequence');
-    t.is(view!.holder, view!.holders[0]);
+    t.is(view!.holder, view!.holders[0] ?? null);
     const [notice] = await until('LockContention at the webhook', async () => notices(receiver, 'LockContention', 'firing', (a) => a.labels.lock === c.lock), (n) => n.length > 0, EVENT_MS, 50);
     t.is(notice!.annotations.waiters, '2', 'the writers waiting, not the readers sharing');
     t.is(notice!.annotations.holder, view!.holders[0]);
@@ -341,10 +341,6 @@ test.serial('config keys changed by a plain client → ConfigChanged on /api/eve
     { cluster: 'app', path: `${rootA}/config/db-url`, key: 'config/db-url', values: [`postgres://app:${secret}@db/1`, `postgres://app:${secret}@db/2?ssl=1`] },
     { cluster: 'kf', path: `${rootB}/settings/api-key`, key: 'settings/api-key', values: [`{"token":"${secret}"}`, `{"token":"${secret}","rotated":true}`] },
   ];
-  for (const k of keys) {
-    await zk.create(k.path, k.values[0]!);
-    await zk.set(k.path, k.values[1]!);
-  }
   const lastDigest = (k: (typeof keys)[number]) => sha256(k.values[1]!);
 
   interface SseEvent { type: string; cluster: string; key?: string; version?: number; bytes?: number; digest?: string | null }
@@ -353,6 +349,12 @@ test.serial('config keys changed by a plain client → ConfigChanged on /api/eve
       .split('\n\n')
       .filter((b) => b.startsWith('event: ConfigChanged'))
       .map((b) => JSON.parse(b.split('\n')[1]!.slice('data: '.length)) as SseEvent);
+  // each version seen before the next is written (a watch reads the latest data: two quick writes may be one event)
+  for (const k of keys) {
+    await zk.create(k.path, k.values[0]!);
+    await until(`${k.key} created, on /api/events`, async () => sseEvents(), (e) => e.some((x) => x.key === k.key && x.version === 0), EVENT_MS, 50);
+    await zk.set(k.path, k.values[1]!);
+  }
   const seen = await until('ConfigChanged version 1 of both keys on /api/events', async () => sseEvents(), (e) => keys.every((k) => e.some((x) => x.key === k.key && x.version === 1)), EVENT_MS, 50);
   for (const k of keys) {
     t.like(seen.find((x) => x.key === k.key && x.version === 0), { cluster: k.cluster, bytes: Buffer.byteLength(k.values[0]!), digest: sha256(k.values[0]!) }, `${k.key} created`);
