@@ -46,6 +46,11 @@ interface WebhookAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
+interface ActiveAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: string;
+}
 interface LockView {
   lock: string;
   holder: string | null;
@@ -217,7 +222,15 @@ for (const c of hungHolderCases) {
       t.is(notice.annotations.session, session, `${name}: the holder's session (its node's ephemeralOwner)`);
     }
     t.is(firing.held[0]!.annotations.client_address, sockets[0], "LockHeldTooLong: the holder process's own socket");
-    t.is(firing.contention[0]!.annotations.waiters, String(WAITERS));
+    // the notice is sent once the threshold is reached (5 or 6 waiting by then); the API's alert follows the count
+    t.true(Number(firing.contention[0]!.annotations.waiters) >= 5, `LockContention sent with ${firing.contention[0]!.annotations.waiters} waiting`);
+    // the engine follows the model at its next evaluation (200 ms)
+    await until(
+      'LockContention on /api/alerts: the hung holder, 6 waiting',
+      () => getJson<ActiveAlert[]>(`${collector.url}/api/alerts`),
+      (alerts) => alerts.some((a) => a.labels.alertname === 'LockContention' && a.labels.lock === c.lock && a.state === 'firing' && a.annotations.holder === holderNode && a.annotations.session === session && a.annotations.waiters === String(WAITERS)),
+      SESSION_MS,
+    );
     const listed = ensembles.ensembles.flatMap((e) => e.sessions).find((s) => s.session === session);
     t.is(listed?.address, sockets[0], 'GET /api/ensembles lists the same address for that session');
     const hung = await lockView(collector, 'app', c.lock);
@@ -236,7 +249,7 @@ for (const c of hungHolderCases) {
     // 5 still wait (the threshold): LockContention stays, now naming the new holder
     await until(
       'LockContention naming the new holder',
-      () => getJson<{ labels: Record<string, string>; annotations: Record<string, string>; state: string }[]>(`${collector.url}/api/alerts`),
+      () => getJson<ActiveAlert[]>(`${collector.url}/api/alerts`),
       (alerts) => alerts.some((a) => a.labels.alertname === 'LockContention' && a.labels.lock === c.lock && a.state === 'firing' && a.annotations.holder === next.node && a.annotations.waiters === String(WAITERS - 1)),
       EVENT_MS,
     );
