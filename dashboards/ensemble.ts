@@ -84,9 +84,9 @@ export function ensembleDashboard(): Dashboard {
     .time({ from: 'now-1h', to: 'now' })
     .timezone('browser')
     .tooltip(DashboardCursorSync.Crosshair)
-    .withVariable(ensembleVariable())
-    // configuration changes of every cluster: "what changed before the ensemble went bad?"
+    // no $cluster here (an ensemble carries every cluster): every cluster's changes, tagged with the cluster
     .annotation(configChangedAnnotation(false))
+    .withVariable(ensembleVariable())
     .withRow(new RowBuilder('Servers now'))
     .withPanel(
       new StatPanel()

@@ -8,7 +8,8 @@
  *   restart its clock with the collector.
  * - `configSeen`: each key's version, size, digest and mtime, and the current notice (ConfigChanged).
  *   The keys of the first sync are recorded silently (`configKnown`); after that a key that appears, changes
- *   or goes is a notice from the evaluation that saw it, for `keep` ms. A restored memory notices what
+ *   or goes is a notice from the evaluation that saw it, for `keep` ms. A fresh memory's first evaluation
+ *   (the engine starts after the watch's first sync) notices the keys the model saw change since that sync. A restored memory notices what
  *   changed while the collector was down.
  *
  * Only kept for the rules that run: a cluster whose LockHeldTooLong or ConfigChanged is off (ConfigChanged
@@ -71,8 +72,9 @@ function reconcileConfig(seen: IMap<string, ConfigKeyMemory>, known: boolean, mo
       if (old.noticeAt !== null && now - old.noticeAt >= keep) out = out.set(key, { ...fingerprintOf(c), noticeAt: null });
       continue;
     }
-    if (!known) {
-      // found on the first sync: what it was before nobody here saw, so it is no change
+    if (!known && c.changedSinceSync !== true) {
+      // found on the first sync: what it was before nobody here saw, so it is no change (a version the model
+      // saw arrive after its sync is one, also when the engine started later: its state loads after the sync)
       out = out.set(key, { ...fingerprintOf(c), noticeAt: null });
       continue;
     }

@@ -28,9 +28,10 @@ export function configPresent(model: ClusterModel, key: string, event: NodeEvent
   if (fields !== undefined) state.fields = fields;
   const previous = model.config.get(key);
   if (previous !== undefined && sameState(previous, state)) return model;
-  const m = modelWith(model, { config: model.config.set(key, state) });
   // the first sync finds keys, it does not see them change
-  if (!m.synced) return m;
+  if (!model.synced) return modelWith(model, { config: model.config.set(key, state) });
+  state.changedSinceSync = true;
+  const m = modelWith(model, { config: model.config.set(key, state) });
   const changedFields = previous?.fields !== undefined && state.fields !== undefined ? fieldDiff(previous.fields, state.fields) : undefined;
   emit(step, {
     type: 'ConfigChanged',

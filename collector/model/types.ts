@@ -130,6 +130,12 @@ export interface ConfigState {
   changedAt: number;
   /** per top-level JSON field, a digest of its value (keys that opt in to a diff) */
   fields?: Record<string, string>;
+  /**
+   * this version came after the first sync (a ConfigChanged), not found by it: set by the reducer, so the
+   * ConfigChanged rule's fresh memory (alerts/engine/memory-recipes.ts) notices a change made before its
+   * first evaluation instead of taking it for a key the sync found
+   */
+  changedSinceSync?: true;
 }
 
 export type TaskRunState = 'pending' | 'assigned' | 'running' | 'done' | 'failed' | 'interrupted';

@@ -270,6 +270,17 @@ test('ConfigChanged: a key created after the sync, and one deleted, are notices 
   t.like(only(h.eval(T0 + 6 * MIN), 'ConfigChanged').find((a) => a.labels.key === 'config/db'), { state: 'firing', annotations: { change: 'created' } });
 });
 
+test('ConfigChanged: a fresh engine whose first evaluation comes after the sync notices what the model saw change since it, not what the sync found', (t) => {
+  // the engine starts once its state has loaded from ZooKeeper, after the watch's first sync: a key created
+  // (or changed) in between carries changedSinceSync from the reducer, and is a notice like any later change
+  const c = synced();
+  setConfig(c, configKey('config/found', 1, T0 - 3600_000), { ...configKey('config/new', 0, T0 - 100), changedSinceSync: true });
+  const h = new Harness([c], ON);
+  const alerts = only(h.eval(T0), 'ConfigChanged');
+  t.deepEqual(alerts.map((a) => a.labels.key), ['config/new']);
+  t.like(alerts[0], { state: 'firing', annotations: { change: 'created', version: '0' } });
+});
+
 test('ConfigChanged across a collector restart: a change made while it was down is one notice; unchanged keys none', (t) => {
   const c = synced();
   setConfig(c, configKey('config/db', 1, T0 - 1000), configKey('config/flags', 2, T0 - 1000));

@@ -29,6 +29,7 @@ test('a change after the sync: ConfigChanged with version, bytes and digest; the
   const { model, events } = fold([key('added', 0, D1), synced(1000), key('changed', 1, D2, { time: 2000 }), key('changed', 1, D2, { time: 2000 })]);
   t.deepEqual(lockEvents(events), [{ type: 'ConfigChanged', key: K, version: 1, bytes: 21, digest: D2 }]);
   t.is(model.config.get(K)!.changedAt, 2000);
+  t.is(model.config.get(K)!.changedSinceSync, true, 'a version seen arriving after the sync (the ConfigChanged rule notices it)');
 });
 
 test('a key created, and deleted (version -1), after the sync', (t) => {

@@ -325,7 +325,8 @@ function liveProjection(m: ClusterModel) {
         { holders: l.holders, contenders: byKey([...l.contenders.entries()].map(([n, { heldSince: _, ...c }]) => [n, c])) },
       ]),
     ),
-    config: byKey([...m.config.entries()]),
+    // whether a version arrived after the sync is known live, not from the tree (a fresh model found them all)
+    config: byKey([...m.config.entries()].map(([key, { changedSinceSync: _, ...c }]): [string, unknown] => [key, c])),
     sequences: byKey([...m.sequences.entries()]),
   };
 }
