@@ -109,8 +109,8 @@ export class Election {
       this.set({ state: 'lost' });
     }
     try {
-      if (this.d.conn.connected && this.myNode) await this.removeIfOurs(`${this.d.candidates}/${this.myNode}`);
-      if (this.d.conn.connected && this.mayHoldMaster) await this.removeIfOurs(this.d.leader);
+      if (this.d.conn.connected && this.myNode) await this.d.ops.removeOwn(`${this.d.candidates}/${this.myNode}`);
+      if (this.d.conn.connected && this.mayHoldMaster) await this.d.ops.removeOwn(this.d.leader);
       this.mayHoldMaster = false;
     } finally {
       this.myNode = null;
@@ -191,7 +191,7 @@ export class Election {
       }
       conn.guard(gen);
       const [keep, ...extra] = orderCandidates(ours);
-      for (const e of extra) await this.removeIfOurs(`${candidates}/${e}`);
+      for (const e of extra) await this.d.ops.removeOwn(`${candidates}/${e}`);
       if (keep) {
         this.adopt(keep, session);
         return;
@@ -257,18 +257,8 @@ export class Election {
     if (this.subject.value?.state === 'leader') this.set({ state: 'follower' });
     if (!this.mayHoldMaster) return;
     this.d.conn.guard(gen);
-    await this.removeIfOurs(this.d.leader);
+    await this.d.ops.removeOwn(this.d.leader);
     this.mayHoldMaster = false;
-  }
-
-  private async removeIfOurs(path: string): Promise<void> {
-    const stat = await this.d.ops.exists(path);
-    if (!stat || !ownedBy(stat, this.d.ops.sessionId)) return;
-    try {
-      await this.d.ops.remove(path);
-    } catch (err) {
-      if (zkErrorCode(err) !== NO_NODE) throw err;
-    }
   }
 }
 

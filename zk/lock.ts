@@ -25,7 +25,6 @@ import type { NodeAcls } from './acl.ts';
 import { isConnectionProblem, Superseded, type ZkConnection } from './connection.ts';
 import { orderCandidates, positionOf } from './election-order.ts';
 import { CreateMode, czxidOf, ownedBy, type ZkOps } from './ops.ts';
-import { NO_NODE, zkErrorCode } from './errors.ts';
 
 /** the prefix of a contender node: ZooKeeper appends the 10-digit sequence number (docs/contract.md §9) */
 export const LOCK_CONTENDER_PREFIX = 'lock-';
@@ -283,7 +282,7 @@ export class ZkLock {
     if (this.uncertainCreate !== null && this.uncertainCreate === session) {
       const [keep, ...extra] = orderCandidates(await this.ownNodes(session));
       conn.guard(gen);
-      for (const e of extra) await this.removeIfOurs(`${path}/${e}`);
+      for (const e of extra) await this.d.ops.removeOwn(`${path}/${e}`);
       if (keep) return this.adopt(keep, session);
     }
     this.uncertainCreate = session;
@@ -331,22 +330,12 @@ export class ZkLock {
   private async cleanup(): Promise<void> {
     const { ops, path } = this.d;
     const session = ops.sessionId;
-    if (this.myNode && this.mySession === session) await this.removeIfOurs(`${path}/${this.myNode}`);
+    if (this.myNode && this.mySession === session) await this.d.ops.removeOwn(`${path}/${this.myNode}`);
     if (this.uncertainCreate !== null && this.uncertainCreate === session) {
-      for (const node of await this.ownNodes(session)) await this.removeIfOurs(`${path}/${node}`);
+      for (const node of await this.ownNodes(session)) await this.d.ops.removeOwn(`${path}/${node}`);
     }
     this.myNode = null;
     this.uncertainCreate = null;
     this.cleanupPending = false;
-  }
-
-  private async removeIfOurs(path: string): Promise<void> {
-    const stat = await this.d.ops.exists(path);
-    if (!stat || !ownedBy(stat, this.d.ops.sessionId)) return;
-    try {
-      await this.d.ops.remove(path);
-    } catch (err) {
-      if (zkErrorCode(err) !== NO_NODE) throw err;
-    }
   }
 }

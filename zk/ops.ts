@@ -190,6 +190,17 @@ export class ZkOps {
   remove(path: string, version = -1): Promise<void> {
     return this.timed('remove', path, (c, done) => c.remove(path, version, (e) => done(e)));
   }
+  /** Delete an ephemeral node if this session owns it (a master node, a lock contender); gone already is fine. */
+  async removeOwn(path: string): Promise<void> {
+    const stat = await this.exists(path);
+    if (!stat || !ownedBy(stat, this.sessionId)) return;
+    try {
+      await this.remove(path);
+    } catch (err) {
+      if (zkErrorCode(err) !== NO_NODE) throw err;
+    }
+  }
+
 
   getACL(path: string): Promise<ACL[]> {
     return this.timed('getACL', path, (c, done) => c.getACL(path, (e, acls) => done(e, acls)));

@@ -14,6 +14,7 @@ import { PlainZk } from '../support/plain-zk.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { until } from '../support/poll.ts';
 import { freePort } from '../../stack/ports.ts';
+import { connectPlain } from '../support/plain-zk.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 
@@ -50,12 +51,6 @@ function zkpulse(t: ExecutionContext, args: string[]): Run {
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
-async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
-  const zk = await PlainZk.connect(zkAddr);
-  t.teardown(() => zk.close());
-  return zk;
-}
-
 function readJson(zk: PlainZk, path: string): Promise<Record<string, unknown> | null> {
   return new Promise((resolve) =>
     zk.client.getData(path, (err, data) => resolve(err ? null : (JSON.parse(data.toString()) as Record<string, unknown>))),
@@ -65,7 +60,7 @@ function readJson(zk: PlainZk, path: string): Promise<Record<string, unknown> | 
 test.serial('a command\'s PROGRESS lines become status nodes, its output passes through, its exit code is ours; then it leaves', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   // the command reports progress, then waits for a line on stdin (inherited through the agent) and exits 7
   const run = zkpulse(t, ['agent', '--zk', zkAddr, '--root', root, '--id', 'w1', '--heartbeat', '300', '--',
     'sh', '-c', 'echo hello; echo PROGRESS t1 3/10; read line; echo "bye $line"; exit 7']);
@@ -160,7 +155,7 @@ test.serial('a command that exits non-zero fails the tasks still running, with i
 test.serial('SIGTERM is forwarded to the command; killed by it, the agent exits 128+15 and its running task failed', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const { collector, finished } = await collectorOn(t, root);
   const run = zkpulse(t, ['agent', '--zk', zkAddr, '--root', root, '--id', 'w1', '--', 'sh', '-c', 'echo PROGRESS t1 1/9; exec sleep 60']);
   await until('started and registered', async () => (await zk.exists(`${root}/status/t1`)) !== null && (await zk.exists(`${root}/workers/w1`)) !== null, Boolean, REGISTERED_MS);
@@ -182,7 +177,7 @@ test.serial('a command that cannot start: exit 127 and one line on stderr', asyn
 test.serial('without a command it stays registered until SIGINT, then leaves and exits 0', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const run = zkpulse(t, ['agent', '--zk', zkAddr, '--root', root, '--id', 'idle']);
   await until('registered', () => zk.exists(`${root}/workers/idle`), (s) => s !== null, REGISTERED_MS);
   run.child.kill('SIGINT');
@@ -193,7 +188,7 @@ test.serial('without a command it stays registered until SIGINT, then leaves and
 test.serial('kill -9 of the master process: a standby holds R/master once the session times out, before a second timeout', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const sessionTimeout = 3000;
   const runs = new Map(['m1', 'm2', 'm3'].map((id) => [id, zkpulse(t, ['agent', '--zk', zkAddr, '--root', root, '--id', id, '--candidate', '--session-timeout', String(sessionTimeout)])]));
   await until('three candidates and a master', async () => ({ n: (await new Promise<string[]>((r) => zk.client.getChildren(`${root}/election`, (e, c) => r(e ? [] : c)))).length, m: await readJson(zk, `${root}/master`) }), (v) => v.n === 3 && v.m !== null, BUSY_MS + requestTimeoutOf(sessionTimeout));
@@ -220,7 +215,6 @@ test.serial('kill -9 of the master process: a standby holds R/master once the se
   t.is(await zk.exists(`${root}/master`), null);
 });
 
-
 const cannotReach = (stderr: string) => stderr.split('\n').filter((l) => l.includes('cannot reach ZooKeeper'));
 
 test.serial('nothing listens at --zk: the command still runs, one stderr line names the address and the reason, the exit code is the command\'s', async (t) => {
@@ -240,7 +234,7 @@ test.serial('a ZooKeeper that does not answer is said once (not once per probe),
   t.teardown(() => proxy.close());
   proxy.block();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const sessionTimeout = 2000;
   const requestTimeout = requestTimeoutOf(sessionTimeout);
   const run = zkpulse(t, ['agent', '--zk', proxy.address, '--root', root, '--id', 'w1', '--session-timeout', String(sessionTimeout), '--', 'sh', '-c', 'echo started; read x; exit 5']);

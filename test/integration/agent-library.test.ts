@@ -14,6 +14,7 @@ import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
 import { startTestCollector } from '../support/collector.ts';
 import { freePort } from '../../stack/ports.ts';
+import { connectPlain, childrenOf } from '../support/plain-zk.ts';
 
 /*
  * Deadlines follow from what is awaited. A step of an agent (register, a progress write, an election
@@ -44,12 +45,6 @@ function agentOn(t: ExecutionContext, opts: AgentOptions): Agent {
   return agent;
 }
 
-async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
-  const zk = await PlainZk.connect(zkAddr);
-  t.teardown(() => zk.close());
-  return zk;
-}
-
 function readJson(zk: PlainZk, path: string): Promise<Record<string, unknown> | null> {
   return new Promise((resolve, reject) =>
     zk.client.getData(path, (err, data) => {
@@ -58,10 +53,6 @@ function readJson(zk: PlainZk, path: string): Promise<Record<string, unknown> | 
       else resolve(JSON.parse(data.toString()) as Record<string, unknown>);
     }),
   );
-}
-
-function children(zk: PlainZk, path: string): Promise<string[]> {
-  return new Promise((resolve) => zk.client.getChildren(path, (err, kids) => resolve(err ? [] : kids)));
 }
 
 /** The next watch event on `path` (exists watch), as its type name. */
@@ -86,7 +77,7 @@ function errorCode(run: (cb: (err: unknown) => void) => void): Promise<number | 
 test('register, heartbeat, busy, coalesced progress, finish; close says "leaving" and then deletes in order', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const agent = agentOn(t, { connectString: zkAddr, root, id: 'w1', heartbeatMs: 200, meta: { zone: 'a' } });
   const errors: Error[] = [];
   agent.errors$.subscribe((e) => errors.push(e));
@@ -163,7 +154,7 @@ test('a task finished just before close() is seen done or failed by a real colle
 test('close(): a final task state stays readable for leaveGraceMs before its node goes (a monitor that re-reads late still sees it)', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const leaveGraceMs = 5000;
   const agent = agentOn(t, { connectString: zkAddr, root, id: 'w1', leaveGraceMs });
   await agent.register();
@@ -200,7 +191,6 @@ test.serial('close() before the first connection waits for it (up to the request
   t.deepEqual(finished, [{ task: 't1', outcome: 'done' }]);
 });
 
-
 /** Let `rounds` liveness probes of an agent with this session timeout fail (probe interval + request timeout each). */
 function probeRounds(rounds: number, sessionTimeoutMs: number): Promise<number> {
   const since = Date.now();
@@ -229,7 +219,7 @@ test.serial('an outage after a disconnect is said once; after the session expire
   const proxy = await startTcpProxy(zkAddr);
   t.teardown(() => proxy.close());
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   proxy.block();
   const agent = agentOn(t, { connectString: proxy.address, root, id: 'w1', sessionTimeoutMs: 2000, heartbeatMs: 300 });
   const errors = new ReplaySubject<Error>();
@@ -264,7 +254,7 @@ test.serial('an outage after a disconnect is said once; after the session expire
 test('bad arguments throw synchronously and write nothing', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   t.throws(() => createAgent({ connectString: zkAddr, root, id: 'a/b' }), { name: 'AgentArgumentError', message: /id: must not contain '\/'/ });
   t.throws(() => createAgent({ connectString: zkAddr, root, id: '' }), { message: /id: must not be empty/ });
   t.throws(() => createAgent({ connectString: zkAddr, root: 'relative', id: 'x' }), { message: /^root:/ });
@@ -301,7 +291,7 @@ function trackLeaders(agents: Agent[]) {
 test('five candidates: one master at a time; deleting the leader\'s election node wakes exactly one other candidate', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const agents = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => agentOn(t, { connectString: zkAddr, root, id }));
   const track = trackLeaders(agents);
   // a plain-client observer of R/master: every master it sees must be one an agent announced
@@ -322,7 +312,7 @@ test('five candidates: one master at a time; deleting the leader\'s election nod
   const master = (await zk.exists(`${root}/master`))!;
   t.is((await readJson(zk, `${root}/master`))?.id, leader.id);
   t.is(leader.fencingToken(), czxid(master));
-  t.is((await children(zk, `${root}/election`)).length, 5);
+  t.is((await childrenOf(zk, `${root}/election`)).length, 5);
   t.true(agents.filter((a) => a !== leader).every((a) => a.fencingToken() === null));
 
   // delete the leader's candidate node with a plain client
@@ -353,7 +343,7 @@ test('five candidates: one master at a time; deleting the leader\'s election nod
 test('a master node held by another session is waited out, never deleted; same for a worker node of the same id', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const admin = await plain(t, zkAddr);
+  const admin = await connectPlain(t, zkAddr);
   const old = await PlainZk.connect(zkAddr);
   t.teardown(() => old.close());
   await admin.mkdirp(`${root}/workers`);
@@ -384,7 +374,7 @@ test.serial('session expiry: lost at once, then worker, running status and elect
   const proxy = await startTcpProxy(zkAddr);
   t.teardown(() => proxy.close());
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const agent = agentOn(t, { connectString: proxy.address, root, id: 'w1', sessionTimeoutMs: 2000, heartbeatMs: 300 });
   const states = new ReplaySubject<Leadership>();
   agent.leadership$.subscribe(states);
@@ -416,7 +406,7 @@ test.serial('session expiry: lost at once, then worker, running status and elect
   await until('running status re-registered', () => ownedByNew(`${root}/status/running`), Boolean, stepMs(2000));
   t.true(await ownedByNew(`${root}/master`));
   t.true(await ownedByNew(`${root}/election/${agent.diagnostics().electionNode}`));
-  t.is((await children(zk, `${root}/election`)).length, 1);
+  t.is((await childrenOf(zk, `${root}/election`)).length, 1);
   t.is(await zk.exists(`${root}/status/finished`), null); // a finished task is not brought back
   t.like(await readJson(zk, `${root}/status/running`), { done: 1, total: 10, state: 'running' });
   const seen: string[] = [];
@@ -432,7 +422,7 @@ test('digest auth: others can read but an unauthenticated client gets NoAuth del
   agent.progress('t1', 1, 2);
   agent.runForMaster();
   await awaitEvent(agent.leadership$, (l) => l.state === 'leader', STEP_MS, 'leader');
-  const anon = await plain(t, zkAddr);
+  const anon = await connectPlain(t, zkAddr);
   await until('status', () => readJson(anon, `${root}/status/t1`), (d) => d !== null, STEP_MS);
   const nodes = [`${root}/workers/w1`, `${root}/status/t1`, `${root}/master`, `${root}/election/${agent.diagnostics().electionNode}`];
   const NO_AUTH = zookeeper.Exception.NO_AUTH;
@@ -447,7 +437,7 @@ test('digest auth: others can read but an unauthenticated client gets NoAuth del
   await Promise.all([bob.register(), anonAgent.register()]);
   bob.runForMaster();
   await awaitEvent(bob.leadership$, (l) => l.state === 'follower', STEP_MS, 'bob follows');
-  t.deepEqual((await children(anon, `${root}/workers`)).sort(), ['w1', 'w2', 'w3']);
+  t.deepEqual((await childrenOf(anon, `${root}/workers`)).sort(), ['w1', 'w2', 'w3']);
   // bob (authenticated, but not alice) cannot delete alice's worker either
   t.is(await errorCode((cb) => anon.client.remove(`${root}/workers/w2`, -1, cb)), NO_AUTH);
   // alice leaves on purpose: her own credentials may delete everything she made

@@ -16,6 +16,7 @@ import { PlainZk } from '../support/plain-zk.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { until } from '../support/poll.ts';
 import { runZkpulse, ZKPULSE_BIN } from '../support/cli.ts';
+import { connectPlain, childrenOf } from '../support/plain-zk.ts';
 
 /*
  * Deadlines follow from what is awaited. Each agent is a new Node process that loads tsx and transpiles
@@ -48,16 +49,6 @@ function tempDir(t: ExecutionContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'zkpulse-lock-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
-  const zk = await PlainZk.connect(zkAddr);
-  t.teardown(() => zk.close());
-  return zk;
-}
-
-function children(zk: PlainZk, path: string): Promise<string[]> {
-  return new Promise((resolve) => zk.client.getChildren(path, (err, kids) => resolve(err ? [] : kids)));
 }
 
 /** The zkpulse view of a lock: its holder as contract/locks.ts computes it from the contender names. */
@@ -143,7 +134,7 @@ test.serial('five --lock contenders under kill -9 and session expiry of the hold
   const lockPath = `${root}/locks/job`;
   const dir = tempDir(t);
   const log = join(dir, 'log');
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const zkView = watchHolders(t, zk, lockPath);
   const ids = ['c1', 'c2', 'c3', 'c4', 'c5'];
   const proxies = new Map<string, TcpProxy>();
@@ -157,7 +148,7 @@ test.serial('five --lock contenders under kill -9 and session expiry of the hold
   }
   const enters = (n: number, ms: number) => until(`${n} holders`, async () => readLog(log), (l) => l.filter((e) => e.what === 'enter').length >= n, ms, 50);
   const holderAt = (l: Entry[], n: number) => l.filter((e) => e.what === 'enter')[n - 1]!;
-  await until('five contenders', () => children(zk, lockPath), (c) => c.length === 5, BUSY_MS);
+  await until('five contenders', () => childrenOf(zk, lockPath), (c) => c.length === 5, BUSY_MS);
   const first = holderAt(await enters(1, BUSY_MS), 1);
 
   // kill -9 of the holder: its command (a process group of its own) and the agent; its session ends SESSION_MS later
@@ -191,7 +182,7 @@ test.serial('five --lock contenders under kill -9 and session expiry of the hold
     t.true(BigInt(holders[i]!.token!) > BigInt(holders[i - 1]!.token!), 'fencing tokens grow');
   }
   // the zkpulse view: the lowest contender in ZooKeeper was, in turn, each holder the commands saw
-  await until('the lock node empty', () => children(zk, lockPath), (c) => c.length === 0, BUSY_MS);
+  await until('the lock node empty', () => childrenOf(zk, lockPath), (c) => c.length === 0, BUSY_MS);
   t.deepEqual(zkView, holders.map((h) => h.node));
 });
 
@@ -201,7 +192,7 @@ test.serial('--lock: two invocations run the command one at a time; --lock-wait 
   const lockPath = `${root}/locks/nightly`;
   const dir = tempDir(t);
   const log = join(dir, 'log');
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const agent = (id: string, extra: string[], script: string) =>
     zkpulse(t, ['agent', '--zk', zkAddr, '--root', root, '--id', id, '--lock', 'nightly', ...extra, '--', 'sh', '-c', script], { ID: id, DIR: dir });
   const lines = () => {
@@ -218,13 +209,13 @@ test.serial('--lock: two invocations run the command one at a time; --lock-wait 
   t.is(gaveUp.code, EXIT_LOCK_NOT_ACQUIRED);
   t.regex(b.stderr(), /^zkpulse agent: lock nightly: not acquired within 1000 ms \(--lock-wait\); "sh" was not run$/m);
   const c = agent('c', [], 'echo "enter c" >> "$DIR/log"; echo "leave c" >> "$DIR/log"; exit 3');
-  await until('c waits', () => children(zk, lockPath), (kids) => kids.length === 2, BUSY_MS);
+  await until('c waits', () => childrenOf(zk, lockPath), (kids) => kids.length === 2, BUSY_MS);
   t.deepEqual(lines(), ['enter a']);
   writeFileSync(join(dir, 'release'), '');
   t.is((await a.exit).code, 7);
   t.is((await c.exit).code, 3);
   t.deepEqual(lines(), ['enter a', 'leave a', 'enter c', 'leave c']);
-  t.deepEqual(await children(zk, lockPath), []);
+  t.deepEqual(await childrenOf(zk, lockPath), []);
 });
 
 test('--lock: a bad lock name, no command, a bad --lock-wait: one line naming the flag, exit 2, nothing started', async (t) => {

@@ -18,6 +18,7 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { until } from '../support/poll.ts';
+import { connectPlain, childrenOf } from '../support/plain-zk.ts';
 
 /*
  * Deadlines follow from what is awaited: a step of the recipe is a few requests, each up to the request
@@ -37,20 +38,10 @@ function agentOn(t: ExecutionContext, opts: AgentOptions): Agent {
   return agent;
 }
 
-async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
-  const zk = await PlainZk.connect(zkAddr);
-  t.teardown(() => zk.close());
-  return zk;
-}
-
-function children(zk: PlainZk, path: string): Promise<string[]> {
-  return new Promise((resolve) => zk.client.getChildren(path, (err, kids) => resolve(err ? [] : kids)));
-}
-
 /** The contender nodes, lowest sequence first, with the session that owns each. */
 async function contenders(zk: PlainZk, lockPath: string): Promise<{ node: string; session: string }[]> {
   const out: { node: string; session: string }[] = [];
-  for (const node of await children(zk, lockPath)) {
+  for (const node of await childrenOf(zk, lockPath)) {
     const stat = await zk.exists(`${lockPath}/${node}`);
     if (stat) out.push({ node, session: hex(stat.ephemeralOwner) });
   }
@@ -102,7 +93,7 @@ test('five agents: one holder at a time in sequence order; each waiter watches o
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
   const lockPath = `${root}/locks/nightly`;
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const auth = 'app:pw';
   const agents = ['a0', 'a1', 'a2', 'a3', 'a4'].map((id) => agentOn(t, { connectString: zkAddr, root, id, auth }));
   const attempts = agents.map((a) => a.lock('nightly'));
@@ -153,7 +144,7 @@ test('five agents: one holder at a time in sequence order; each waiter watches o
     t.false(handle.held);
     t.is(await settledYet(handle.lost), pending, 'a released lock is not "lost"');
   }
-  t.deepEqual(await children(zk, lockPath), []);
+  t.deepEqual(await childrenOf(zk, lockPath), []);
   t.is(wakeups(), 4);
 });
 
@@ -161,7 +152,7 @@ test.serial('a disconnect tells the holder at once (lost: disconnected), not at 
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
   const lockPath = `${root}/locks/job`;
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const proxy = await startTcpProxy(zkAddr);
   t.teardown(() => proxy.close());
   const sessionTimeoutMs = 6000;
@@ -191,7 +182,7 @@ test('a create whose answer was lost: the node our session made is adopted, neve
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
   const lockPath = `${root}/locks/job`;
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const session = new ZkSession({ connectString: zkAddr, sessionTimeout: 10_000, probeIntervalMs: 1000, probeTimeoutMs: 3000 });
   const conn = new ZkConnection(session);
   const ops = session.ops;
@@ -217,7 +208,7 @@ test('a create whose answer was lost: the node our session made is adopted, neve
   const mine = await contenders(zk, lockPath);
   t.deepEqual(mine, [{ node: lock.node!, session: session.sessionId! }]);
   await lock.release();
-  t.deepEqual(await children(zk, lockPath), []);
+  t.deepEqual(await childrenOf(zk, lockPath), []);
   t.deepEqual(errors, []);
 });
 
@@ -225,7 +216,7 @@ test('our node deleted by someone else: the holder loses the lock (deleted); a w
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
   const lockPath = `${root}/locks/job`;
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const a = agentOn(t, { connectString: zkAddr, root, id: 'a' });
   const b = agentOn(t, { connectString: zkAddr, root, id: 'b' });
   const held = await deadline(a.lock('job'), STEP_MS, 'a to hold');
@@ -247,7 +238,7 @@ test('lock(): bad names throw naming the lock, a second lock() of one name is re
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
   const lockPath = `${root}/locks/job`;
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const a = agentOn(t, { connectString: zkAddr, root, id: 'a' });
   const b = agentOn(t, { connectString: zkAddr, root, id: 'b' });
   t.throws(() => a.lock('x/y'), { instanceOf: AgentArgumentError, message: 'lock name: must not contain \'/\', got "x/y"' });

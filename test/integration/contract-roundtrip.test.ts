@@ -3,7 +3,7 @@
  * encoders) is read back with a plain client, classified by the zkpulse layout and decoded by the model's
  * decoders to the very values the agent was given, for every node kind it writes (docs/contract.md §2).
  */
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import type zookeeper from 'node-zookeeper-client';
 import { createAgent } from '../../agent/index.ts';
 import { zkpulseLayout } from '../../contract/zkpulse/layout.ts';
@@ -12,6 +12,7 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
 import { awaitEvent } from '../support/await-event.ts';
 import { until } from '../support/poll.ts';
+import { connectPlain } from '../support/plain-zk.ts';
 
 /* A step of the agent is a few requests of at most the request timeout (⅓ of the 10 s session) each, plus what a busy machine adds. */
 const STEP_MS = 3 * 3333 + 20_000;
@@ -36,16 +37,10 @@ async function node(zk: PlainZk, root: string, path: string): Promise<{ node: No
   return { node: zkpulseLayout.classify(path.slice(root.length + 1)), data: got!.data, length: got!.stat.dataLength };
 }
 
-async function plain(t: ExecutionContext, zkAddr: string): Promise<PlainZk> {
-  const zk = await PlainZk.connect(zkAddr);
-  t.teardown(() => zk.close());
-  return zk;
-}
-
 test('agent → ZooKeeper → zkpulse layout: worker, status, candidate and master decode to what the agent wrote', async (t) => {
   const zkAddr = await sharedZooKeeper();
   const root = uniqueRoot(t);
-  const zk = await plain(t, zkAddr);
+  const zk = await connectPlain(t, zkAddr);
   const meta = { zone: 'eu-1', slots: 4, tags: ['a', 'b'], nested: { deep: true } };
   const agent = createAgent({ connectString: zkAddr, root, id: 'w-1', heartbeatMs: 60_000, host: 'host-a', pid: 4242, meta });
   t.teardown(() => agent.close());
