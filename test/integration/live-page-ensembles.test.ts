@@ -8,13 +8,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
 import express from 'express';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { livePageRouter } from '../../collector/http/live-page/router.ts';
 import { quorumOf } from '../../collector/ensemble/quorum.ts';
 import type { ServerObservation } from '../../collector/ensemble/types.ts';
 import { down, healthy3, notServing, serving } from '../support/ensemble-fixtures.ts';
+import { launchBrowser } from '../support/browser.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** the strip refreshes every 5 s: two rounds */
 const STRIP_UPDATE_MS = 12_000;
 
@@ -38,11 +38,7 @@ async function startPageServer(t: ExecutionContext, ensembles: (() => unknown) |
 }
 
 async function openPage(t: ExecutionContext, url: string, beforeGoto?: (page: Page) => void): Promise<Page> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(async () => {
-    for (const context of browser.contexts()) await context.close().catch(() => undefined);
-    await browser.close().catch(() => undefined);
-  });
+  const browser = await launchBrowser(t);
   const page = await browser.newPage();
   beforeGoto?.(page);
   await page.goto(url);

@@ -8,27 +8,16 @@ import { mkdirSync } from 'node:fs';
 import test from 'ava';
 import { Router } from 'express';
 import { Subject } from 'rxjs';
-import { chromium, type Browser } from 'playwright-core';
 import { createCollectorMetrics } from '../../collector/metrics.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import { createHttpApp, startHttpServer } from '../../collector/http/server.ts';
 import { livePageRouter } from '../../collector/http/live-page/router.ts';
 import { DIGEST, fold, lockedModel, node } from '../support/lock-events.ts';
+import { launchBrowser } from '../support/browser.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** the page refreshes on each event (throttled to 250 ms) and every 5 s; Chromium may be slow to start */
 const PAGE_UPDATE_MS = 15_000;
-
-async function closeBrowser(browser: Browser): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const closing = (async () => {
-    for (const context of browser.contexts()) await context.close().catch(() => undefined);
-    await browser.close();
-  })();
-  await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
-  clearTimeout(timer);
-}
 
 test('the Locks section shows holder, waiters and held for; a new holder shows after its events; ConfigChanged is logged by name and version', async (t) => {
   const events = new Subject<DomainEvent>();
@@ -54,8 +43,7 @@ test('the Locks section shows holder, waiters and held for; a new holder shows a
   });
   const server = await startHttpServer(app, { port: 0 });
   t.teardown(() => server.close());
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => closeBrowser(browser));
+  const browser = await launchBrowser(t);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(String(err)));

@@ -8,14 +8,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import test, { type ExecutionContext } from 'ava';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Collector } from '../../server/collector.ts';
 import { startTestCollector, type TestCollectorConfig } from '../support/collector.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
+import { launchBrowser } from '../support/browser.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Chromium's EventSource retries every ~3 s and the page refreshes every 5 s: a few rounds of both */
 const PAGE_UPDATE_MS = 15_000;
 
@@ -23,24 +23,9 @@ function startCollector(root: string, extra: Partial<TestCollectorConfig> = {}):
   return startTestCollector({ clusters: { app: root }, ...extra });
 }
 
-/**
- * Closes the browser within 10 s: closing a headless Chromium whose page holds an open SSE stream
- * can hang, so the pages go first; what still hangs is killed by playwright when the worker exits.
- */
-async function closeBrowser(browser: Browser): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const closing = (async () => {
-    for (const context of browser.contexts()) await context.close().catch(() => undefined);
-    await browser.close();
-  })();
-  await Promise.race([closing, new Promise<void>((resolve) => (timer = setTimeout(resolve, 10_000)))]);
-  clearTimeout(timer);
-}
-
 /** A browser page on `url`; every console error, page error and answer of 400 or more ends up in `problems`. */
 async function openPage(t: ExecutionContext, url: string): Promise<{ page: Page; problems: string[] }> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => closeBrowser(browser));
+  const browser = await launchBrowser(t);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on('console', (m) => {
