@@ -8,23 +8,21 @@ import type { LockContender, LockContenderOptions, LockFlavor } from './lock-con
 
 export { LockContender, LOCK_FLAVORS, type LockFlavor, type LockContenderOptions } from './lock-contender.ts';
 
+/** Each flavor: the process that runs it and the role its fixture takes (test/fixtures/curator/Locks.java, kazoo/locks.py). */
+const RECIPES = {
+  'curator-mutex': ['curator', 'mutex'],
+  'curator-read': ['curator', 'read'],
+  'curator-write': ['curator', 'write'],
+  'curator-write-read': ['curator', 'write-read'],
+  'curator-semaphore': ['curator', 'semaphore'],
+  'kazoo-lock': ['kazoo', 'lock'],
+  'kazoo-read': ['kazoo', 'read'],
+  'kazoo-write': ['kazoo', 'write'],
+} as const satisfies Record<LockFlavor, readonly ['curator' | 'kazoo', string]>;
+
 export function startLockContender(connectString: string, flavor: LockFlavor, znodePath: string, identifier: string, opts: LockContenderOptions = {}): Promise<LockContender> {
-  switch (flavor) {
-    case 'curator-mutex':
-      return startCuratorLockContender(connectString, 'mutex', znodePath, identifier, opts);
-    case 'curator-read':
-      return startCuratorLockContender(connectString, 'read', znodePath, identifier, opts);
-    case 'curator-write':
-      return startCuratorLockContender(connectString, 'write', znodePath, identifier, opts);
-    case 'curator-write-read':
-      return startCuratorLockContender(connectString, 'write-read', znodePath, identifier, opts);
-    case 'curator-semaphore':
-      return startCuratorLockContender(connectString, 'semaphore', znodePath, identifier, opts);
-    case 'kazoo-lock':
-      return startKazooLockContender(connectString, 'lock', znodePath, identifier, opts);
-    case 'kazoo-read':
-      return startKazooLockContender(connectString, 'read', znodePath, identifier, opts);
-    case 'kazoo-write':
-      return startKazooLockContender(connectString, 'write', znodePath, identifier, opts);
-  }
+  const recipe = RECIPES[flavor];
+  return recipe[0] === 'curator'
+    ? startCuratorLockContender(connectString, recipe[1], znodePath, identifier, opts)
+    : startKazooLockContender(connectString, recipe[1], znodePath, identifier, opts);
 }
