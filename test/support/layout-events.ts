@@ -2,7 +2,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Layout } from '../../contract/layout.ts';
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
-import { emptyCluster, reduceCluster } from '../../collector/model/reducer.ts';
+import { emptyCluster } from '../../collector/model/reducer.ts';
+import { foldEvents } from './fold.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import type { NodeEvent, WatchEvent } from '../../collector/watch/events.ts';
 
@@ -49,14 +50,7 @@ export const synced = (time = 1000): WatchEvent => ({ kind: 'synced', cluster: C
 
 /** Folds events through the reducer with `layout`, from `start` (default: an empty model of that layout). */
 export function foldWith(layout: Layout, events: readonly WatchEvent[], start?: ClusterModel): { model: ClusterModel; events: DomainEvent[] } {
-  let model = start ?? emptyCluster(CLUSTER, '/r', layout);
-  const out: DomainEvent[] = [];
-  for (const e of events) {
-    const r = reduceCluster(model, e, 0, layout);
-    model = r.model;
-    out.push(...r.events);
-  }
-  return { model, events: out };
+  return foldEvents(events, start ?? emptyCluster(CLUSTER, '/r', layout), layout);
 }
 
 /** The domain events of these types, without the fields every event shares. */

@@ -1,9 +1,11 @@
 /** Synthetic watch events for the lock and config tests (test/support/lock-layout.ts classifies them). */
 import type { DomainEvent } from '../../collector/model/domain-events.ts';
-import { emptyCluster, reduceCluster } from '../../collector/model/reducer.ts';
+import { emptyCluster } from '../../collector/model/reducer.ts';
 import type { ClusterModel } from '../../collector/model/types.ts';
 import type { ConfigFingerprint, NodeEvent, WatchEvent } from '../../collector/watch/events.ts';
 import { PERSISTENT_OWNER } from '../../collector/watch/events.ts';
+import { foldEvents } from './fold.ts';
+import { typed } from './layout-events.ts';
 import { lockTestLayout } from './lock-layout.ts';
 
 export const CLUSTER = 'crawler';
@@ -55,24 +57,12 @@ export const disconnected = (time: number): WatchEvent => ({ kind: 'connection',
 
 /** The reducer over `events` with the lock test layout. */
 export function fold(events: readonly WatchEvent[], start: ClusterModel = emptyCluster(CLUSTER, '/apps/crawler', lockTestLayout)) {
-  let model = start;
-  const out: DomainEvent[] = [];
-  for (const e of events) {
-    const r = reduceCluster(model, e, 0, lockTestLayout);
-    model = r.model;
-    out.push(...r.events);
-  }
-  return { model, events: out };
+  return foldEvents(events, start, lockTestLayout);
 }
 
 /** Only the lock and config events, without cluster and time. */
 export function lockEvents(events: readonly DomainEvent[]): object[] {
-  return events
-    .filter((e) => e.type === 'LockAcquired' || e.type === 'LockReleased' || e.type === 'ConfigChanged')
-    .map((e) => {
-      const { cluster: _c, time: _t, ...rest } = e;
-      return rest;
-    });
+  return typed(events, 'LockAcquired', 'LockReleased', 'ConfigChanged');
 }
 
 export const DIGEST = 'd'.repeat(64);
