@@ -9,9 +9,10 @@
  * `maxBufferedBytes` (a snapshot it does not read) is dropped.
  */
 import type { RequestHandler } from 'express';
-import { interval, Subscription, type SchedulerLike } from 'rxjs';
+import { filter, interval, Subscription, type Observable, type SchedulerLike } from 'rxjs';
+import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel } from '../model/types.ts';
-import { diffLiveView, formatLiveMessage, type LiveMessage, type LiveViewOptions, type LiveViewState } from './live-view.ts';
+import { diffLiveView, formatLiveMessage, loggedOnPage, type LiveMessage, type LiveViewOptions, type LiveViewState } from './live-view.ts';
 
 export interface LiveStreamOptions {
   /** the coalescing window: at most one delta this often */
@@ -21,6 +22,9 @@ export interface LiveStreamOptions {
   /** a client this far behind (bytes queued) is dropped */
   maxBufferedBytes: number;
 }
+
+/** a delta carries at most this many log events (the newest): a burst of crashes is not a burst of bytes */
+export const MAX_LOG_PER_MESSAGE = 200;
 
 export const DEFAULT_LIVE_STREAM: LiveStreamOptions = { intervalMs: 250, heartbeatMs: 15_000, maxBufferedBytes: 16 * 1024 * 1024 };
 
@@ -39,6 +43,8 @@ export interface LiveSource {
   now(): number;
   /** layout name, rules and staleness of the cluster, asked at every tick */
   options(): LiveViewOptions;
+  /** the cluster's events the page logs (loggedOnPage), kept until the next message */
+  log$?: Observable<DomainEvent>;
 }
 
 /**
@@ -54,6 +60,16 @@ export function startLiveFeed(
 ): Subscription {
   let state: LiveViewState | null = null;
   let lastWrite = scheduler.now();
+  let log: DomainEvent[] = [];
+  const subscription = new Subscription();
+  if (source.log$) {
+    subscription.add(
+      source.log$.subscribe((event) => {
+        log.push(event);
+        if (log.length > MAX_LOG_PER_MESSAGE * 2) log = log.slice(-MAX_LOG_PER_MESSAGE);
+      }),
+    );
+  }
   const send = (chunk: string) => {
     sink.write(chunk);
     lastWrite = scheduler.now();
@@ -67,8 +83,9 @@ export function startLiveFeed(
     }
     const model = source.model();
     if (model === undefined) return;
-    const { next, message } = diffLiveView(state, model, source.now(), source.options());
+    const { next, message } = diffLiveView(state, model, source.now(), source.options(), state === null ? [] : log.slice(-MAX_LOG_PER_MESSAGE));
     state = next;
+    log = [];
     if (message !== null) {
       send(formatLiveMessage(message));
       onMessage?.(message);
@@ -76,7 +93,6 @@ export function startLiveFeed(
       send(': heartbeat\n\n');
     }
   };
-  const subscription = new Subscription();
   tick();
   subscription.add(interval(options.intervalMs, scheduler).subscribe(tick));
   return subscription;
@@ -84,6 +100,7 @@ export function startLiveFeed(
 
 export interface LiveRouteDeps {
   getModels(): readonly ClusterModel[];
+  events$: Observable<DomainEvent>;
   now(): number;
   options(cluster: string): LiveViewOptions;
   /** the name is checked first (a 400 with the reason); null = fine */
@@ -119,7 +136,8 @@ export function liveStreamRoute(deps: LiveRouteDeps): RequestHandler {
       buffered: () => res.writableLength,
       drop: () => res.destroy(),
     };
-    const feed = startLiveFeed({ model: find, now: deps.now, options: () => deps.options(name) }, sink, deps.scheduler, deps.stream ?? DEFAULT_LIVE_STREAM);
+    const log$ = deps.events$.pipe(filter((event) => loggedOnPage(event, name)));
+    const feed = startLiveFeed({ model: find, now: deps.now, options: () => deps.options(name), log$ }, sink, deps.scheduler, deps.stream ?? DEFAULT_LIVE_STREAM);
     res.on('close', () => feed.unsubscribe());
   };
 }

@@ -8,6 +8,7 @@
  * beat age > factor × its heartbeat period, as HeartbeatStale's age mode judges it), `leaving`, `invalid`, `up`
  * — the first that holds, in that order. Stale changes with time alone, so every diff recomputes health.
  */
+import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel, WorkerState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
 import { lockView, type CandidateView, type LockView, type MasterView, type RuleApplicabilityView, type TaskView } from './views.ts';
@@ -88,6 +89,8 @@ export interface LiveDelta extends Stamp {
   beats: Array<[string, number]>;
   /** workers no longer in the model */
   removed: string[];
+  /** the cluster's domain events since the last message, heartbeats and progress left out (the page's log) */
+  log: DomainEvent[];
 }
 
 export type LiveMessage = LiveSnapshot | LiveDelta;
@@ -203,6 +206,7 @@ export function diffLiveView(
   model: ClusterModel,
   now: number,
   options: LiveViewOptions = {},
+  log: readonly DomainEvent[] = [],
 ): { next: LiveViewState; message: LiveMessage | null } {
   const staleness = options.staleness === undefined ? DEFAULT_STALENESS : options.staleness;
   const counts = emptyCounts();
@@ -241,14 +245,19 @@ export function diffLiveView(
   const removed: string[] = [];
   for (const id of prev.rows.keys()) if (!rows.has(id)) removed.push(id);
   const headerChanged = headerJson !== prev.headerJson;
-  if (upsert.length === 0 && beats.length === 0 && removed.length === 0 && !headerChanged) {
+  if (upsert.length === 0 && beats.length === 0 && removed.length === 0 && !headerChanged && log.length === 0) {
     // nothing the client sees changed: keep the old state but remember the newer records and inputs
     return { next: { ...prev, records, headerInputs }, message: null };
   }
   const seq = prev.seq + 1;
   const next: LiveViewState = { seq, rows, records, headerJson, headerInputs };
-  const delta: LiveDelta = { kind: 'delta', seq, ...stamp, ...(headerChanged ? { header: head! } : {}), upsert, beats, removed };
+  const delta: LiveDelta = { kind: 'delta', seq, ...stamp, ...(headerChanged ? { header: head! } : {}), upsert, beats, removed, log: [...log] };
   return { next, message: delta };
+}
+
+/** the events the page logs: not the heartbeats and progress, they would drown crashes and failovers */
+export function loggedOnPage(event: DomainEvent, cluster: string): boolean {
+  return event.cluster === cluster && event.type !== 'HeartbeatSeen' && event.type !== 'ProgressUpdated';
 }
 
 /** One SSE block: `event: snapshot|delta`, the message as one line of JSON. */

@@ -102,6 +102,7 @@ export function createHttpApp(deps: HttpDeps): Application {
     '/api/clusters/:name/live',
     liveStreamRoute({
       getModels: deps.getModels,
+      events$: deps.events$,
       now: deps.now,
       checkName: checkClusterParam,
       scheduler: deps.scheduler ?? asyncScheduler,
