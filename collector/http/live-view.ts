@@ -8,6 +8,7 @@
  * beat age > factor × its heartbeat period, as HeartbeatStale's age mode judges it), `leaving`, `invalid`, `up`
  * — the first that holds, in that order. Stale changes with time alone, so every diff recomputes health.
  */
+import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel, WorkerState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
@@ -95,11 +96,15 @@ export interface LiveDelta extends Stamp {
 
 export type LiveMessage = LiveSnapshot | LiveDelta;
 
-/** What the last message told the client (the rows it holds), and the model parts it came from. */
+/**
+ * What the last message told the client (the rows it holds), and the model parts it came from. Immutable maps:
+ * a window with 500 beats of 10,000 workers touches 500 entries, not 10,000.
+ */
 export interface LiveViewState {
   seq: number;
-  rows: ReadonlyMap<string, LiveWorkerRow>;
-  records: ReadonlyMap<string, WorkerState>;
+  rows: IMap<string, LiveWorkerRow>;
+  /** the model's workers the rows were made from (the model's own map: no copy) */
+  records: IMap<string, WorkerState>;
   headerJson: string;
   headerInputs: readonly unknown[];
 }
@@ -210,47 +215,66 @@ export function diffLiveView(
 ): { next: LiveViewState; message: LiveMessage | null } {
   const staleness = options.staleness === undefined ? DEFAULT_STALENESS : options.staleness;
   const counts = emptyCounts();
-  const rows = new Map<string, LiveWorkerRow>();
-  const records = new Map<string, WorkerState>();
   const upsert: LiveWorkerRow[] = [];
   const beats: Array<[string, number]> = [];
-  model.workers.forEach((w) => {
-    const health = workerHealth(w, now, staleness);
-    counts[health] += 1;
-    records.set(w.id, w);
-    const before = prev?.rows.get(w.id);
-    // the same record and health: the same row (the common case for 10,000 workers, most of them quiet)
-    if (before !== undefined && prev!.records.get(w.id) === w && before.health === health) {
-      rows.set(w.id, before);
-      return;
-    }
-    const row = workerRow(w, health);
-    rows.set(w.id, row);
-    if (before === undefined || !sameButBeat(before, row)) upsert.push(row);
-    else if (before.lastBeat !== row.lastBeat) beats.push([row.id, row.lastBeat]);
+  const before = prev?.rows ?? IMap<string, LiveWorkerRow>();
+  const beforeRecords = prev?.records;
+  let kept = 0;
+  const rows = before.withMutations((out) => {
+    model.workers.forEach((w) => {
+      const health = workerHealth(w, now, staleness);
+      counts[health] += 1;
+      const old = before.get(w.id);
+      if (old !== undefined) kept += 1;
+      // the same record and health: the same row (the common case for 10,000 workers, most of them quiet)
+      if (old !== undefined && old.health === health && beforeRecords!.get(w.id) === w) return;
+      const row = workerRow(w, health);
+      if (old === undefined || !sameButBeat(old, row)) {
+        out.set(w.id, row);
+        upsert.push(row);
+      } else if (old.lastBeat !== row.lastBeat) {
+        out.set(w.id, row);
+        beats.push([row.id, row.lastBeat]);
+      }
+    });
   });
+  const removed: string[] = [];
+  // only when some row was not seen again: a walk of the old rows
+  const finalRows =
+    kept === before.size
+      ? rows
+      : rows.withMutations((out) => {
+          before.forEach((_row, id) => {
+            if (!model.workers.has(id)) {
+              removed.push(id);
+              out.delete(id);
+            }
+          });
+        });
+  const records = model.workers;
 
   // the header is rebuilt only when one of its inputs is another object (the model is immutable)
   const headerInputs = [model.master, model.candidates, model.tasks, model.locks, model.synced, model.blind, options.layout, options.rules];
   const sameInputs = prev !== null && prev.headerInputs.length === headerInputs.length && prev.headerInputs.every((x, i) => x === headerInputs[i]);
   const head = sameInputs ? null : header(model, options);
   const headerJson = head === null ? prev!.headerJson : JSON.stringify(head);
-  const stamp = { at: now, counts, workerCount: rows.size };
+  const stamp = { at: now, counts, workerCount: finalRows.size };
 
   if (prev === null) {
-    const workers = [...rows.values()];
-    const next: LiveViewState = { seq: 1, rows, records, headerJson, headerInputs };
+    const workers = model.workers
+      .valueSeq()
+      .map((w) => finalRows.get(w.id)!)
+      .toArray();
+    const next: LiveViewState = { seq: 1, rows: finalRows, records, headerJson, headerInputs };
     return { next, message: { kind: 'snapshot', seq: 1, ...stamp, header: head!, workers } };
   }
-  const removed: string[] = [];
-  for (const id of prev.rows.keys()) if (!rows.has(id)) removed.push(id);
   const headerChanged = headerJson !== prev.headerJson;
   if (upsert.length === 0 && beats.length === 0 && removed.length === 0 && !headerChanged && log.length === 0) {
     // nothing the client sees changed: keep the old state but remember the newer records and inputs
     return { next: { ...prev, records, headerInputs }, message: null };
   }
   const seq = prev.seq + 1;
-  const next: LiveViewState = { seq, rows, records, headerJson, headerInputs };
+  const next: LiveViewState = { seq, rows: finalRows, records, headerJson, headerInputs };
   const delta: LiveDelta = { kind: 'delta', seq, ...stamp, ...(headerChanged ? { header: head! } : {}), upsert, beats, removed, log: [...log] };
   return { next, message: delta };
 }
