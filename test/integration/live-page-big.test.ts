@@ -1,7 +1,7 @@
 /**
  * The live page with 2,000 workers (issue 17), in a real browser (Debian chromium via playwright-core) against a
  * real Collector and ZooKeeper: the summary counts them, the page holds a bounded DOM (a heat map and at most 200
- * rows, not a card per worker), a crashed worker comes first in #attention as down, the filter finds a worker by
+ * rows, not a card per worker; without a filter only the workers needing attention), a crashed worker comes first in #attention as down, the filter finds a worker by
  * host, and while the workers beat thousands of times the page gets at most one message per 250 ms window
  * (document.body.dataset.liveSeq counts the stream's messages).
  * Leaves a screenshot in test-output/live-page-big.png.
@@ -56,7 +56,8 @@ test('2,000 workers: counts, a bounded DOM, a crash first in #attention, the fil
   for (const health of ['down', 'stale', 'leaving', 'invalid']) t.is(await page.textContent(`#summary [data-health="${health}"]`), '0', health);
   t.is(await page.textContent('#workers-up'), `${WORKERS} / ${WORKERS}`);
   await page.waitForFunction((n) => document.getElementById('heatmap')?.dataset.workers === String(n), WORKERS, { timeout: PAGE_MS });
-  t.is(await page.locator('#attention [data-worker]').count(), 200, 'the list is capped');
+  t.is(await page.locator('#attention [data-worker]').count(), 0, 'no filter: only the workers needing attention are listed');
+  t.regex((await page.textContent('#attention-note')) ?? '', /all 2000 up workers not listed/);
   const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
   t.true(elements < 2_000, `a bounded DOM, not a card per worker: ${elements} elements`);
   const at = Number(await page.evaluate(() => document.body.dataset.liveAt));
@@ -107,6 +108,12 @@ test('2,000 workers: counts, a bounded DOM, a crash first in #attention, the fil
   const rows = await page.$$eval('#attention [data-worker]', (els) => els.map((x) => `${(x as HTMLElement).dataset.worker} ${(x as HTMLElement).dataset.health}`));
   t.is(rows[0], 'w1500 down');
   t.deepEqual(rows.slice(1), ['w1501', 'w1502', 'w1503', 'w1504', 'w1505', 'w1506', 'w1507', 'w1508', 'w1509'].map((w) => `${w} up`));
+
+  // a filter matching more than 200: the list is capped, and says so
+  await page.fill('#filter', 'w1');
+  await page.waitForFunction(() => document.querySelectorAll('#attention [data-worker]').length === 200, undefined, { timeout: PAGE_MS });
+  t.regex((await page.textContent('#attention-note')) ?? '', /^200 of \d+ shown \(filtered\)/);
+  t.is(await page.getAttribute('#attention [data-worker]', 'data-worker'), 'w1500', 'the crashed one first');
 
   mkdirSync('test-output', { recursive: true });
   await page.fill('#filter', '');

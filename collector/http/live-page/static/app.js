@@ -368,31 +368,41 @@ function matches(w, needle) {
   return w.id.toLowerCase().includes(needle) || (w.host ?? '').toLowerCase().includes(needle);
 }
 
-/** The rows: the filter's matches (or every worker), down then stale then leaving, invalid, up; at most MAX_ROWS. */
+/**
+ * The rows, down then stale then leaving, invalid, up, at most MAX_ROWS: the filter's matches; without a filter
+ * every worker of a small cluster, and only those needing attention (not up) of a big one.
+ */
 function renderAttention() {
   const needle = state.filter.trim().toLowerCase();
+  const showUp = needle !== '' || state.workers.size <= MAX_ROWS;
   const buckets = HEALTHS.map(() => []);
-  let shownSoFar = 0;
+  let upShown = 0;
   let total = 0;
+  let upHidden = 0;
   for (const id of state.order) {
     const w = state.workers.get(id);
     if (!w || (needle && !matches(w, needle))) continue;
-    total += 1;
     const rank = HEALTH_RANK[w.health] ?? 4;
+    if (rank === 4 && !showUp) {
+      upHidden += 1;
+      continue;
+    }
+    total += 1;
     // the up ones fill what the others leave; the others are all kept (they sort first)
-    if (rank === 4 && shownSoFar >= MAX_ROWS) continue;
+    if (rank === 4 && upShown >= MAX_ROWS) continue;
     buckets[rank].push(w);
-    if (rank === 4) shownSoFar += 1;
+    if (rank === 4) upShown += 1;
   }
   const list = buckets.flat().slice(0, MAX_ROWS);
   const box = $('attention');
   const existing = new Map([...box.children].map((node) => [node.dataset.worker, node]));
   box.replaceChildren(...list.map((w) => workerRow(existing.get(w.id), w)));
-  const note = $('attention-note');
-  if (state.workers.size === 0) note.textContent = 'no workers';
-  else if (total === 0) note.textContent = `no worker matches "${state.filter}"`;
-  else if (total > list.length) note.textContent = `${list.length} of ${total} shown${needle ? ' (filtered)' : ''}: type in the filter to find others`;
-  else note.textContent = '';
+  const notes = [];
+  if (state.workers.size === 0) notes.push('no workers');
+  else if (needle && total === 0) notes.push(`no worker matches "${state.filter}"`);
+  if (total > list.length) notes.push(`${list.length} of ${total} shown${needle ? ' (filtered)' : ''}: narrow the filter to find others`);
+  if (upHidden > 0) notes.push(`${list.length === 0 ? 'all ' : ''}${upHidden} up workers not listed: type in the filter to find one`);
+  $('attention-note').textContent = notes.join(' · ');
 }
 
 function workerRow(row, w) {
