@@ -85,7 +85,11 @@ export class ZkStateStore {
     return out;
   }
 
-  /** Stores `value` under `key` after the debounce (the last value saved in the meantime wins). */
+  /**
+   * Stores `value` under `key` after the debounce (the last value saved in the meantime wins). A function
+   * is called when its write starts and its result stored: a value that is costly to build (the engine
+   * state of thousands of alerts) is then built once per write, not once per save.
+   */
   save(key: string, value: unknown): void {
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error(`state store: bad key ${JSON.stringify(key)}`);
     this.pendingValues.set(key, value);
@@ -168,11 +172,12 @@ export class ZkStateStore {
     }
   }
 
-  private async write(key: string, value: unknown): Promise<void> {
+  private async write(key: string, saved: unknown): Promise<void> {
     const zk = this.options.zk;
     const path = this.keyPath(key);
     const acls = this.acls;
     if (!acls) throw new Error(`state store: cannot write ${path}: no ACL was given for the nodes it creates`);
+    const value: unknown = typeof saved === 'function' ? (saved as () => unknown)() : saved;
     let ours = value;
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       let version = this.versions.get(key);

@@ -77,7 +77,8 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       `the collector to show ${o.workers} workers up`,
       async () => ((await (await fetch(`${url}/api/clusters`)).json()) as { workersUp: number }[])[0]?.workersUp ?? 0,
       (n) => n === o.workers,
-      120_000,
+      // a loaded machine syncs 50,000 nodes slowly
+      Math.max(120_000, o.workers * 6),
       200,
     );
     console.log(`  collector pid ${collector.pid}: ${o.workers} workers up ${Date.now() - syncStart} ms after spawn`);
