@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
+import { setInterval } from 'node:timers';
 
 const file = process.env.ZKPULSE_STALL_FILE;
 const STALL_MS = 5;
