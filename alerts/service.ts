@@ -112,6 +112,19 @@ export class Alerting {
   private aclsChecked = false;
   /** a silence was made while there was no store to write it to */
   private silencesUnsaved = false;
+  /** the latest state serialized, and which state that was */
+  private serialized: { state: EngineState; text: string } | null = null;
+  /**
+   * The engine state as the store writes it: the latest state, serialized when its write starts (once per
+   * state). Serializing it at every evaluation with a transition held up the event loop for tens of ms per
+   * second once thousands of alerts were kept (a HeartbeatStale storm over 10,000 workers, bench/load).
+   */
+  private readonly engineText = (): string => {
+    // saved only once an evaluation has set lastState (it is never unset)
+    const state = this.lastState!;
+    if (this.serialized?.state !== state) this.serialized = { state, text: serializeEngineState(state) };
+    return this.serialized.text;
+  };
 
   /** the state store's ZooKeeper requests, each on the session's current client (the session rebuilds clients) */
   private readonly zk: ZkOps | null;
@@ -165,7 +178,7 @@ export class Alerting {
       // a transition to or from firing is written at once: a restart must find it, or it would
       // never send the resolve of an alert it does not know was firing
       const urgent = evaluation.transitions.some((t) => t.to === 'firing' || t.from === 'firing');
-      if (this.store && evaluation.transitions.length > 0) this.persist(ENGINE_KEY, serializeEngineState(evaluation.state), urgent);
+      if (this.store && evaluation.transitions.length > 0) this.persist(ENGINE_KEY, this.engineText, urgent);
     });
   }
 
@@ -189,7 +202,7 @@ export class Alerting {
     }
     this.notifier = this.createNotifier(nflog);
     this.notifier.update(this.current);
-    if (this.lastState) this.persist(ENGINE_KEY, serializeEngineState(this.lastState), true);
+    if (this.lastState) this.persist(ENGINE_KEY, this.engineText, true);
   }
 
   /** Stop notifying and writing state (HA: no longer active); the engine keeps judging. */

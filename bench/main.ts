@@ -61,7 +61,8 @@ program
   .option('--heartbeat <ms>', 'heartbeat period of every worker', positiveInt, 5_000)
   .option('--seconds <n>', 'duration of the measured load', positiveInt, 30)
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of the collector process into <dir> and summarize it')
-  .action(async (o: { workers: number; heartbeat: number; seconds: number; cpuProf?: string }) => {
+  .option('--attribute', 'record the collector\'s event-loop stalls and GC pauses (a preload) and match the lag tail against them (with --cpu-prof: the code in each stall)')
+  .action(async (o: { workers: number; heartbeat: number; seconds: number; cpuProf?: string; attribute?: boolean }) => {
     await runLoad(o);
   });
 

@@ -4,7 +4,7 @@
  * alerting, HTTP mounting or HA roles: server/ wires it to those, and decides, through `writable`,
  * whether this process writes InfluxDB points (an HA standby must not).
  */
-import { asyncScheduler, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
+import { asyncScheduler, interval, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
 import { clusterRootsOf, type CollectConfig } from './config.ts';
 import { ZkSession } from '../zk/session.ts';
@@ -15,8 +15,8 @@ import type { DomainEvent } from './model/domain-events.ts';
 import type { ClusterModel } from './model/types.ts';
 import { EventPipeline } from './pipeline.ts';
 import { InfluxWriter } from './influx/writer.ts';
-import { collectorPoint, type CollectorStats } from './influx/points.ts';
-import { startGauges } from './influx/gauges.ts';
+import { collectorPoint, gaugePointsOf, type CollectorStats } from './influx/points.ts';
+import { GAUGE_PERIOD_MS } from './influx/gauges.ts';
 import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
@@ -131,17 +131,7 @@ export class DataPlane {
     this.subs.push(this.watch.events$.subscribe((e) => this.onWatchEvent(e)));
     if (this.writer) {
       this.writer.start();
-      this.subs.push(
-        startGauges(
-          {
-            models: () => this.pipeline.all(),
-            extra: (now) => [collectorPoint(this.config.instance, this.stats(), now)],
-            scheduler: this.scheduler,
-            onError: (err) => this.log.warn({ err: String(err) }, 'gauge tick failed'),
-          },
-          (points) => this.writeInSlices(points),
-        ),
-      );
+      this.subs.push(interval(GAUGE_PERIOD_MS, this.scheduler).subscribe(() => this.gaugeTick()));
     }
     this.watch.start();
   }
@@ -222,12 +212,39 @@ export class DataPlane {
   }
 
   /**
-   * The 10 s gauge tick holds a point per worker: encoding 10,000 at once would hold up the event loop
-   * (and every watch event behind it) for tens of ms, so they go in slices, one per turn of the loop.
+   * The 10 s gauge tick (docs/contract.md §4) holds a point per worker: building and encoding 10,000 at once
+   * held up the event loop (and every watch event behind it) for tens of ms, so they are built and written
+   * in slices, one per turn of the loop. The models are immutable: every slice reads the ones of the tick,
+   * at the tick's time, in the order gaugePoints gives; the `collector` point (this tick's stats) comes last.
    */
-  private writeInSlices(points: Point[], from = 0): void {
-    this.writePoints(points.slice(from, from + GAUGE_SLICE));
-    if (from + GAUGE_SLICE < points.length) setImmediate(() => this.writeInSlices(points, from + GAUGE_SLICE));
+  private gaugeTick(): void {
+    const now = this.scheduler.now();
+    const models = this.pipeline.all();
+    const last = collectorPoint(this.config.instance, this.stats(), now);
+    this.writeInSlices(
+      (function* () {
+        for (const model of models) yield* gaugePointsOf(model, now);
+        yield last;
+      })(),
+    );
+  }
+
+  private writeInSlices(points: Iterator<Point, void>): void {
+    const slice: Point[] = [];
+    try {
+      while (slice.length < GAUGE_SLICE) {
+        const next = points.next();
+        if (next.done) break;
+        slice.push(next.value);
+      }
+    } catch (err) {
+      // a tick that cannot be built is logged and left; the next one comes in 10 s
+      this.log.warn({ err: String(err) }, 'gauge tick failed');
+      return;
+    }
+    if (slice.length === 0) return;
+    this.writePoints(slice);
+    if (slice.length === GAUGE_SLICE) setImmediate(() => this.writeInSlices(points));
   }
 
   /** Log what a person needs to know about the ZooKeeper connection (once per outage, and each reconnect). */

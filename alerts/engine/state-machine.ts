@@ -239,7 +239,7 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
   }
 
   const state: EngineState = { ...prev, alerts, memory };
-  return { state, alerts: listAlerts(state), transitions };
+  return { state, alerts: listAlerts(state, prev.alerts), transitions };
 }
 
 /**
@@ -258,11 +258,33 @@ function firingClocks(state: EngineState, cluster: string): FiringClocks {
   return { beats, stalls };
 }
 
+/**
+ * The fingerprints of an alerts map in listing order, by map. The order depends only on which fingerprints
+ * are there (a fingerprint is a hash of the labels the order reads), so an evaluation that kept the same
+ * set reuses the previous one instead of sorting again: with thousands of instances kept (resolved ones
+ * stay for `resolvedRetention`) that sort took tens of ms every second (bench/load). A cache of a pure
+ * function: outputs are the same with or without it.
+ */
+const ORDERS = new WeakMap<EngineState['alerts'], readonly string[]>();
+
 /** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. */
-export function listAlerts(state: EngineState): AlertInstance[] {
+export function listAlerts(state: EngineState, previous?: EngineState['alerts']): AlertInstance[] {
+  const alerts = state.alerts;
+  let order = ORDERS.get(alerts);
+  if (order === undefined) {
+    const known = previous === undefined ? undefined : ORDERS.get(previous);
+    // same size and every known fingerprint still there: the same set
+    if (known !== undefined && known.length === alerts.size && known.every((fp) => alerts.has(fp))) order = known;
+    else order = sortedFingerprints(state);
+    ORDERS.set(alerts, order);
+  }
+  return order.map((fp) => toInstance(alerts.get(fp)!));
+}
+
+function sortedFingerprints(state: EngineState): string[] {
   return [...state.alerts.values()]
-    .map(toInstance)
-    .sort((x, y) => compare(x.labels.alertname, y.labels.alertname) || compare(x.labels.cluster, y.labels.cluster) || compare(x.fingerprint, y.fingerprint));
+    .sort((x, y) => compare(x.labels.alertname, y.labels.alertname) || compare(x.labels.cluster, y.labels.cluster) || compare(x.fingerprint, y.fingerprint))
+    .map((a) => a.fingerprint);
 }
 
 function toInstance(a: StoredAlert): AlertInstance {

@@ -61,6 +61,8 @@ export class ZkStateStore {
   private readonly pendingValues = new Map<string, unknown>();
   private timer: Subscription | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** per key, how many flushed batches waiting in the chain hold it */
+  private readonly queued = new Map<string, number>();
   private readonly acls: ACL[] | undefined;
   private readonly scheduler: SchedulerLike;
 
@@ -85,7 +87,13 @@ export class ZkStateStore {
     return out;
   }
 
-  /** Stores `value` under `key` after the debounce (the last value saved in the meantime wins). */
+  /**
+   * Stores `value` under `key` after the debounce (the last value saved in the meantime wins). A function
+   * is called when its write starts and its result stored: a value that is costly to build (the engine
+   * state of thousands of alerts) is then built once per write, not once per save. A function must give
+   * the latest value whenever called: while an earlier write of its key is in flight, only the last
+   * flushed batch holding it writes.
+   */
   save(key: string, value: unknown): void {
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new Error(`state store: bad key ${JSON.stringify(key)}`);
     this.pendingValues.set(key, value);
@@ -101,8 +109,14 @@ export class ZkStateStore {
     this.timer = null;
     const batch = [...this.pendingValues];
     this.pendingValues.clear();
+    for (const [key] of batch) this.queued.set(key, (this.queued.get(key) ?? 0) + 1);
     const run = this.chain.then(async () => {
-      for (const [key, value] of batch) await this.write(key, value);
+      for (const [key] of batch) this.queued.set(key, (this.queued.get(key) ?? 1) - 1);
+      for (const [key, value] of batch) {
+        // a function gives the latest value when called: a later batch holding it writes that, so this one is skipped
+        if (typeof value === 'function' && (this.queued.get(key) ?? 0) > 0) continue;
+        await this.write(key, value);
+      }
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -168,11 +182,12 @@ export class ZkStateStore {
     }
   }
 
-  private async write(key: string, value: unknown): Promise<void> {
+  private async write(key: string, saved: unknown): Promise<void> {
     const zk = this.options.zk;
     const path = this.keyPath(key);
     const acls = this.acls;
     if (!acls) throw new Error(`state store: cannot write ${path}: no ACL was given for the nodes it creates`);
+    const value: unknown = typeof saved === 'function' ? (saved as () => unknown)() : saved;
     let ours = value;
     for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
       let version = this.versions.get(key);

@@ -23,9 +23,10 @@ export class Observations {
     list.push({ version, at });
   }
 
-  /** Lag from ack (ms) of each write that was covered; exact/covered/uncovered counts; last version seen per node. */
-  judge(w: LoadWriterResult): { lags: number[]; written: number; exact: number; uncovered: number; lastSeen: number; nodes: number } {
+  /** Lag from ack (ms) of each write that was covered (and when it was seen); exact/covered/uncovered counts; last version seen per node. */
+  judge(w: LoadWriterResult): { lags: number[]; seenAt: number[]; written: number; exact: number; uncovered: number; lastSeen: number; nodes: number } {
     const lags: number[] = [];
+    const seenAt: number[] = [];
     const cursor = new Int32Array(this.seen.length);
     const lastWritten = new Int32Array(this.seen.length).fill(-1);
     let written = 0;
@@ -48,6 +49,7 @@ export class Observations {
       }
       if (hit.version === v) exact++;
       lags.push(hit.at - w.ackAt[i]!);
+      seenAt.push(hit.at);
     }
     let lastSeen = 0;
     let nodes = 0;
@@ -56,6 +58,6 @@ export class Observations {
       nodes++;
       if (this.seen[worker]!.some((s) => s.version === v)) lastSeen++;
     });
-    return { lags, written, exact, uncovered, lastSeen, nodes };
+    return { lags, seenAt, written, exact, uncovered, lastSeen, nodes };
   }
 }

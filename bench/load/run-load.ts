@@ -24,12 +24,15 @@ import { startRawFloor } from '../lag/pipelines.ts';
 import { Observations } from './observations.ts';
 import { cpuMs, sampleRss } from './proc-stats.ts';
 import { runLoadWriter } from './writer.ts';
+import { readStalls, reportAttribution, STALL_PROBE } from './attribution.ts';
 
 export interface LoadOptions {
   workers: number;
   heartbeat: number;
   seconds: number;
   cpuProf?: string;
+  /** run the collector with the stall probe and attribute the lag tail (attribution.ts) */
+  attribute?: boolean;
 }
 
 const ROOT = '/bench/load';
@@ -62,6 +65,11 @@ export async function runLoad(o: LoadOptions): Promise<void> {
     writeFileSync(config, stringify({ zk: cs, clusters: { bench: ROOT }, influx: `${influx.url}/${DB}`, record, recordMaxBytes: 1_000_000_000 }));
     const port = await freePort();
     const nodeFlags = o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProf] : [];
+    const stallFile = join(dir, 'stalls.json');
+    if (o.attribute) {
+      nodeFlags.push('--import', STALL_PROBE);
+      process.env.ZKPULSE_STALL_FILE = stallFile;
+    }
     collector = spawnCollector('load', config, port, [], nodeFlags);
     const url = `http://127.0.0.1:${port}`;
     const syncStart = Date.now();
@@ -69,7 +77,8 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       `the collector to show ${o.workers} workers up`,
       async () => ((await (await fetch(`${url}/api/clusters`)).json()) as { workersUp: number }[])[0]?.workersUp ?? 0,
       (n) => n === o.workers,
-      120_000,
+      // a loaded machine syncs 50,000 nodes slowly
+      Math.max(120_000, o.workers * 6),
       200,
     );
     console.log(`  collector pid ${collector.pid}: ${o.workers} workers up ${Date.now() - syncStart} ms after spawn`);
@@ -137,18 +146,31 @@ export async function runLoad(o: LoadOptions): Promise<void> {
         `exact = that very version was read; covered = it or a later one was; the floor shows how many coalesce at this rate.`,
     );
     if (o.cpuProf) reportProfile(o.cpuProf);
+    if (o.attribute) {
+      const samples = z.lags.map((lag, i) => ({ ack: z.seenAt[i]! - lag, seen: z.seenAt[i]! }));
+      reportAttribution(readStalls(stallFile), samples, { from: writes.startedAt, to: wall1 }, o.cpuProf ? mainProfile(o.cpuProf) : undefined);
+    }
   } finally {
     process.off('SIGINT', onSignal);
     await cleanup();
   }
 }
 
-function reportProfile(dir: string): void {
-  // one profile per thread (tsx's loader runs in its own): the main thread's is the largest
-  const file = readdirSync(dir)
+/** the main thread's profile: one profile per thread (tsx's loader runs in its own), the main thread's is the largest */
+function mainProfileFile(dir: string): string | undefined {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort((a, b) => statSync(join(dir, a)).size - statSync(join(dir, b)).size)
     .pop();
+}
+
+function mainProfile(dir: string): Parameters<typeof reportAttribution>[3] {
+  const file = mainProfileFile(dir);
+  return file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as Parameters<typeof reportAttribution>[3]) : undefined;
+}
+
+function reportProfile(dir: string): void {
+  const file = mainProfileFile(dir);
   if (!file) return console.log(`no .cpuprofile in ${dir}`);
   const { layers, top } = summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, 20);
   printTable(`Collector CPU profile (${join(dir, file)}, whole process life): self time by layer`, ['layer', 'ms'], Object.entries(layers).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v.toFixed(0)]));

@@ -87,11 +87,14 @@ export function lockChangePoints(before: ClusterModel, after: ClusterModel, time
 
 /** The gauges of one cluster at `now`: every worker's `worker` point, the `cluster` point and every lock's `lock` point. */
 export function gaugePoints(model: ClusterModel, now: number): Point[] {
-  const points: Point[] = [];
-  for (const w of model.workers.values()) points.push(workerPoint(model.name, w, now));
-  points.push(clusterPoint(model, now));
-  for (const [lock, state] of model.locks) points.push(lockPoint(model.name, lock, state, now));
-  return points;
+  return Array.from(gaugePointsOf(model, now));
+}
+
+/** gaugePoints one at a time (a live tick builds and writes them in slices: collector/data-plane.ts). */
+export function* gaugePointsOf(model: ClusterModel, now: number): Generator<Point, void, undefined> {
+  for (const w of model.workers.values()) yield workerPoint(model.name, w, now);
+  yield clusterPoint(model, now);
+  for (const [lock, state] of model.locks) yield lockPoint(model.name, lock, state, now);
 }
 
 export interface CollectorStats {

@@ -80,6 +80,33 @@ test('saves are debounced on the injected scheduler: one write of the last value
   t.deepEqual(await stored(), { n: 3 });
 });
 
+test('a function value is called when its write starts; of flushes queued behind a write, only the last calls it', async (t) => {
+  const { zk } = await connect(t);
+  const path = `${uniqueRoot(t)}/state/default`;
+  const store = new ZkStateStore({ zk, path, acls: OPEN, debounceMs: 10 });
+  const stored = async () => (await new ZkStateStore({ zk, path }).load()).get('engine');
+  let latest = 1;
+  let calls = 0;
+  const value = () => {
+    calls++;
+    return { n: latest };
+  };
+  store.save('engine', value);
+  t.is(calls, 0, 'not built when saved');
+  const first = store.flush();
+  await new Promise((resolve) => setImmediate(resolve)); // the chain was idle: its write has started, waiting for ZooKeeper
+  t.is(calls, 1);
+  latest = 2;
+  store.save('engine', value);
+  const second = store.flush();
+  latest = 3;
+  store.save('engine', value);
+  const third = store.flush();
+  await Promise.all([first, second, third]);
+  t.is(calls, 2, 'the first write and the last flush; the second was skipped');
+  t.deepEqual(await stored(), { n: 3 });
+});
+
 test('two collectors writing the same key merge instead of clobbering (versioned writes)', async (t) => {
   const { zk } = await connect(t);
   const path = `${uniqueRoot(t)}/state/default`;

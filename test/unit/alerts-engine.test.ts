@@ -361,3 +361,39 @@ test('beat intervals are remembered only for clusters whose HeartbeatStale runs 
   t.is(beats({}), undefined, 'age mode (the default) reads no intervals: none kept');
   t.is(beats({ defaults: { HeartbeatStale: { mode: 'phi', enabled: false } } }), undefined);
 });
+
+test('the alerts stay ordered by alertname, cluster, fingerprint when an evaluation reuses the previous order', (t) => {
+  // evaluate() reuses the previous evaluation's order when the set of fingerprints is the same; this walks
+  // a set that stays, grows, and is swapped for another of the same size, each checked against a fresh sort
+  const c = healthyCluster(T0, 4);
+  const h = new Harness([c]);
+  const sorted = (alerts: readonly { fingerprint: string; labels: { alertname?: string; cluster?: string } }[]) =>
+    alerts
+      .map((a) => [a.labels.alertname ?? '', a.labels.cluster ?? '', a.fingerprint].join('\u0000'))
+      .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const keys = (alerts: readonly { fingerprint: string; labels: { alertname?: string; cluster?: string } }[]) =>
+    alerts.map((a) => [a.labels.alertname ?? '', a.labels.cluster ?? '', a.fingerprint].join('\u0000'));
+  c.crash('w3', T0 + 100);
+  c.masterGone(T0 + 100);
+  for (const now of [T0 + 1000, T0 + 2000, T0 + 3000]) {
+    const alerts = h.eval(now);
+    t.deepEqual(keys(alerts), sorted(alerts));
+  }
+  t.deepEqual(brief(h.eval(T0 + 4000)), ['MasterMissing/pending', 'WorkerLost/firing/w3']);
+  c.crash('w1', T0 + 4100);
+  const grown = h.eval(T0 + 5000);
+  t.deepEqual(brief(grown), ['HeartbeatStale/firing/w2', 'HeartbeatStale/firing/w4', 'MasterMissing/pending', 'WorkerLost/firing/w3', 'WorkerLost/firing/w1']);
+  t.deepEqual(keys(grown), sorted(grown));
+  // (w2 and w4 never beat: HeartbeatStale) w1 and w3 resolve after resolveAfter (5 min), MasterMissing fires;
+  // the resolved ones are dropped 15 min later
+  const resolved = h.eval(T0 + 4100 + 5 * 60_000);
+  t.deepEqual(brief(resolved), ['HeartbeatStale/firing/w2', 'HeartbeatStale/firing/w4', 'MasterMissing/firing', 'WorkerLost/resolved/w3', 'WorkerLost/resolved/w1']);
+  t.deepEqual(keys(resolved), sorted(resolved));
+  // the same evaluation drops the two resolved WorkerLost and sees two new crashes: same size, another set
+  c.crash('w4', T0 + 20 * 60_000 + 5000);
+  c.crash('w2', T0 + 20 * 60_000 + 5000);
+  const swapped = h.eval(T0 + 20 * 60_000 + 6000);
+  t.is(swapped.length, resolved.length);
+  t.deepEqual(brief(swapped), ['HeartbeatStale/resolved/w2', 'HeartbeatStale/resolved/w4', 'MasterMissing/firing', 'WorkerLost/firing/w4', 'WorkerLost/firing/w2']);
+  t.deepEqual(keys(swapped), sorted(swapped));
+});
