@@ -1,7 +1,8 @@
 /**
  * A loopback TCP proxy that can partition silently: while blocked it forwards nothing in either
  * direction and keeps every socket open, as a dead network path does. Used to expire a
- * collector's session while ZooKeeper itself stays up.
+ * collector's session while ZooKeeper itself stays up. It can also be slowed down: throttled, the
+ * server's bytes reach the client at a given rate (a slow but live link).
  */
 import net from 'node:net';
 
@@ -9,6 +10,8 @@ export interface TcpProxy {
   address: string;
   block(): void;
   unblock(): void;
+  /** server → client bytes per second from now on (null: full speed) */
+  throttle(bytesPerSecond: number | null): void;
   close(): Promise<void>;
 }
 
@@ -16,6 +19,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const [host, port] = target.split(':') as [string, string];
   const sockets = new Set<net.Socket>();
   let blocked = false;
+  let rate: number | null = null;
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(port), host);
     for (const s of [client, upstream]) {
@@ -24,7 +28,13 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       s.on('error', () => undefined);
     }
     client.pipe(upstream);
-    upstream.pipe(client);
+    // by hand rather than pipe(): a throttled chunk holds the upstream until its share of time has passed
+    upstream.on('data', (chunk: Buffer) => {
+      client.write(chunk);
+      if (rate === null) return;
+      upstream.pause();
+      setTimeout(() => !blocked && upstream.resume(), (chunk.length / rate) * 1000);
+    });
     // after pipe(), which resumes its source
     if (blocked) for (const s of [client, upstream]) s.pause();
     client.on('close', () => upstream.destroy());
@@ -41,6 +51,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     unblock() {
       blocked = false;
       for (const s of sockets) s.resume();
+    },
+    throttle(bytesPerSecond) {
+      rate = bytesPerSecond;
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -96,6 +96,8 @@ interface ConnectionManagerLike {
   socket?: SocketLike;
   __zkpulseTail?: Buffer | null;
   __zkpulseTailSocket?: SocketLike;
+  /** chunks read from the server so far (receivedChunks) */
+  __zkpulseChunks?: number;
   __zkpulseFlushPending?: boolean;
   state: number;
   xid: number;
@@ -173,6 +175,7 @@ export function hardenClient(client: Client, hooks: HardenHooks = {}): void {
   const onData = cm.onSocketData;
   cm.onSocketData = function packetwise(this: ConnectionManagerLike, chunk: Buffer) {
     const socket = this.socket;
+    this.__zkpulseChunks = (this.__zkpulseChunks ?? 0) + 1;
     // the library's parser looks the records up on its module: lend it the lean ones for this chunk only
     const { data, protocol } = jute;
     const stat = data.Stat;
@@ -317,6 +320,14 @@ function writeChunks(socket: SocketLike, chunks: Buffer[], bytes: number): boole
 }
 
 /** host:port of the server one client is connected to (or last tried), if known. */
+/**
+ * How many chunks this client has read from its server so far: a count that moves while a request waits
+ * means the server is talking to us, only slowly (its reply is queued behind others).
+ */
+export function receivedChunks(client: unknown): number {
+  return (client as { connectionManager?: ConnectionManagerLike }).connectionManager?.__zkpulseChunks ?? 0;
+}
+
 export function clientServer(client: unknown): string | undefined {
   const server = (client as { connectionManager?: ConnectionManagerLike }).connectionManager?.__zkpulseServer;
   return server ? serverText(server) : undefined;

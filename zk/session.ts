@@ -11,7 +11,7 @@
 import zookeeper, { type Client, type Stat } from 'node-zookeeper-client';
 import { asyncScheduler, Subject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectionEvent, ConnectionState } from './events.ts';
-import { checkLibraryVersion, clientServer, hardenClient } from './harden.ts';
+import { checkLibraryVersion, clientServer, hardenClient, receivedChunks } from './harden.ts';
 import type { ConnectFailure } from './connect-failure.ts';
 import { longToHex } from './stat.ts';
 import { closeClient } from './close-client.ts';
@@ -221,10 +221,16 @@ export class ZkSession {
     if (this.probing || this.closed || !this.current) return;
     this.probing = true;
     const gen = this.generation;
+    const client = this.current;
+    const chunksBefore = receivedChunks(client);
     try {
       await this.exists('/');
     } catch (err) {
       if (gen !== this.generation || this.closed) return;
+      // ZooKeeper answers a connection's requests in order: behind a big read (a sync of 50,000 nodes) the
+      // probe's reply can take longer than its deadline while the server streams the replies before it.
+      // Bytes arriving meanwhile prove the connection alive; only a silent one is declared dead.
+      if (err instanceof RequestTimeoutError && this.connected && receivedChunks(client) !== chunksBefore) return;
       if (err instanceof RequestTimeoutError) {
         const report = this.opts.onConnectFailure;
         if (!this.connected && report) {
