@@ -195,22 +195,24 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
   let alerts = prev.alerts;
 
   for (const [fp, c] of conditions) {
-    const rc = configOf(config, c.labels);
     const old = prev.alerts.get(fp);
     let a: StoredAlert;
     const basis = c.basis ?? null;
     if (old !== undefined && old.state !== 'resolved') {
-      a = { ...old, annotations: c.annotations, keepFiringSince: null, basis };
+      // the steady state (a condition that held last time, with the same text): the instance as it was,
+      // no copy and no map write. Each evaluation re-makes every condition, e.g. every stale worker's.
+      const same = old.keepFiringSince === null && old.basis === basis && sameRecord(old.annotations, c.annotations);
+      a = same ? old : { ...old, annotations: c.annotations, keepFiringSince: null, basis };
     } else {
       const activeAt = Math.min(now, c.activeSince ?? now);
       a = { fingerprint: fp, labels: c.labels, annotations: c.annotations, state: 'pending', activeAt, firedAt: null, resolvedAt: null, keepFiringSince: null, basis };
       move(a, old === undefined ? 'inactive' : 'resolved', 'pending');
     }
-    if (a.state === 'pending' && now - a.activeAt >= rc.for) {
+    if (a.state === 'pending' && now - a.activeAt >= configOf(config, c.labels).for) {
       a = { ...a, state: 'firing', firedAt: now };
       move(a, 'pending', 'firing');
     }
-    alerts = alerts.set(fp, a);
+    if (a !== old) alerts = alerts.set(fp, a);
   }
 
   for (const [fp, old] of prev.alerts) {
@@ -258,11 +260,34 @@ function firingClocks(state: EngineState, cluster: string): FiringClocks {
   return { beats, stalls };
 }
 
-/** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. */
+/**
+ * The listing of each alerts map already listed: the map is immutable and an evaluation where no instance
+ * changed keeps it (see evaluate), so the list need not be re-made and re-sorted at every evaluation.
+ */
+const listed = new WeakMap<EngineState['alerts'], readonly AlertInstance[]>();
+
+/** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. A new array each call. */
 export function listAlerts(state: EngineState): AlertInstance[] {
-  return [...state.alerts.values()]
+  const known = listed.get(state.alerts);
+  if (known !== undefined) return known.slice();
+  const list = [...state.alerts.values()]
     .map(toInstance)
     .sort((x, y) => compare(x.labels.alertname, y.labels.alertname) || compare(x.labels.cluster, y.labels.cluster) || compare(x.fingerprint, y.fingerprint));
+  listed.set(state.alerts, list);
+  return list.slice();
+}
+
+/** Same keys in the same order with the same values (two annotation sets: the same bytes once serialized). */
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || a[k] !== b[k]) return false;
+  }
+  return true;
 }
 
 function toInstance(a: StoredAlert): AlertInstance {
