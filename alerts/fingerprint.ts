@@ -13,7 +13,18 @@ const SEP = Buffer.from([0xff]);
 const memo = new Map<string, string>();
 const MEMO_MAX = 100_000;
 
+/** by label-set object: a rule that re-makes a condition unchanged hands back the same labels (heartbeat-stale.ts) */
+const byObject = new WeakMap<Labels, string>();
+
 export function fingerprint(labels: Labels): string {
+  const same = byObject.get(labels);
+  if (same !== undefined) return same;
+  const fp = fingerprintOf(labels);
+  byObject.set(labels, fp);
+  return fp;
+}
+
+function fingerprintOf(labels: Labels): string {
   const names = Object.keys(labels).sort();
   // an unambiguous key (JSON quotes every name and value), cheaper than a sha256 per condition
   let key = '';

@@ -46,7 +46,7 @@ program
 
 program
   .command('replay')
-  .description('zkpulse replay throughput on a synthetic recording, beside a parse + reduce baseline')
+  .description('zkpulse replay throughput on a synthetic recording, beside its floor (read + JSON.parse) and a read + validate + reduce baseline')
   .option('--events <n>', 'events in the recording', positiveInt, 1_000_000)
   .option('--workers <n>', 'heartbeating workers', positiveInt, 1000)
   .option('--runs <n>', 'runs (median reported)', positiveInt, 1)

@@ -195,22 +195,24 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
   let alerts = prev.alerts;
 
   for (const [fp, c] of conditions) {
-    const rc = configOf(config, c.labels);
     const old = prev.alerts.get(fp);
     let a: StoredAlert;
     const basis = c.basis ?? null;
     if (old !== undefined && old.state !== 'resolved') {
-      a = { ...old, annotations: c.annotations, keepFiringSince: null, basis };
+      // the steady state (a condition that held last time, with the same text): the instance as it was,
+      // no copy and no map write. Each evaluation re-makes every condition, e.g. every stale worker's.
+      const same = old.keepFiringSince === null && old.basis === basis && sameRecord(old.annotations, c.annotations);
+      a = same ? old : { ...old, annotations: c.annotations, keepFiringSince: null, basis };
     } else {
       const activeAt = Math.min(now, c.activeSince ?? now);
       a = { fingerprint: fp, labels: c.labels, annotations: c.annotations, state: 'pending', activeAt, firedAt: null, resolvedAt: null, keepFiringSince: null, basis };
       move(a, old === undefined ? 'inactive' : 'resolved', 'pending');
     }
-    if (a.state === 'pending' && now - a.activeAt >= rc.for) {
+    if (a.state === 'pending' && now - a.activeAt >= configOf(config, c.labels).for) {
       a = { ...a, state: 'firing', firedAt: now };
       move(a, 'pending', 'firing');
     }
-    alerts = alerts.set(fp, a);
+    if (a !== old) alerts = alerts.set(fp, a);
   }
 
   for (const [fp, old] of prev.alerts) {
@@ -259,32 +261,51 @@ function firingClocks(state: EngineState, cluster: string): FiringClocks {
 }
 
 /**
- * The fingerprints of an alerts map in listing order, by map. The order depends only on which fingerprints
- * are there (a fingerprint is a hash of the labels the order reads), so an evaluation that kept the same
- * set reuses the previous one instead of sorting again: with thousands of instances kept (resolved ones
- * stay for `resolvedRetention`) that sort took tens of ms every second (bench/load). A cache of a pure
- * function: outputs are the same with or without it.
+ * The listing of an alerts map, by map, and the fingerprints of each map in listing order. The map is
+ * immutable and an evaluation where no instance changed keeps it (see evaluate): its listing is reused as it
+ * is. The order depends only on which fingerprints are there (a fingerprint is a hash of the labels the order
+ * reads), so an evaluation that kept the same set in a new map reuses the previous order instead of sorting
+ * again: with thousands of instances kept (resolved ones stay for `resolvedRetention`) that sort took tens of
+ * ms every second (bench/load). Caches of pure functions: outputs are the same with or without them.
  */
 const ORDERS = new WeakMap<EngineState['alerts'], readonly string[]>();
+const LISTED = new WeakMap<EngineState['alerts'], readonly AlertInstance[]>();
 
-/** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. */
+/** The instances of a state as AlertInstance, ordered by alertname, cluster, then fingerprint. A new array each call. */
 export function listAlerts(state: EngineState, previous?: EngineState['alerts']): AlertInstance[] {
   const alerts = state.alerts;
+  const known = LISTED.get(alerts);
+  if (known !== undefined) return known.slice();
   let order = ORDERS.get(alerts);
   if (order === undefined) {
-    const known = previous === undefined ? undefined : ORDERS.get(previous);
+    const before = previous === undefined ? undefined : ORDERS.get(previous);
     // same size and every known fingerprint still there: the same set
-    if (known !== undefined && known.length === alerts.size && known.every((fp) => alerts.has(fp))) order = known;
+    if (before !== undefined && before.length === alerts.size && before.every((fp) => alerts.has(fp))) order = before;
     else order = sortedFingerprints(state);
     ORDERS.set(alerts, order);
   }
-  return order.map((fp) => toInstance(alerts.get(fp)!));
+  const list = order.map((fp) => toInstance(alerts.get(fp)!));
+  LISTED.set(alerts, list);
+  return list.slice();
 }
 
 function sortedFingerprints(state: EngineState): string[] {
   return [...state.alerts.values()]
     .sort((x, y) => compare(x.labels.alertname, y.labels.alertname) || compare(x.labels.cluster, y.labels.cluster) || compare(x.fingerprint, y.fingerprint))
     .map((a) => a.fingerprint);
+}
+
+/** Same keys in the same order with the same values (two annotation sets: the same bytes once serialized). */
+function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || a[k] !== b[k]) return false;
+  }
+  return true;
 }
 
 function toInstance(a: StoredAlert): AlertInstance {

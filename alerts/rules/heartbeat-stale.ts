@@ -7,8 +7,16 @@
 import { phi } from './phi.ts';
 import { sightedSince } from './memory.ts';
 import { condition, human, iso, type Condition, type ZkRule } from './types.ts';
+import type { WorkerState } from '../../collector/model/types.ts';
 
 const NO_INTERVALS: readonly number[] = [];
+
+/**
+ * The last condition made for a worker state object, with what else it was made from. A stale worker's
+ * state does not change between evaluations (it does not beat): its condition is handed back as it was,
+ * the same object, instead of new labels, annotations, dates and a fingerprint at every evaluation.
+ */
+const made = new WeakMap<WorkerState, { key: string; condition: Condition }>();
 
 export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory, now }) => {
   const out: Condition[] = [];
@@ -26,10 +34,17 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
     const byPhi = phiMode && intervals.length >= config.phiMinSamples;
     const stale = byPhi ? phi(age, intervals) > config.phiThreshold : age > config.factor * period;
     if (!stale) return;
+    // everything the condition is made of besides `w` (whose fields it reads: the object is the key)
+    const key = `${model.name}\u0000${config.severity}\u0000${period}\u0000${byPhi ? `phi\u0000${config.phiThreshold}\u0000${intervals.length}` : `age\u0000${config.factor}`}`;
+    const known = made.get(w);
+    if (known !== undefined && known.key === key) {
+      out.push(known.condition);
+      return;
+    }
     const rule = byPhi
       ? `phi above ${config.phiThreshold} over the last ${intervals.length} beat intervals`
       : `more than ${config.factor} × its heartbeat period of ${human(period)}`;
-    out.push({
+    const c: Condition = {
       ...condition('HeartbeatStale', model.name, config.severity, { worker: w.id }, {
         summary: `Worker ${w.id} of ${model.name} stopped beating`,
         description: `No heartbeat since ${iso(w.lastBeat)}: ${rule}.`,
@@ -38,7 +53,9 @@ export const heartbeatStale: ZkRule<'HeartbeatStale'> = ({ model, config, memory
         mode: byPhi ? 'phi' : 'age',
       }),
       basis: w.lastBeat,
-    });
+    };
+    made.set(w, { key, condition: c });
+    out.push(c);
   });
   return out;
 };

@@ -397,3 +397,30 @@ test('the alerts stay ordered by alertname, cluster, fingerprint when an evaluat
   t.deepEqual(brief(swapped), ['HeartbeatStale/resolved/w2', 'HeartbeatStale/resolved/w4', 'MasterMissing/firing', 'WorkerLost/firing/w4', 'WorkerLost/firing/w2']);
   t.deepEqual(keys(swapped), sorted(swapped));
 });
+
+test('a condition that holds unchanged keeps its instance and the alerts map (same listing); a new beat makes a new condition', (t) => {
+  const c = healthyCluster(T0, 2);
+  const h = new Harness([c]);
+  const beatW1Until = (end: number) => {
+    for (let s = T0 + 1000; s <= end; s += 1000) c.beat('w1', s);
+  };
+  beatW1Until(T0 + 60_000);
+  h.eval(T0 + 30_000);
+  const firing = h.eval(T0 + 60_000);
+  t.deepEqual(brief(firing), ['HeartbeatStale/firing/w2']);
+  const map = h.state.alerts;
+  // w1 beats on, w2 still not: nothing changes but the time
+  const again = h.eval(T0 + 60_000);
+  t.is(h.state.alerts, map);
+  t.deepEqual(again, firing);
+  t.not(again, firing, 'a new array each evaluation: callers may keep or change the one they got');
+  const lastBeat = firing[0]?.annotations.last_beat;
+  // w2 beats once: resolved; then stale again, with its new last beat in the text
+  c.beat('w2', T0 + 61_000);
+  beatW1Until(T0 + 120_000);
+  t.deepEqual(brief(h.eval(T0 + 62_000)), ['HeartbeatStale/resolved/w2']);
+  const stale = h.eval(T0 + 120_000).filter((a) => a.state !== 'resolved');
+  t.deepEqual(brief(stale), ['HeartbeatStale/firing/w2']);
+  t.not(stale[0]?.annotations.last_beat, lastBeat);
+  t.is(stale[0]?.annotations.last_beat, new Date(T0 + 61_000).toISOString());
+});
