@@ -80,23 +80,24 @@ const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ?
 const mb = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(0)} MB`);
 
 function usPerWorker(p: Point): number | undefined {
-  return p.sync?.zkpulse === undefined ? undefined : (p.sync.zkpulse * 1000) / p.size;
+  return p.sync?.zkpulse === undefined ? undefined : (p.sync.zkpulse.ms * 1000) / p.size;
 }
 
 function report(points: Point[], o: CurveOptions): void {
   printTable(
     `Cost curve: sync = session connected → complete view, median of ${o.runs}; load = ${BEATS_PER_SECOND} beats/s (heartbeat N/${BEATS_PER_SECOND} s), ${o.seconds} s window`,
-    ['workers', 'sync zkpulse', 'sync Java', 'ratio', 'µs/worker (Java)', 'RSS peak (last)', 'CPU', 'lag p99', 'floor p99', 'ZooKeeper CPU', 'load avg (1 min)', 'failures'],
+    ['workers', 'sync zkpulse', 'sync Java', 'ratio', 'µs/worker (Java)', 'sync CPU (Java)', 'RSS peak (last)', 'CPU', 'lag p99', 'floor p99', 'ZooKeeper CPU', 'load avg (1 min)', 'failures'],
     points.map((p) => {
       const s = p.sync;
       const l = p.load;
-      const javaUs = s?.java === undefined ? undefined : (s.java * 1000) / p.size;
+      const javaUs = s?.java === undefined ? undefined : (s.java.ms * 1000) / p.size;
       return [
         p.size.toLocaleString('en-US'),
-        fmtMs(s?.zkpulse),
-        fmtMs(s?.java),
-        fmtRatio(s?.zkpulse !== undefined && s.java !== undefined ? s.zkpulse / s.java : undefined),
+        fmtMs(s?.zkpulse?.ms),
+        fmtMs(s?.java?.ms),
+        fmtRatio(s?.zkpulse !== undefined && s.java !== undefined ? s.zkpulse.ms / s.java.ms : undefined),
         `${usPerWorker(p)?.toFixed(0) ?? '—'} (${javaUs?.toFixed(0) ?? '—'})`,
+        `${fmtMs(s?.zkpulse?.cpuMs)} (${fmtMs(s?.java?.cpuMs)})`,
         l ? `${mb(l.rssPeakMb)} (${mb(l.rssLastMb)})` : '—',
         pct(l?.cpuPct),
         fmtMs(l?.lagP99Ms),
@@ -120,7 +121,7 @@ function judge(points: Point[]): void {
     const growth = usPerWorker(last)! / usPerWorker(first)!;
     rows.push([`sync µs/worker, ${last.size} vs ${first.size}`, fmtRatio(growth), '≤ 1.1× (linear; 10 % for noise)', growth <= 1.1 ? 'met' : 'NOT MET']);
   }
-  const r = last.sync?.java === undefined ? undefined : last.sync.zkpulse! / last.sync.java;
+  const r = last.sync?.java === undefined ? undefined : last.sync.zkpulse!.ms / last.sync.java.ms;
   rows.push([`sync zkpulse / Java at ${last.size}`, fmtRatio(r), `≤ ${GOAL.syncRatio.toFixed(1)}×`, r === undefined ? '—' : r <= GOAL.syncRatio ? 'met' : 'NOT MET']);
   const rss = points[points.length - 1]?.load?.rssPeakMb;
   rows.push([`collector RSS peak at ${points[points.length - 1]?.size}`, mb(rss), `≤ ${GOAL.rssMb} MB`, rss === undefined ? '—' : rss <= GOAL.rssMb ? 'met' : 'NOT MET']);

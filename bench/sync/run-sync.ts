@@ -37,8 +37,11 @@ export interface SyncOptions {
 
 export type SyncRow = 'zkpulse' | 'watch-only' | 'raw' | 'java' | 'kazoo';
 
-/** What runSync measured (it also prints it): per row, the median from session connected to complete view. */
-export type SyncFigures = Partial<Record<SyncRow, number>>;
+/**
+ * What runSync measured (it also prints it): per row, the median from session connected to complete view, and
+ * the median CPU time of the client process over that window (when the tool reports it).
+ */
+export type SyncFigures = Partial<Record<SyncRow, { ms: number; cpuMs?: number }>>;
 
 interface Sample {
   connectMs: number;
@@ -121,7 +124,11 @@ export async function runSync(opts: SyncOptions): Promise<SyncFigures> {
     report(tools, opts, refold?.ok ? refold.value.refoldMs : undefined);
     if (opts.cpuProfDir) await profiledRun(cs, n, opts.cpuProfDir);
     const figures: SyncFigures = {};
-    for (const t of tools) if (t.row !== undefined) figures[t.row] = med(t);
+    for (const t of tools) {
+      const ms = med(t);
+      const cpu = t.samples.flatMap((x) => (x.cpuMs === undefined ? [] : [x.cpuMs]));
+      if (t.row !== undefined && ms !== undefined) figures[t.row] = { ms, cpuMs: cpu.length > 0 ? median(cpu) : undefined };
+    }
     return figures;
   } finally {
     process.off('SIGINT', onSignal);
