@@ -88,7 +88,8 @@ program
   .option('--sizes <list>', 'worker counts, comma-separated', sizeList, [1_000, 10_000, 50_000, 100_000])
   .option('--runs <n>', 'sync runs per tool (median reported)', positiveInt, 3)
   .option('--seconds <n>', 'length of the measured load window per size', positiveInt, 20)
-  .action(async (o: { sizes: number[]; runs: number; seconds: number }) => {
+  .option('--skip-load', 'sync only, no collector under load')
+  .action(async (o: { sizes: number[]; runs: number; seconds: number; skipLoad?: boolean }) => {
     await runCurve(o);
   });
 

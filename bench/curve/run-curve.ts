@@ -18,6 +18,8 @@ export interface CurveOptions {
   runs: number;
   /** length of the measured load window */
   seconds: number;
+  /** sync only (the load part of a size takes minutes: three heartbeat rounds of N writes) */
+  skipLoad?: boolean;
 }
 
 /** the write load at every size (issue 17) */
@@ -63,10 +65,12 @@ export async function runCurve(o: CurveOptions): Promise<void> {
     } catch (err) {
       point.failures.push(`sync: ${(err as Error).message}`);
     }
-    try {
-      point.load = await runLoad({ workers: size, heartbeat: heartbeatFor(size), seconds: o.seconds });
-    } catch (err) {
-      point.failures.push(`load: ${(err as Error).message}`);
+    if (!o.skipLoad) {
+      try {
+        point.load = await runLoad({ workers: size, heartbeat: heartbeatFor(size), seconds: o.seconds });
+      } catch (err) {
+        point.failures.push(`load: ${(err as Error).message}`);
+      }
     }
     point.load1 = load1.stop();
     points.push(point);
@@ -86,7 +90,7 @@ function usPerWorker(p: Point): number | undefined {
 function report(points: Point[], o: CurveOptions): void {
   printTable(
     `Cost curve: sync = session connected → complete view, median of ${o.runs}; load = ${BEATS_PER_SECOND} beats/s (heartbeat N/${BEATS_PER_SECOND} s), ${o.seconds} s window`,
-    ['workers', 'sync zkpulse', 'sync Java', 'ratio', 'µs/worker (Java)', 'sync CPU (Java)', 'RSS peak (last)', 'CPU', 'lag p99', 'floor p99', 'ZooKeeper CPU', 'load avg (1 min)', 'failures'],
+    ['workers', 'sync zkpulse', 'sync Java', 'ratio', 'µs/worker (Java)', 'sync CPU (Java)', 'beats/s acked', 'RSS peak (last)', 'CPU', 'lag p99', 'floor p99', 'ZooKeeper CPU', 'load avg (1 min)', 'failures'],
     points.map((p) => {
       const s = p.sync;
       const l = p.load;
@@ -98,6 +102,8 @@ function report(points: Point[], o: CurveOptions): void {
         fmtRatio(s?.zkpulse !== undefined && s.java !== undefined ? s.zkpulse.ms / s.java.ms : undefined),
         `${usPerWorker(p)?.toFixed(0) ?? '—'} (${javaUs?.toFixed(0) ?? '—'})`,
         `${fmtMs(s?.zkpulse?.cpuMs)} (${fmtMs(s?.java?.cpuMs)})`,
+        // below BEATS_PER_SECOND: the writer itself could not hold the rate (a loaded machine), the load figures are off
+        l ? l.achievedRate.toFixed(0) : '—',
         l ? `${mb(l.rssPeakMb)} (${mb(l.rssLastMb)})` : '—',
         pct(l?.cpuPct),
         fmtMs(l?.lagP99Ms),
