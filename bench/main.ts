@@ -8,12 +8,19 @@ import { runSync } from './sync/run-sync.ts';
 import { runLoad } from './load/run-load.ts';
 import { runReplayBench } from './replay/run-replay.ts';
 import { runEnsembleBench } from './ensemble/run-ensemble.ts';
+import { runCurve } from './curve/run-curve.ts';
 import { BENCH_LAYOUTS, isBenchLayout, type BenchLayout } from './support/layout-data.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+function sizeList(value: string): number[] {
+  const sizes = value.split(',').map((v) => Number(v.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError('expected positive integers separated by commas, e.g. 1000,10000');
+  return sizes;
 }
 
 function benchLayout(value: string): BenchLayout {
@@ -74,6 +81,17 @@ program
   .option('--runs <n>', 'window pairs (median reported)', positiveInt, 2)
   .action(async (o: { servers: number; seconds: number; runs: number }) => {
     await runEnsembleBench(o);
+  });
+
+program
+  .command('curve')
+  .description('the cost curve (issue 17): sync vs the Java client, and the collector at 2,000 beats/s, for each size')
+  .option('--sizes <list>', 'worker counts, comma-separated', sizeList, [1_000, 10_000, 50_000, 100_000])
+  .option('--runs <n>', 'sync runs per tool (median reported)', positiveInt, 3)
+  .option('--seconds <n>', 'length of the measured load window per size', positiveInt, 20)
+  .option('--skip-load', 'sync only, no collector under load')
+  .action(async (o: { sizes: number[]; runs: number; seconds: number; skipLoad?: boolean }) => {
+    await runCurve(o);
   });
 
 program.action(async () => {

@@ -1,3 +1,4 @@
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,10 @@ public final class SyncBaseline {
         String parent = args[1] + "/workers";
         int expected = Integer.parseInt(args[2]);
 
+        // CPU of the whole JVM (client threads, JIT, GC) over the timed window, as the node tools' cpuMs;
+        // the bean is created before the clock starts, so that its class loading is not timed
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long startedAt = System.nanoTime();
         CountDownLatch connected = new CountDownLatch(1);
         Watcher watcher = event -> {
@@ -28,6 +33,7 @@ public final class SyncBaseline {
         ZooKeeper zk = new ZooKeeper(connectString, 10_000, watcher);
         if (!connected.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("no session");
         long connectedAt = System.nanoTime();
+        long cpuAtConnect = os.getProcessCpuTime();
 
         List<String> children = zk.getChildren(parent, true);
         if (children.size() < expected) {
@@ -43,10 +49,11 @@ public final class SyncBaseline {
         }
         if (!replies.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("replies missing");
         long doneAt = System.nanoTime();
+        long cpuNs = os.getProcessCpuTime() - cpuAtConnect;
         if (errors.get() > 0) throw new IllegalStateException(errors.get() + " getData errors");
 
-        System.out.printf("{\"connectMs\":%.3f,\"afterConnectMs\":%.3f,\"children\":%d}%n",
-                (connectedAt - startedAt) / 1e6, (doneAt - connectedAt) / 1e6, children.size());
+        System.out.printf("{\"connectMs\":%.3f,\"afterConnectMs\":%.3f,\"cpuMs\":%.3f,\"children\":%d}%n",
+                (connectedAt - startedAt) / 1e6, (doneAt - connectedAt) / 1e6, cpuNs / 1e6, children.size());
         zk.close();
     }
 }

@@ -35,12 +35,27 @@ export interface LoadOptions {
   attribute?: boolean;
 }
 
+/** What runLoad measured (it also prints it), for `bench curve`. */
+export interface LoadFigures {
+  cpuPct: number;
+  rssPeakMb: number;
+  rssLastMb: number;
+  lagP99Ms: number;
+  floorP99Ms: number;
+  /** ZooKeeper's own CPU (its JVM's utime + stime) over the same window, % of one core */
+  zkCpuPct: number;
+  /** writes not covered by the collector (must be 0) */
+  uncovered: number;
+  /** setData/s the writer achieved over the window */
+  achievedRate: number;
+}
+
 const ROOT = '/bench/load';
 const DB = 'bench';
 const DRAIN_MS = 5_000;
 const TARGET = { rssMb: 300, cpuPct: 50, lagFactor: 2 };
 
-export async function runLoad(o: LoadOptions): Promise<void> {
+export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
   await ensureServices();
   const rate = (o.workers * 1000) / o.heartbeat;
   console.log(`load: ${o.workers} workers, each rewriting its node every ${o.heartbeat} ms (${rate.toFixed(0)} setData/s) for ${o.seconds} s`);
@@ -77,7 +92,7 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       `the collector to show ${o.workers} workers up`,
       async () => ((await (await fetch(`${url}/api/clusters`)).json()) as { workersUp: number }[])[0]?.workersUp ?? 0,
       (n) => n === o.workers,
-      // a loaded machine syncs 50,000 nodes slowly
+      // a loaded 2-core machine syncs 50,000-100,000 nodes slowly
       Math.max(120_000, o.workers * 6),
       200,
     );
@@ -88,10 +103,12 @@ export async function runLoad(o: LoadOptions): Promise<void> {
     // warm-up round (unrecorded), then the measured window
     await runLoadWriter({ connectString: cs, root: ROOT, workers: o.workers, heartbeatMs: o.heartbeat, seconds: o.heartbeat / 1000, firstBeat: 2 });
     const cpu0 = cpuMs(collector.pid);
+    const zkCpu0 = cpuMs(zk.pid);
     const wall0 = absNow();
     const rss = sampleRss(collector.pid);
     const writes = await runLoadWriter({ connectString: cs, root: ROOT, workers: o.workers, heartbeatMs: o.heartbeat, seconds: o.seconds, firstBeat: 3 });
     const cpu1 = cpuMs(collector.pid);
+    const zkCpu1 = cpuMs(zk.pid);
     const wall1 = absNow();
     const mem = rss.stop();
     await new Promise((r) => setTimeout(r, DRAIN_MS));
@@ -140,6 +157,7 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       ['last version of every node seen', `${z.lastSeen}/${z.nodes}`, 'all', met(z.lastSeen === z.nodes)],
       ['HeartbeatSeen points in InfluxDB / beats the collector received', `${beatPoints} / ${changedInWindow}`, 'equal', met(beatPoints === changedInWindow)],
       ['points/s to InfluxDB (event + worker)', `${(points / windowS).toFixed(0)}/s`, '—', ''],
+      ['ZooKeeper CPU (its JVM, one core, same window)', `${(((zkCpu1 - zkCpu0) / (wall1 - wall0)) * 100).toFixed(1)} %`, '—', ''],
     ]);
     console.log(
       `\n"seen": a one-shot watch re-reads a node after it fires; writes landing in between coalesce into the later read, for ANY watcher.\n` +
@@ -150,6 +168,17 @@ export async function runLoad(o: LoadOptions): Promise<void> {
       const samples = z.lags.map((lag, i) => ({ ack: z.seenAt[i]! - lag, seen: z.seenAt[i]! }));
       reportAttribution(readStalls(stallFile), samples, { from: writes.startedAt, to: wall1 }, o.cpuProf ? mainProfile(o.cpuProf) : undefined);
     }
+    const acked = writes.version.length - writes.errors;
+    return {
+      cpuPct,
+      rssPeakMb: mem.peakMb,
+      rssLastMb: mem.lastMb,
+      lagP99Ms: zp99,
+      floorP99Ms: fp99,
+      zkCpuPct: ((zkCpu1 - zkCpu0) / (wall1 - wall0)) * 100,
+      uncovered: z.uncovered,
+      achievedRate: (acked * 1000) / (writes.endedAt - writes.startedAt),
+    };
   } finally {
     process.off('SIGINT', onSignal);
     await cleanup();

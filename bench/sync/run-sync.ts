@@ -28,7 +28,20 @@ export interface SyncOptions {
    * two zkpulse rows run (the floors are the plain sync's), and the ratio's target is ≤ 1.2×
    */
   layout?: BenchLayout;
+  /**
+   * which rows to run (default all, plus the refold run); `bench curve` runs only zkpulse and java, so that
+   * 100,000 workers do not wait on kazoo or the refold
+   */
+  rows?: readonly SyncRow[];
 }
+
+export type SyncRow = 'zkpulse' | 'watch-only' | 'raw' | 'java' | 'kazoo';
+
+/**
+ * What runSync measured (it also prints it): per row, the median from session connected to complete view, and
+ * the median CPU time of the client process over that window (when the tool reports it).
+ */
+export type SyncFigures = Partial<Record<SyncRow, { ms: number; cpuMs?: number }>>;
 
 interface Sample {
   connectMs: number;
@@ -39,6 +52,7 @@ interface Sample {
 
 interface Tool {
   name: string;
+  row?: SyncRow;
   command: () => [string, string[]];
   samples: Sample[];
   failures: string[];
@@ -51,8 +65,12 @@ const layoutRoot = (layout: BenchLayout) => `/bench/${layout}`;
 /** the layout's time to a complete model, at most this times the zkpulse layout's (issue 14) */
 const LAYOUT_TARGET = 1.2;
 
-export async function runSync(opts: SyncOptions): Promise<void> {
-  if (opts.layout !== undefined) return runLayoutSync(opts, opts.layout);
+export async function runSync(opts: SyncOptions): Promise<SyncFigures> {
+  if (opts.layout !== undefined) {
+    await runLayoutSync(opts, opts.layout);
+    return {};
+  }
+  const want = (row: SyncRow) => opts.rows === undefined || opts.rows.includes(row);
   await ensureServices();
   console.log(`sync: starting a private ZooKeeper, ${opts.workers} workers, ${opts.runs} runs per tool`);
   const zk = await startZooKeeper({ jvm: 'production' });
@@ -67,16 +85,17 @@ export async function runSync(opts: SyncOptions): Promise<void> {
     const n = opts.workers;
 
     const tools: Tool[] = [
-      { name: 'zkpulse (watch + model)', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [], extra: [] },
-      { name: 'zkpulse watch layer only', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--watch-only']), samples: [], failures: [] },
-      { name: 'node-zookeeper-client raw', command: () => tsxArgs(new URL('./raw-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [] },
+      { name: 'zkpulse (watch + model)', row: 'zkpulse', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [], extra: [] },
+      { name: 'zkpulse watch layer only', row: 'watch-only', command: () => tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--watch-only']), samples: [], failures: [] },
+      { name: 'node-zookeeper-client raw', row: 'raw', command: () => tsxArgs(new URL('./raw-child.ts', import.meta.url), [cs, ROOT, String(n)]), samples: [], failures: [] },
     ];
     const notes: string[] = [];
     if (typeof java === 'string') notes.push(`java: ${java}`);
-    else tools.push({ name: 'ZooKeeper Java client', command: () => [java.command, java.args(cs, ROOT, n)], samples: [], failures: [] });
-    const kazoo = await kazooMissing();
+    else tools.push({ name: 'ZooKeeper Java client', row: 'java', command: () => [java.command, java.args(cs, ROOT, n)], samples: [], failures: [] });
+    const kazoo = want('kazoo') ? await kazooMissing() : null;
     if (kazoo) notes.push(kazoo);
-    else tools.push({ name: 'kazoo TreeCache', command: () => [SYSTEM_PYTHON, kazooArgs(cs, ROOT, n)], samples: [], failures: [] });
+    else tools.push({ name: 'kazoo TreeCache', row: 'kazoo', command: () => [SYSTEM_PYTHON, kazooArgs(cs, ROOT, n)], samples: [], failures: [] });
+    for (let i = tools.length - 1; i >= 0; i--) if (!want(tools[i]!.row!)) tools.splice(i, 1);
     for (const note of notes) console.log(note);
 
     // one unrecorded round first: the server's JIT and caches warm up on the first reads of the tree
@@ -101,9 +120,16 @@ export async function runSync(opts: SyncOptions): Promise<void> {
       }
     }
     // the refold figure needs every event kept: one more zkpulse run, not counted
-    const refold = await runJsonChild<ZkpulseChildResult>(...tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--refold']), 300_000);
-    report(tools, opts, refold.ok ? refold.value.refoldMs : undefined);
+    const refold = opts.rows === undefined ? await runJsonChild<ZkpulseChildResult>(...tsxArgs(new URL('./zkpulse-child.ts', import.meta.url), [cs, ROOT, String(n), '--refold']), 300_000) : undefined;
+    report(tools, opts, refold?.ok ? refold.value.refoldMs : undefined);
     if (opts.cpuProfDir) await profiledRun(cs, n, opts.cpuProfDir);
+    const figures: SyncFigures = {};
+    for (const t of tools) {
+      const ms = med(t);
+      const cpu = t.samples.flatMap((x) => (x.cpuMs === undefined ? [] : [x.cpuMs]));
+      if (t.row !== undefined && ms !== undefined) figures[t.row] = { ms, cpuMs: cpu.length > 0 ? median(cpu) : undefined };
+    }
+    return figures;
   } finally {
     process.off('SIGINT', onSignal);
     if (typeof java !== 'string') await java.cleanup();
