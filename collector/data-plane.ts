@@ -128,6 +128,7 @@ export class DataPlane {
           roots: config.clusters,
           layouts: recordedLayouts(config),
           recipes: recordedRecipes(config),
+          ...(config.ensembleOf ? { ensembles: config.ensembleOf } : {}),
           onError: (err) => this.log.error({ err: err.message, file: config.record }, 'recording stopped'),
         })
       : null;

@@ -33,7 +33,9 @@ export function createAlerting({ data, scheduler, log, ensembles }: AlertingWiri
     scheduler,
     zkClient: () => data.session.client,
     zkAuth: config.zkAuth,
-    isConnected: () => data.session.connected,
+    // per ensemble: a cluster on a named one is judged by its own session (CollectorDisconnected, blindness)
+    isConnected: (ensemble) => data.sessionOf(ensemble)?.connected ?? false,
+    ...(config.ensembleOf ? { clusterEnsembles: new Map(Object.entries(config.ensembleOf)) } : {}),
     apiToken: config.apiToken,
     externalURL: `http://${config.http.host}:${config.http.port}`,
     // `alert` points go where the data plane's go, under the same HA gate

@@ -28,6 +28,7 @@ export function startApi({ data, alerting, role, info, now, log, routers = [], o
   const app = createHttpApp({
     getModels: () => data.models(),
     layoutOf: (cluster) => data.layoutOf(cluster).name,
+    ensembleOf: (cluster) => data.ensembleOf(cluster),
     rulesOf: (cluster) => alerting.rulesFor(cluster, data.layoutOf(cluster)),
     isConnected: () => (session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${session.connectionState}` }),
     role,
