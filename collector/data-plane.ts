@@ -235,7 +235,11 @@ export class DataPlane {
       }
       const opened = this.openEnsemble(ensemble, [root]);
       this.ensembles.set(ensemble, opened);
-      if (this.started) this.startEnsemble(opened);
+      if (!this.started) continue;
+      // a session opened at run time is not connected yet: said as a connection event (recorded too), so that
+      // CollectorDisconnected of its clusters counts from now, and fires if it never connects
+      this.onWatchEvent({ kind: 'connection', state: 'disconnected', reason: 'session opening', time: this.now(), ensemble }, false);
+      this.startEnsemble(opened);
     }
   }
 
@@ -393,7 +397,8 @@ export class DataPlane {
     if (report) this.log[report.level](named === undefined ? report.fields : { ...report.fields, ensemble: named }, report.message);
   }
 
-  private onWatchEvent(event: WatchEvent): void {
+  /** `logReach` false: a state the data plane says itself (a session opening), not one to log as an outage */
+  private onWatchEvent(event: WatchEvent, logReach = true): void {
     // Nothing from ZooKeeper may stop the collector: a failure here is logged and the stream goes on.
     try {
       const now = this.now();
@@ -404,7 +409,7 @@ export class DataPlane {
         const up = event.state === 'connected' || event.state === 'reconnected';
         const othersUp = [...this.ensembles].every(([name, e]) => name === key || e.session.connected);
         this.metrics.zkConnected.set(up && othersUp ? 1 : 0);
-        if (entry) this.noteReach(entry, { kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: entry.session.server });
+        if (entry && logReach) this.noteReach(entry, { kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: entry.session.server });
       } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
         this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
         this.metrics.eventLagMs.set(this.lastLagMs);

@@ -118,6 +118,7 @@ test('one collector, clusters on three ensembles: per-ensemble sessions, blindne
   await data.whenSynced();
   t.deepEqual([tasksOf(collector, 'c1').join(), tasksOf(collector, 'b1').join()], ['t1,t2', 't1']);
   t.true(collector.model('c1')?.synced);
+  t.deepEqual(disconnected(await apiAlerts(url)), [], 'a session opened at run time raises nothing once it connects');
 
   // InfluxDB: the points of B's and C's clusters carry their ensemble, a1's none
   const tagged = await until(
