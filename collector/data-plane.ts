@@ -84,6 +84,8 @@ export class DataPlane {
   private readonly scheduler: SchedulerLike;
   private readonly now: () => number;
   private readonly writable: (cluster: string | null) => boolean;
+  /** no `writable` option: every point is written (no per-point question) */
+  private readonly everyPointWritable: boolean;
   /** every configured cluster, by name */
   private readonly configured: ReadonlyMap<string, ClusterRoot>;
   /** cluster → ensemble for the clusters on a named one (the tag of their points) */
@@ -105,6 +107,7 @@ export class DataPlane {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.now = options.now ?? (() => this.scheduler.now());
     this.writable = options.writable ?? (() => true);
+    this.everyPointWritable = options.writable === undefined;
     const clusters: ClusterRoot[] = clusterRootsOf(config);
     this.configured = new Map(clusters.map((c) => [c.name, c]));
     this.namedEnsembles = new Map(Object.entries(config.ensembleOf ?? {}).filter(([, e]) => e !== DEFAULT_ENSEMBLE));
@@ -112,7 +115,9 @@ export class DataPlane {
     const byEnsemble = new Map<string, ClusterRoot[]>([[DEFAULT_ENSEMBLE, []]]);
     for (const c of clusters) {
       const name = c.ensemble ?? DEFAULT_ENSEMBLE;
-      byEnsemble.set(name, [...(byEnsemble.get(name) ?? []), c]);
+      const list = byEnsemble.get(name);
+      if (list) list.push(c);
+      else byEnsemble.set(name, [c]);
     }
     for (const [name, list] of byEnsemble) this.ensembles.set(name, this.openEnsemble(name, list));
     const main = this.ensembles.get(DEFAULT_ENSEMBLE) as EnsembleSession;
@@ -358,7 +363,7 @@ export class DataPlane {
   writePoints(points: Point | Point[]): void {
     if (!this.writer) return;
     const list = Array.isArray(points) ? points : [points];
-    const allowed = this.writablePoints(list);
+    const allowed = this.everyPointWritable ? list : this.writablePoints(list);
     if (allowed.length > 0) this.writer.write(withEnsembleTags(allowed, this.namedEnsembles));
   }
 
