@@ -4,6 +4,12 @@
  * and blindness judged per ensemble (evaluate), the `ensemble` tag of points, and the recording's lines.
  */
 import test from 'ava';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Recorder } from '../../collector/recorder.ts';
+import { clustersInRecordings, loadReplayConfig } from '../../replay/config.ts';
+import { replay } from '../../replay/replay.ts';
 import { ConfigError, clusterRootsOf, collectConfigSchema, ensembleOfCluster, loadConfig } from '../../collector/config.ts';
 import { ensemblesOf, initialModels, stepEvent } from '../../collector/pipeline.ts';
 import type { ConnectionEvent, SyncEvent } from '../../collector/watch/events.ts';
@@ -123,4 +129,29 @@ test('recordings: a named ensemble on the cluster first line and on its connecti
   t.true(conn.ok && conn.event.kind === 'connection' && conn.event.ensemble === 'b');
   const bad = parseRecordLine('{"v":1,"kind":"connection","state":"expired","time":6,"ensemble":"b\\nx"}');
   t.false(bad.ok);
+});
+
+test('a recording of two ensembles replays per ensemble: B lost raises CollectorDisconnected for B\'s cluster only, labelled', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'zkpulse-ensembles-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'rec.ndjson');
+  const T = 1_700_000_000_000;
+  const recorder = new Recorder(file, { roots: { a1: '/a1', b1: '/b1' }, ensembles: { b1: 'B' } });
+  const events: (ConnectionEvent | SyncEvent)[] = [
+    { kind: 'connection', state: 'connected', time: T, sessionId: '00000000000000aa' },
+    { kind: 'connection', state: 'connected', time: T + 1, sessionId: '00000000000000bb', ensemble: 'B' },
+    { kind: 'synced', cluster: 'a1', time: T + 10, nodes: 0 },
+    { kind: 'synced', cluster: 'b1', time: T + 11, nodes: 0 },
+    { kind: 'connection', state: 'disconnected', time: T + 1000, reason: 'connection lost', ensemble: 'B' },
+  ];
+  for (const e of events) recorder.record(e);
+  await recorder.close();
+  t.regex(readFileSync(file, 'utf8'), /"root":"\/b1","ensemble":"B"/);
+  const clusters = clustersInRecordings([file]);
+  t.deepEqual(clusters.map((c) => `${c.name}@${c.ensemble ?? 'default'}`), ['a1@default', 'b1@B']);
+  const config = loadReplayConfig(undefined, () => clusters);
+  t.deepEqual(config.collect.ensembleOf, { b1: 'B' });
+  const result = await replay({ files: [file], config, tailMs: 60_000 });
+  const alerts = result.notifications.flatMap((n) => n.alerts).filter((a) => a.labels.alertname === 'CollectorDisconnected');
+  t.deepEqual([...new Set(alerts.map((a) => `${a.labels.cluster}:${a.labels.ensemble}:${a.status}`))], ['b1:B:firing']);
 });
