@@ -14,10 +14,10 @@ import type { LayoutCapabilities } from '../../contract/layout.ts';
 import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
 import { sessionAddresses } from '../../collector/ensemble/session-addresses.ts';
 import { evaluate, observe, type Connection, type EvaluationInput, type Evaluation, type Transition } from './state-machine.ts';
+import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
 /** the ensemble of `zk` (docs/contract.md §10) */
 const DEFAULT_ENSEMBLE = 'default';
-import { emptyEngineState, unwatched, type EngineState } from './state.ts';
 
 export interface AlertEngineOptions {
   domainEvents$: Observable<DomainEvent>;
