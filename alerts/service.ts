@@ -66,9 +66,12 @@ export interface AlertingOptions {
   newDeliveryId?: () => string;
   /**
    * whether the collector's session is connected right now: read when the engine starts (after the
-   * state is restored), since the connection event may have passed by then
+   * state is restored), since the connection event may have passed by then; per ensemble (`default` or a
+   * name of clusterEnsembles)
    */
-  isConnected?: () => boolean;
+  isConnected?: (ensemble: string) => boolean;
+  /** cluster → ensemble for the clusters not on `default` (their CollectorDisconnected follows their own session) */
+  clusterEnsembles?: ReadonlyMap<string, string>;
   log?: AlertingLog;
 }
 
@@ -169,7 +172,8 @@ export class Alerting {
       config: this.opts.config,
       scheduler: this.scheduler,
       initialState,
-      initiallyConnected: this.opts.isConnected?.() ?? false,
+      ...(this.opts.clusterEnsembles ? { clusterEnsembles: this.opts.clusterEnsembles } : {}),
+      initiallyConnected: (ensemble) => this.opts.isConnected?.(ensemble) ?? false,
     });
     this.sub = engine.evaluations$.subscribe((evaluation) => {
       this.current = evaluation.alerts;

@@ -12,16 +12,17 @@ import { CONFIG_KEYS, collectConfigSchema, type CollectConfig, type CollectConfi
 import { describeKey, flagName, valuesFromEnv, valuesFromFlags, type CollectFlags, type Source } from './config/sources.ts';
 
 export { ConfigError } from './config/errors.ts';
-export { collectConfigSchema, DEFAULTS, DEFAULT_HTTP, type CollectConfig } from './config/schema.ts';
+export { collectConfigSchema, DEFAULTS, DEFAULT_HTTP, DEFAULT_ENSEMBLE, ensembleOfCluster, type CollectConfig } from './config/schema.ts';
 export type { CollectFlags } from './config/sources.ts';
 export { parseHostPort, type HostPort } from './config/validators.ts';
 export { parseLayoutValue, type ClusterLayoutConfig } from './config/cluster-entry.ts';
 
-/** Each configured cluster with its root and layout (the zkpulse layout where the config names none). */
-export function clusterRootsOf(config: Pick<CollectConfig, 'clusters' | 'layouts'>): ClusterRoot[] {
+/** Each configured cluster with its root, layout (the zkpulse layout where the config names none) and ensemble (where not `default`). */
+export function clusterRootsOf(config: Pick<CollectConfig, 'clusters' | 'layouts' | 'ensembleOf'>): ClusterRoot[] {
   return Object.entries(config.clusters).map(([name, root]) => {
     const layout = config.layouts?.[name]?.layout;
-    return layout ? { name, root, layout } : { name, root };
+    const ensemble = config.ensembleOf?.[name];
+    return { name, root, ...(layout ? { layout } : {}), ...(ensemble === undefined ? {} : { ensemble }) };
   });
 }
 

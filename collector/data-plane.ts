@@ -1,12 +1,16 @@
 /**
- * The collector's data plane: the ZooKeeper session and watch layer → the event pipeline (models,
+ * The collector's data plane: the ZooKeeper sessions and watch layer → the event pipeline (models,
  * domain events, points) → InfluxDB, the recording and the Prometheus metrics. It knows nothing of
  * alerting, HTTP mounting or HA roles: server/ wires it to those, and decides, through `writable`,
- * whether this process writes InfluxDB points (an HA standby must not).
+ * which InfluxDB points this process writes (an HA standby none, a shard member its own clusters').
+ *
+ * One session per ensemble in use (docs/contract.md §10): `default` (the `zk` connect string) always
+ * exists, since alert state and the HA election live on it; a named ensemble (`ensembles.<name>`) has
+ * one while a watched cluster is on it. The watched set can change at run time (setWatched).
  */
 import { asyncScheduler, interval, type SchedulerLike, type Subject, type Subscription } from 'rxjs';
 import type { Logger } from 'pino';
-import { clusterRootsOf, type CollectConfig } from './config.ts';
+import { clusterRootsOf, DEFAULT_ENSEMBLE, ensembleOfCluster, type CollectConfig } from './config.ts';
 import { ZkSession } from '../zk/session.ts';
 import { initialReach, serverCount, stepReach, type ReachContext, type ReachInput, type ReachState } from './reachability.ts';
 import { ClusterWatch, type ClusterRoot } from './watch/cluster-watch.ts';
@@ -17,6 +21,7 @@ import { EventPipeline } from './pipeline.ts';
 import { InfluxWriter } from './influx/writer.ts';
 import { collectorPoint, gaugePointsOf, type CollectorStats } from './influx/points.ts';
 import { GAUGE_PERIOD_MS } from './influx/gauges.ts';
+import { withEnsembleTags } from './influx/ensemble-tags.ts';
 import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
@@ -32,8 +37,22 @@ export interface DataPlaneOptions {
   scheduler?: SchedulerLike;
   /** the time of each event (default the scheduler's) */
   now?: () => number;
-  /** whether InfluxDB points are written right now (default always; an HA standby says no) */
-  writable?: () => boolean;
+  /**
+   * whether InfluxDB points are written right now (default always): asked with a cluster's name for its
+   * points, with null for the collector-level ones (`collector`, `zookeeper`, an ensemble's `alert`). An HA
+   * standby says no to all; a shard member yes to the clusters it owns.
+   */
+  writable?: (cluster: string | null) => boolean;
+}
+
+/** One ensemble's session and the watch of its clusters. */
+interface EnsembleSession {
+  readonly session: ZkSession;
+  readonly watch: ClusterWatch;
+  sub: Subscription | null;
+  /** what the log has said about this session's connection (reachability.ts) */
+  reach: ReachState;
+  readonly reachContext: ReachContext;
 }
 
 /** The layouts a recording names per cluster: every cluster whose layout is not zkpulse (recorder.ts). */
@@ -64,16 +83,23 @@ export class DataPlane {
   private readonly recorder: Recorder | null;
   private readonly scheduler: SchedulerLike;
   private readonly now: () => number;
-  private readonly writable: () => boolean;
+  private readonly writable: (cluster: string | null) => boolean;
+  /** no `writable` option: every point is written (no per-point question) */
+  private readonly everyPointWritable: boolean;
+  /** every configured cluster, by name */
+  private readonly configured: ReadonlyMap<string, ClusterRoot>;
+  /** cluster → ensemble for the clusters on a named one (the tag of their points) */
+  private readonly namedEnsembles: ReadonlyMap<string, string>;
+  private readonly watchedNow = new Set<string>();
+  /** the sessions by ensemble: `default` always, a named one while a watched cluster is on it */
+  private readonly ensembles = new Map<string, EnsembleSession>();
+  private started = false;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
   /** the `cluster` gauges of a tick are written on the next turn of the event loop (not a clock: a yield) */
   private gaugeFlush: NodeJS.Immediate | null = null;
   private lastLagMs = 0;
   private reportedWrites = { writeErrors: 0, droppedPoints: 0 };
-  /** what the log has said about the ZooKeeper connection (reachability.ts) */
-  private reach: ReachState = initialReach();
-  private readonly reachContext: ReachContext;
 
   constructor(options: DataPlaneOptions) {
     const config = (this.config = options.config);
@@ -81,26 +107,22 @@ export class DataPlane {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.now = options.now ?? (() => this.scheduler.now());
     this.writable = options.writable ?? (() => true);
+    this.everyPointWritable = options.writable === undefined;
     const clusters: ClusterRoot[] = clusterRootsOf(config);
-    this.reachContext = { servers: serverCount(config.zk), clusters: clusters.map((c) => c.name) };
-    this.session = new ZkSession({
-      connectString: config.zk,
-      sessionTimeout: config.sessionTimeout,
-      auth: config.zkAuth,
-      probeIntervalMs: config.probeIntervalMs,
-      probeTimeoutMs: config.probeTimeoutMs,
-      now: this.now,
-      onWarning: (message) => this.log.warn(message),
-      onConnectFailure: (failure) => this.noteReach({ kind: 'failure', failure }),
-    });
-    this.watch = new ClusterWatch({
-      session: this.session,
-      clusters,
-      maxDataBytes: config.maxDataBytes,
-      now: this.now,
-      onError: (cluster, path, err) => this.log.warn({ cluster, path, err: String(err) }, 'zookeeper read failed'),
-      readTimeoutMs: Math.max(config.sessionTimeout, 10_000),
-    });
+    this.configured = new Map(clusters.map((c) => [c.name, c]));
+    this.namedEnsembles = new Map(Object.entries(config.ensembleOf ?? {}).filter(([, e]) => e !== DEFAULT_ENSEMBLE));
+    for (const c of clusters) this.watchedNow.add(c.name);
+    const byEnsemble = new Map<string, ClusterRoot[]>([[DEFAULT_ENSEMBLE, []]]);
+    for (const c of clusters) {
+      const name = c.ensemble ?? DEFAULT_ENSEMBLE;
+      const list = byEnsemble.get(name);
+      if (list) list.push(c);
+      else byEnsemble.set(name, [c]);
+    }
+    for (const [name, list] of byEnsemble) this.ensembles.set(name, this.openEnsemble(name, list));
+    const main = this.ensembles.get(DEFAULT_ENSEMBLE) as EnsembleSession;
+    this.session = main.session;
+    this.watch = main.watch;
     this.metrics = createCollectorMetrics();
     this.writer = config.influx ? new InfluxWriter({ url: config.influx, logger: this.log }) : null;
     this.pipeline = new EventPipeline({ clusters, writePoints: this.writer ? (points) => this.writePoints(points) : undefined });
@@ -111,6 +133,7 @@ export class DataPlane {
           roots: config.clusters,
           layouts: recordedLayouts(config),
           recipes: recordedRecipes(config),
+          ...(config.ensembleOf ? { ensembles: config.ensembleOf } : {}),
           onError: (err) => this.log.error({ err: err.message, file: config.record }, 'recording stopped'),
         })
       : null;
@@ -126,19 +149,126 @@ export class DataPlane {
     return this.pipeline.watchEvents$;
   }
 
+  /** A session and watch for an ensemble (not started). */
+  private openEnsemble(name: string, clusters: ClusterRoot[]): EnsembleSession {
+    const config = this.config;
+    const connectString = name === DEFAULT_ENSEMBLE ? config.zk : config.ensembles?.[name];
+    if (connectString === undefined) throw new Error(`no connect string for ensemble ${name} (the config names it in no "ensembles")`);
+    const named = name === DEFAULT_ENSEMBLE ? undefined : name;
+    const entry: EnsembleSession = {
+      session: new ZkSession({
+        connectString,
+        sessionTimeout: config.sessionTimeout,
+        // zkAuth is the collector's identity on every ensemble (docs/contract.md §10)
+        auth: config.zkAuth,
+        probeIntervalMs: config.probeIntervalMs,
+        probeTimeoutMs: config.probeTimeoutMs,
+        now: this.now,
+        onWarning: (message) => this.log.warn(named === undefined ? {} : { ensemble: named }, message),
+        onConnectFailure: (failure) => this.noteReach(entry, { kind: 'failure', failure }),
+      }),
+      watch: undefined as unknown as ClusterWatch,
+      sub: null,
+      reach: initialReach(),
+      reachContext: { servers: serverCount(connectString), clusters: clusters.map((c) => c.name) },
+    };
+    (entry as { watch: ClusterWatch }).watch = new ClusterWatch({
+      session: entry.session,
+      clusters,
+      maxDataBytes: config.maxDataBytes,
+      now: this.now,
+      onError: (cluster, path, err) => this.log.warn({ cluster, path, err: String(err) }, 'zookeeper read failed'),
+      readTimeoutMs: Math.max(config.sessionTimeout, 10_000),
+      ...(named === undefined ? {} : { ensemble: named }),
+    });
+    return entry;
+  }
+
+  /** Subscribe to an ensemble's watch events and start its session. */
+  private startEnsemble(entry: EnsembleSession): void {
+    entry.sub = entry.watch.events$.subscribe((e) => this.onWatchEvent(e));
+    entry.watch.start();
+  }
+
+  /** the session of an ensemble in use (`default` always; a named one while a watched cluster is on it) */
+  sessionOf(ensemble: string): ZkSession | undefined {
+    return this.ensembles.get(ensemble)?.session;
+  }
+
+  /** the ensembles with a session now, `default` first */
+  ensemblesInUse(): string[] {
+    return [...this.ensembles.keys()];
+  }
+
+  /** the ensemble a cluster is on: `default` unless `clusters.<name>.ensemble` names another */
+  ensembleOf(cluster: string): string {
+    return ensembleOfCluster(this.config, cluster);
+  }
+
+  /** the clusters watched now (default: every configured one) */
+  watched(): ReadonlySet<string> {
+    return new Set(this.watchedNow);
+  }
+
+  /**
+   * Watch exactly these clusters (names not configured are ignored). A cluster added starts its TreeWatcher
+   * (read at once while its session is connected: its model appears synced); one removed stops its watcher,
+   * and its model, gauges and rule inputs disappear. A named ensemble's session is opened with its first
+   * watched cluster and closed with its last (never the default one). Idempotent.
+   */
+  setWatched(names: ReadonlySet<string>): void {
+    const wanted = new Set([...names].filter((n) => this.configured.has(n)));
+    for (const name of [...this.watchedNow]) {
+      if (wanted.has(name)) continue;
+      this.watchedNow.delete(name);
+      const ensemble = this.ensembleOf(name);
+      const entry = this.ensembles.get(ensemble);
+      entry?.watch.remove(name);
+      this.pipeline.removeCluster(name);
+      if (entry && ensemble !== DEFAULT_ENSEMBLE && entry.watch.names().length === 0) this.closeEnsemble(ensemble, entry);
+    }
+    for (const name of wanted) {
+      if (this.watchedNow.has(name)) continue;
+      this.watchedNow.add(name);
+      const root = this.configured.get(name) as ClusterRoot;
+      const ensemble = this.ensembleOf(name);
+      this.pipeline.addCluster(name);
+      const entry = this.ensembles.get(ensemble);
+      if (entry) {
+        entry.watch.add(root);
+        continue;
+      }
+      const opened = this.openEnsemble(ensemble, [root]);
+      this.ensembles.set(ensemble, opened);
+      if (!this.started) continue;
+      // a session opened at run time is not connected yet: said as a connection event (recorded too), so that
+      // CollectorDisconnected of its clusters counts from now, and fires if it never connects
+      this.onWatchEvent({ kind: 'connection', state: 'disconnected', reason: 'session opening', time: this.now(), ensemble }, false);
+      this.startEnsemble(opened);
+    }
+  }
+
+  /** A named ensemble's last cluster went: its session closes (in the background; a failure is logged). */
+  private closeEnsemble(name: string, entry: EnsembleSession): void {
+    this.ensembles.delete(name);
+    entry.sub?.unsubscribe();
+    entry.sub = null;
+    entry.watch.stop().catch((err: unknown) => this.log.warn({ ensemble: name, err: String(err) }, 'closing the ensemble session failed'));
+  }
+
   /** Start watching and writing (ZooKeeper is not waited for). */
   start(): void {
-    this.subs.push(this.watch.events$.subscribe((e) => this.onWatchEvent(e)));
+    this.started = true;
     if (this.writer) {
       this.writer.start();
       this.subs.push(interval(GAUGE_PERIOD_MS, this.scheduler).subscribe(() => this.gaugeTick()));
     }
-    this.watch.start();
+    for (const entry of this.ensembles.values()) this.startEnsemble(entry);
   }
 
-  /** Resolves when the sync started by the latest (re)connect has finished. */
-  whenSynced(): Promise<void> {
-    return this.watch.whenSynced();
+  /** Resolves when every watched cluster has synced: the sync of each session's latest (re)connect, and of each cluster added since. */
+  async whenSynced(): Promise<void> {
+    await Promise.all([...this.ensembles.values()].map((e) => e.watch.whenSynced()));
   }
 
   /** the layout of a cluster (the zkpulse layout unless its config names another) */
@@ -162,7 +292,8 @@ export class DataPlane {
   stats(): CollectorStats {
     const w = this.writer?.stats();
     return {
-      zkConnected: this.session.connected,
+      // every session of the ensembles in use (with only `default`: its own state, as ever)
+      zkConnected: this.allConnected(),
       events: this.eventCount,
       eventLagMs: this.lastLagMs,
       writeErrors: w?.writeErrors ?? 0,
@@ -179,10 +310,19 @@ export class DataPlane {
     this.reportedWrites = { writeErrors: s.writeErrors, droppedPoints: s.droppedPoints };
   }
 
+  private allConnected(): boolean {
+    for (const e of this.ensembles.values()) if (!e.session.connected) return false;
+    return true;
+  }
+
   /** Stop taking watch events and gauge ticks (the first step of stopping). */
   detach(): void {
     for (const s of this.subs) s.unsubscribe();
     this.subs.length = 0;
+    for (const e of this.ensembles.values()) {
+      e.sub?.unsubscribe();
+      e.sub = null;
+    }
   }
 
   /**
@@ -198,17 +338,41 @@ export class DataPlane {
     await this.writer.close(deadlineMs);
   }
 
-  /** Close the watch and its session (bounded by SESSION_CLOSE_DEADLINE_MS) and the recording. */
+  /** Close the watches and their sessions (each bounded by SESSION_CLOSE_DEADLINE_MS, all at once) and the recording. */
   async close(): Promise<void> {
     this.detach();
-    await this.watch.stop();
+    await Promise.all([...this.ensembles.values()].map((e) => e.watch.stop()));
     await this.recorder?.close();
     this.pipeline.complete();
   }
 
-  /** InfluxDB points, while writable (an HA standby's would duplicate the active's). */
+  /**
+   * InfluxDB points, those `writable` allows (an HA standby's would duplicate the active's): each asks with
+   * its `cluster` tag (none or empty: null). The points of a cluster on a named ensemble get its `ensemble` tag.
+   */
   writePoints(points: Point | Point[]): void {
-    if (this.writer && this.writable()) this.writer.write(points);
+    if (!this.writer) return;
+    const list = Array.isArray(points) ? points : [points];
+    const allowed = this.everyPointWritable ? list : this.writablePoints(list);
+    if (allowed.length > 0) this.writer.write(withEnsembleTags(allowed, this.namedEnsembles));
+  }
+
+  private writablePoints(points: Point[]): Point[] {
+    let out: Point[] | null = null;
+    let lastCluster: string | null | undefined;
+    let lastAnswer = true;
+    for (let i = 0; i < points.length; i++) {
+      const tag = (points[i] as Point).tags.cluster;
+      const cluster = tag === undefined || tag === '' ? null : tag;
+      // a gauge tick is runs of one cluster's points: ask once per run
+      if (cluster !== lastCluster) {
+        lastCluster = cluster;
+        lastAnswer = this.writable(cluster);
+      }
+      if (lastAnswer) out?.push(points[i] as Point);
+      else out ??= points.slice(0, i);
+    }
+    return out ?? points;
   }
 
   /**
@@ -247,21 +411,27 @@ export class DataPlane {
     if (slice.length === GAUGE_SLICE) setImmediate(() => this.writeInSlices(points));
   }
 
-  /** Log what a person needs to know about the ZooKeeper connection (once per outage, and each reconnect). */
-  private noteReach(input: ReachInput): void {
-    const { state, report } = stepReach(this.reach, input, this.reachContext);
-    this.reach = state;
-    if (report) this.log[report.level](report.fields, report.message);
+  /** Log what a person needs to know about a ZooKeeper connection (once per outage, and each reconnect). */
+  private noteReach(entry: EnsembleSession, input: ReachInput): void {
+    const { state, report } = stepReach(entry.reach, input, entry.reachContext);
+    entry.reach = state;
+    const named = entry === this.ensembles.get(DEFAULT_ENSEMBLE) ? undefined : entry.watch.ensembleName;
+    if (report) this.log[report.level](named === undefined ? report.fields : { ...report.fields, ensemble: named }, report.message);
   }
 
-  private onWatchEvent(event: WatchEvent): void {
+  /** `logReach` false: a state the data plane says itself (a session opening), not one to log as an outage */
+  private onWatchEvent(event: WatchEvent, logReach = true): void {
     // Nothing from ZooKeeper may stop the collector: a failure here is logged and the stream goes on.
     try {
       const now = this.now();
       this.recorder?.record(event);
       if (event.kind === 'connection') {
-        this.metrics.zkConnected.set(event.state === 'connected' || event.state === 'reconnected' ? 1 : 0);
-        this.noteReach({ kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: this.session.server });
+        const key = event.ensemble ?? DEFAULT_ENSEMBLE;
+        const entry = this.ensembles.get(key);
+        const up = event.state === 'connected' || event.state === 'reconnected';
+        const othersUp = [...this.ensembles].every(([name, e]) => name === key || e.session.connected);
+        this.metrics.zkConnected.set(up && othersUp ? 1 : 0);
+        if (entry && logReach) this.noteReach(entry, { kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: entry.session.server });
       } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
         this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
         this.metrics.eventLagMs.set(this.lastLagMs);

@@ -32,7 +32,18 @@ export interface StepContext {
   points?: boolean;
   /** each cluster's layout; a cluster not in it (or no map) has the zkpulse layout */
   layouts?: ReadonlyMap<string, Layout>;
+  /** each cluster's ensemble where not `default`: a connection event applies to the clusters of its own ensemble */
+  ensembles?: ReadonlyMap<string, string>;
 }
+
+/** The ensembles of the clusters that name one (the others are on `default`), for StepContext.ensembles. */
+export function ensemblesOf(clusters: readonly ClusterRoot[]): ReadonlyMap<string, string> {
+  const ensembles = new Map<string, string>();
+  for (const c of clusters) if (c.ensemble !== undefined && c.ensemble !== DEFAULT_ENSEMBLE) ensembles.set(c.name, c.ensemble);
+  return ensembles;
+}
+
+const DEFAULT_ENSEMBLE = 'default';
 
 /** The layouts of the clusters that name one (the others are zkpulse), for StepContext.layouts. */
 export function layoutsOf(clusters: readonly ClusterRoot[]): ReadonlyMap<string, Layout> {
@@ -60,8 +71,8 @@ export interface StepResult {
 const NONE: never[] = [];
 
 /**
- * One watch event through the reducer (a connection event applies to every cluster; an event of an
- * unknown cluster changes nothing), with the points its domain events make. Pure.
+ * One watch event through the reducer (a connection event applies to every cluster of its ensemble; an
+ * event of an unknown cluster changes nothing), with the points its domain events make. Pure.
  */
 export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): StepResult {
   let next: Map<string, ClusterModel> | null = null;
@@ -83,7 +94,9 @@ export function stepEvent(models: Models, event: WatchEvent, ctx: StepContext): 
   } else {
     next = new Map(models);
     events = [];
+    const ensemble = event.ensemble ?? DEFAULT_ENSEMBLE;
     for (const [name, model] of models) {
+      if ((ctx.ensembles?.get(name) ?? DEFAULT_ENSEMBLE) !== ensemble) continue;
       const step = reduceCluster(model, event, ctx.now, ctx.layouts?.get(name));
       next.set(name, step.model);
       for (const e of step.events) events.push(e);
@@ -127,11 +140,34 @@ export class EventPipeline {
   private readonly dirty = new Map<string, number>();
   private readonly writePoints: ((points: Point[]) => void) | undefined;
   private readonly layouts: ReadonlyMap<string, Layout>;
+  private readonly ensembles: ReadonlyMap<string, string>;
+  private readonly roots: ReadonlyMap<string, ClusterRoot>;
 
   constructor(options: EventPipelineOptions) {
     this.current = initialModels(options.clusters);
     this.writePoints = options.writePoints;
     this.layouts = layoutsOf(options.clusters);
+    this.ensembles = ensemblesOf(options.clusters);
+    this.roots = new Map(options.clusters.map((c) => [c.name, c]));
+  }
+
+  /**
+   * A configured cluster is watched again (shard mode, DataPlane.setWatched): its model starts empty and
+   * unsynced, so its rules wait for the sync. Nothing when it has a model already.
+   */
+  addCluster(name: string): void {
+    const root = this.roots.get(name);
+    if (!root || this.current.has(name)) return;
+    this.current = new Map(this.current).set(name, emptyCluster(root.name, root.root, root.layout));
+  }
+
+  /** A cluster is no longer watched: its model (and its unwritten `cluster` gauge) goes; its events from now on change nothing. */
+  removeCluster(name: string): void {
+    if (!this.current.has(name)) return;
+    const next = new Map(this.current);
+    next.delete(name);
+    this.current = next;
+    this.dirty.delete(name);
   }
 
   /** the layout of a cluster (undefined: zkpulse) */
@@ -142,7 +178,7 @@ export class EventPipeline {
   /** Publish one watch event, step the models, write its points, publish its domain events. */
   push(event: WatchEvent, now: number): StepResult {
     this.watchEvents$.next(event);
-    const step = stepEvent(this.current, event, { now, points: this.writePoints !== undefined, layouts: this.layouts });
+    const step = stepEvent(this.current, event, { now, points: this.writePoints !== undefined, layouts: this.layouts, ensembles: this.ensembles });
     this.current = step.models;
     if (step.points.length > 0) this.writePoints?.(step.points);
     for (const g of step.gauges) this.dirty.set(g.cluster, g.time);

@@ -58,11 +58,15 @@ const recipes = z
   .strict()
   .optional();
 
+/** the cluster's ensemble when a named one (`clusters.<name>.ensemble`), on its first line; a connection event's session */
+const ensemble = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected an ensemble name').optional();
+
 const nodeEvent = z.object({
   kind: z.enum(['added', 'changed', 'removed']),
   cluster: z.string().min(1),
   root,
   layout,
+  ensemble,
   path: z.string(),
   stat,
   data: z.string().nullable(),
@@ -83,6 +87,7 @@ const sequenceEvent = z.object({
   cluster: z.string().min(1),
   root,
   layout,
+  ensemble,
   recipes,
   path: z.string(),
   cversion: z.number().int().nullable(),
@@ -96,6 +101,7 @@ const connectionEvent = z.object({
   time,
   sessionId: z.string().optional(),
   reason: z.string().optional(),
+  ensemble,
 });
 
 const syncEvent = z.object({
@@ -103,6 +109,7 @@ const syncEvent = z.object({
   cluster: z.string().min(1),
   root,
   layout,
+  ensemble,
   recipes,
   time,
   nodes: z.number(),
@@ -134,7 +141,7 @@ function wellFormed(o: Record<string, unknown>): boolean {
   if (o.v !== RECORD_SCHEMA_VERSION || !isNum(o.time) || (o.afterBlind !== undefined && o.afterBlind !== true)) return false;
   if (o.root !== undefined && (!isStr(o.root) || checkZkPath(o.root, 'root') !== null)) return false;
   // a layout and recipes (on a cluster's first line only), a config fingerprint and sequences are checked by zod
-  if (o.layout !== undefined || o.recipes !== undefined || o.config !== undefined) return false;
+  if (o.layout !== undefined || o.recipes !== undefined || o.config !== undefined || o.ensemble !== undefined) return false;
   const kind = o.kind as string;
   if (NODE_KINDS.has(kind)) {
     return (
@@ -189,11 +196,19 @@ const PREFIX = `{"v":${RECORD_SCHEMA_VERSION},`;
  * A line of recordLine with the cluster's root added: `{"v":1,"root":"/apps/x",...}`, and its layout when
  * it has one other than zkpulse: `{"v":1,"root":"/kafka","layout":"kafka",...}`.
  */
-export function withRoot(line: string, rootPath: string, layoutValue?: string | object, recipesValue?: object): string {
+export function withRoot(line: string, rootPath: string, layoutValue?: string | object, recipesValue?: object, ensembleName?: string): string {
   if (!line.startsWith(PREFIX)) throw new Error(`not a recorded line: ${line.slice(0, 40)}`);
   const named = layoutValue === undefined ? '' : `"layout":${JSON.stringify(layoutValue)},`;
   const added = recipesValue === undefined ? '' : `"recipes":${JSON.stringify(recipesValue)},`;
-  return `${PREFIX}"root":${JSON.stringify(rootPath)},${named}${added}${line.slice(PREFIX.length)}`;
+  const on = ensembleName === undefined ? '' : `"ensemble":${JSON.stringify(ensembleName)},`;
+  return `${PREFIX}"root":${JSON.stringify(rootPath)},${named}${added}${on}${line.slice(PREFIX.length)}`;
+}
+
+/** The named ensemble a cluster's first line carries (`clusters.<name>.ensemble`), if any. */
+export function recordedEnsembleOf(event: WatchEvent): string | undefined {
+  if (event.kind === 'connection') return undefined;
+  const value = (event as { ensemble?: unknown }).ensemble;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** The locks and config globs a parsed line carries, if any (`clusters.<name>.locks`/`.config`, beside the root). */

@@ -5,7 +5,9 @@
  * file (after opening, after every rotation) also carries the cluster's `"root"`: any one file of
  * a rotated set replays with the real paths; a cluster whose layout is not zkpulse also gets its `"layout"`
  * there (a built-in name or the inline custom spec), and one with `locks`/`config` globs its `"recipes"`
- * (`{"locks":[...],"config":[...]}`), so the replay reads it with the same layout.
+ * (`{"locks":[...],"config":[...]}`), so the replay reads it with the same layout; one on a named ensemble
+ * (`clusters.<name>.ensemble`) its `"ensemble"`, so the replay applies each connection event (whose
+ * `"ensemble"` names its session, absent for `default`) to the same clusters.
  *
  * Writes are buffered (flushed at 64 KiB, after `flushMs`, and at close). When the file would
  * grow past `maxBytes` it is rotated like logrotate: f.ndjson → f.1.ndjson → f.2.ndjson ...,
@@ -36,6 +38,8 @@ export interface RecorderOptions {
   layouts?: Readonly<Record<string, string | object>>;
   /** cluster name → its `locks`/`config` globs as configured, for the clusters that have them (written beside the root) */
   recipes?: Readonly<Record<string, object>>;
+  /** cluster name → its ensemble, for the clusters on a named one (written beside the root) */
+  ensembles?: Readonly<Record<string, string>>;
 }
 
 const FLUSH_BYTES = 64 * 1024;
@@ -109,7 +113,7 @@ export class Recorder {
     const root = cluster === undefined ? undefined : this.options.roots?.[cluster];
     if (root === undefined || this.rooted.has(cluster as string)) return line;
     this.rooted.add(cluster as string);
-    return withRoot(line, root, this.options.layouts?.[cluster as string], this.options.recipes?.[cluster as string]);
+    return withRoot(line, root, this.options.layouts?.[cluster as string], this.options.recipes?.[cluster as string], this.options.ensembles?.[cluster as string]);
   }
 
   close(): Promise<void> {

@@ -9,7 +9,7 @@ import { parseAlertsConfig, type AlertsConfig } from '../alerts/config.ts';
 import type { ReceiverConfig } from '../alerts/notify/config.ts';
 import { receiversOf } from '../alerts/receivers.ts';
 import { readLines } from './lines.ts';
-import { layoutOf, parseRecordLine, recipesOf, rootOf } from '../collector/record-schema.ts';
+import { layoutOf, parseRecordLine, recipesOf, recordedEnsembleOf, rootOf } from '../collector/record-schema.ts';
 
 export interface ReplayConfig {
   collect: CollectConfig;
@@ -30,6 +30,8 @@ export interface RecordedCluster {
   layout?: string | Record<string, unknown>;
   /** `{locks, config}`: the cluster's lock and config globs, when it had any */
   recipes?: Record<string, unknown>;
+  /** the named ensemble it was on (`clusters.<name>.ensemble`), when not `default` */
+  ensemble?: string;
 }
 
 /**
@@ -45,13 +47,19 @@ export function loadReplayConfig(configFile: string | undefined, clustersOf: () 
   const clusters: RecordedCluster[] = raw.clusters === undefined ? clustersOf().map((c) => (typeof c === 'string' ? { name: c } : c)) : [];
   // the recording's clusters, each with the layout it was recorded with (a file's clusters replace them)
   const recorded: Record<string, unknown> = {};
-  for (const { name, root, layout, recipes } of clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER } as RecordedCluster]) {
+  // the named ensembles of the recorded clusters: the replay connects to none, so any connect string does
+  const ensembles: Record<string, string> = {};
+  for (const { name, root, layout, recipes, ensemble } of clusters.length > 0 ? clusters : [{ name: DEFAULT_RECEIVER } as RecordedCluster]) {
     const at = root ?? `/${name}`;
-    recorded[name] = layout === undefined && recipes === undefined ? at : { root: at, ...(layout === undefined ? {} : { layout }), ...recipes };
+    if (ensemble !== undefined) ensembles[ensemble] = NO_ZK;
+    recorded[name] =
+      layout === undefined && recipes === undefined && ensemble === undefined
+        ? at
+        : { root: at, ...(layout === undefined ? {} : { layout }), ...recipes, ...(ensemble === undefined ? {} : { ensemble }) };
   }
   const collect = loadConfig({
     configFile,
-    recorded: raw.clusters === undefined ? { clusters: recorded } : undefined,
+    recorded: raw.clusters === undefined ? { clusters: recorded, ...(Object.keys(ensembles).length > 0 && raw.ensembles === undefined ? { ensembles } : {}) } : undefined,
     flags: {
       zk: raw.zk === undefined ? NO_ZK : undefined,
       instance: raw.instance === undefined ? 'replay' : undefined,
@@ -103,6 +111,8 @@ export function clustersInRecordings(files: readonly string[]): RecordedCluster[
         if (layout !== undefined) cluster.layout = layout;
         const recipes = parsed.ok ? recipesOf(parsed.event) : undefined;
         if (recipes !== undefined) cluster.recipes = recipes;
+        const ensemble = parsed.ok ? recordedEnsembleOf(parsed.event) : undefined;
+        if (ensemble !== undefined) cluster.ensemble = ensemble;
       }
     }
   }

@@ -12,6 +12,7 @@ import type { WatchEvent } from '../collector/watch/events.ts';
 import type { Point } from '../collector/influx/line-protocol.ts';
 import { EventPipeline } from '../collector/pipeline.ts';
 import { gaugeTicks } from '../collector/influx/gauges.ts';
+import { withEnsembleTags } from '../collector/influx/ensemble-tags.ts';
 import { Alerting } from '../alerts/service.ts';
 import type { HttpPost } from '../alerts/notify/http-post.ts';
 import type { WebhookBody } from '../alerts/notify/webhook-body.ts';
@@ -126,7 +127,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const scheduler = new ReplayScheduler(first.value.time);
   const clusters = clusterRootsOf(config.collect);
   const sink = options.points;
-  const pipeline = new EventPipeline({ clusters, writePoints: sink ? (points) => sink.write(points) : undefined });
+  // the points of a cluster on a named ensemble carry its tag, as the collector writes them (data-plane.ts)
+  const named = new Map(Object.entries(config.collect.ensembleOf ?? {}));
+  const write = sink ? (points: Point[]) => sink.write(withEnsembleTags(points, named)) : undefined;
+  const pipeline = new EventPipeline({ clusters, writePoints: write });
 
   // the receivers' fake endpoint: records the v4 body at the virtual instant it is posted, answers 200
   const post: HttpPost = (_url, body) => {
@@ -136,8 +140,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     return Promise.resolve({ kind: 'http', status: 200 });
   };
   let deliveries = 0;
-  // the session's state as the last connection event said: a late engine start reads it (isConnected)
-  let connected = false;
+  // each session's state as its last connection event said: a late engine start reads it (isConnected)
+  const connected = new Map<string, boolean>();
+  const clusterEnsembles = config.collect.ensembleOf ? new Map(Object.entries(config.collect.ensembleOf)) : undefined;
   const alerting = new Alerting({
     config: config.alerts,
     receivers: config.receivers,
@@ -147,11 +152,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
     capabilities: new Map(clusters.map((c) => [c.name, (c.layout ?? zkpulseLayout).capabilities])),
     scheduler,
     externalURL: config.externalURL,
-    writePoints: sink ? (points) => sink.write(points) : undefined,
+    writePoints: write,
     post,
     random: seededRandom(1),
     newDeliveryId: () => `replay-${++deliveries}`,
-    isConnected: () => connected,
+    isConnected: (ensemble) => connected.get(ensemble) ?? false,
+    ...(clusterEnsembles ? { clusterEnsembles } : {}),
   });
   const startsAt = options.alertingStartsAt ?? first.value.time;
   let alertingStarted = false;
@@ -162,10 +168,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   };
   if (startsAt <= first.value.time) await startAlerting();
   const subs: Subscription[] = [];
-  if (sink) subs.push(gaugeTicks({ models: () => pipeline.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && sink.write(points)));
+  if (sink) subs.push(gaugeTicks({ models: () => pipeline.all(), scheduler, periodMs: options.gaugePeriodMs }).subscribe((points) => points.length > 0 && write?.(points)));
 
   const apply = (event: WatchEvent) => {
-    if (event.kind === 'connection') connected = event.state === 'connected' || event.state === 'reconnected';
+    if (event.kind === 'connection') connected.set(event.ensemble ?? 'default', event.state === 'connected' || event.state === 'reconnected');
     pipeline.push(event, scheduler.now());
   };
 

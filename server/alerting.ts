@@ -33,7 +33,11 @@ export function createAlerting({ data, scheduler, log, ensembles }: AlertingWiri
     scheduler,
     zkClient: () => data.session.client,
     zkAuth: config.zkAuth,
-    isConnected: () => data.session.connected,
+    // per ensemble: a cluster on a named one is judged by its own session (CollectorDisconnected, blindness)
+    // an ensemble with no session now has no watched cluster to judge; when setWatched opens one, the data
+    // plane says `disconnected` until it connects
+    isConnected: (ensemble) => data.sessionOf(ensemble)?.connected ?? true,
+    ...(config.ensembleOf ? { clusterEnsembles: new Map(Object.entries(config.ensembleOf)) } : {}),
     apiToken: config.apiToken,
     externalURL: `http://${config.http.host}:${config.http.port}`,
     // `alert` points go where the data plane's go, under the same HA gate

@@ -28,8 +28,9 @@ export class EnsembleWatch {
   ) {
     const { config } = data;
     const sources: EnsembleSource[] = [
-      { name: DEFAULT_ENSEMBLE, connect: config.zk, readDynamicConfig: () => this.readDynamicConfig() },
-      ...Object.entries(config.ensembles ?? {}).map(([name, connect]) => ({ name, connect })),
+      { name: DEFAULT_ENSEMBLE, connect: config.zk, readDynamicConfig: () => this.readDynamicConfig(DEFAULT_ENSEMBLE) },
+      // a named ensemble's `/zookeeper/config` is read through its own session, while one is open (a watched cluster is on it)
+      ...Object.entries(config.ensembles ?? {}).map(([name, connect]) => ({ name, connect, readDynamicConfig: () => this.readDynamicConfig(name) })),
     ];
     const log = options.log.child({ component: 'ensemble' });
     this.poller = new EnsemblePoller({
@@ -64,17 +65,18 @@ export class EnsembleWatch {
   }
 
   router(): Router {
-    // every monitored cluster lives on the `default` ensemble until clusters name theirs (issue 18)
+    // each ensemble's sessions are joined with the models of the clusters on it (`clusters.<name>.ensemble`)
     return ensemblesRouter(
       () => this.poller.latest(),
-      (ensemble) => (ensemble === DEFAULT_ENSEMBLE ? this.data.models() : []),
+      (ensemble) => this.data.models().filter((m) => this.data.ensembleOf(m.name) === ensemble),
     );
   }
 
-  /** `/zookeeper/config` through the collector's session: null when it is not there or names no client ports */
-  private async readDynamicConfig(): Promise<string | null> {
-    if (!this.data.session.connected) return null;
-    const reply = await this.data.session.ops.getData(DYNAMIC_CONFIG);
+  /** `/zookeeper/config` through the ensemble's own session: null when none is open or connected, or the node is not there */
+  private async readDynamicConfig(ensemble: string): Promise<string | null> {
+    const session = this.data.sessionOf(ensemble);
+    if (!session?.connected) return null;
+    const reply = await session.ops.getData(DYNAMIC_CONFIG);
     return reply?.data ? reply.data.toString('utf8', 0, Math.min(reply.data.length, 1_048_576)) : null;
   }
 }

@@ -32,6 +32,7 @@ export function startApi({ data, alerting, role, info, now, scheduler, log, rout
   const app = createHttpApp({
     getModels: () => data.models(),
     layoutOf: (cluster) => data.layoutOf(cluster).name,
+    ensembleOf: (cluster) => data.ensembleOf(cluster),
     rulesOf: (cluster) => alerting.rulesFor(cluster, data.layoutOf(cluster)),
     // HeartbeatStale's age-mode defaults; a layout whose members do not beat is never stale
     stalenessOf: (cluster) => (data.layoutOf(cluster).capabilities.heartbeat ? DEFAULT_STALENESS : null),

@@ -32,6 +32,11 @@ export interface ConnectionEvent {
   sessionId?: string;
   /** why, for disconnected/expired: "probe timeout", "socket closed", ... */
   reason?: string;
+  /**
+   * the ensemble whose session it is (`ensembles.<name>`, docs/contract.md §10): it applies to the clusters on
+   * that ensemble only. Absent: `default` (the `zk` session), as in every recording made before.
+   */
+  ensemble?: string;
 }
 
 /** The ephemeralOwner of a persistent node. */

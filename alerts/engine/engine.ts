@@ -13,8 +13,11 @@ import type { AlertInstance } from '../types.ts';
 import type { LayoutCapabilities } from '../../contract/layout.ts';
 import type { EnsembleSnapshot } from '../../collector/ensemble/types.ts';
 import { sessionAddresses } from '../../collector/ensemble/session-addresses.ts';
-import { evaluate, observe, type EvaluationInput, type Evaluation, type Transition } from './state-machine.ts';
+import { evaluate, observe, type Connection, type EvaluationInput, type Evaluation, type Transition } from './state-machine.ts';
 import { emptyEngineState, unwatched, type EngineState } from './state.ts';
+
+/** the ensemble of `zk` (docs/contract.md §10) */
+const DEFAULT_ENSEMBLE = 'default';
 
 export interface AlertEngineOptions {
   domainEvents$: Observable<DomainEvent>;
@@ -25,8 +28,16 @@ export interface AlertEngineOptions {
   scheduler?: SchedulerLike;
   /** a restored state (restoreEngineState) */
   initialState?: EngineState;
-  /** whether the session is connected when the engine starts (default false: it waits for a connection event) */
-  initiallyConnected?: boolean;
+  /**
+   * whether the session is connected when the engine starts (default false: it waits for a connection event);
+   * a function answers per ensemble (`default`, or a name of clusterEnsembles)
+   */
+  initiallyConnected?: boolean | ((ensemble: string) => boolean);
+  /**
+   * cluster → ensemble (`clusters.<name>.ensemble`) for the clusters not on `default`: a connection event of an
+   * ensemble (its `ensemble`, absent = default) judges CollectorDisconnected and blindness of its clusters only
+   */
+  clusterEnsembles?: ReadonlyMap<string, string>;
   /** each cluster's layout capabilities (default: every cluster zkpulse, every rule runs) */
   capabilities?: ReadonlyMap<string, LayoutCapabilities>;
   /** the ZooKeeper ensembles' latest polls, read at each evaluation (absent: no ensemble rule runs) */
@@ -60,6 +71,8 @@ interface Acc {
   state: EngineState;
   connected: boolean;
   disconnectedSince: number | null;
+  /** the named ensembles' sessions (the default one is `connected`/`disconnectedSince`) */
+  ensembleConnections: ReadonlyMap<string, Connection>;
   /** set after a tick, null after an event */
   evaluation: Evaluation | null;
 }
@@ -67,13 +80,22 @@ interface Acc {
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const scheduler = options.scheduler ?? asyncScheduler;
   const { config } = options;
+  const clusterEnsembles = options.clusterEnsembles ?? options.ensembles?.clusterEnsembles;
 
   const evaluations$ = defer(() => {
-    const connected = options.initiallyConnected ?? false;
+    const initially = options.initiallyConnected ?? false;
+    const connectedAtStart = (ensemble: string): boolean => (typeof initially === 'function' ? initially(ensemble) : initially);
+    const connected = connectedAtStart(DEFAULT_ENSEMBLE);
+    const ensembleConnections = new Map<string, Connection>();
+    for (const name of new Set(clusterEnsembles?.values() ?? [])) {
+      const up = connectedAtStart(name);
+      ensembleConnections.set(name, { connected: up, disconnectedSince: up ? null : scheduler.now() });
+    }
     const seed: Acc = {
       state: options.initialState === undefined ? emptyEngineState() : unwatched(options.initialState),
       connected,
       disconnectedSince: connected ? null : scheduler.now(),
+      ensembleConnections,
       evaluation: null,
     };
     const inputs$ = merge(
@@ -86,7 +108,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       interval(config.evalInterval, scheduler).pipe(map((): Input => ({ kind: 'tick' }))),
     );
     return inputs$.pipe(
-      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config, options.capabilities, options.ensembles), seed),
+      scan((acc: Acc, input: Input): Acc => step(acc, input, scheduler.now(), options.getModels, config, options.capabilities, options.ensembles, clusterEnsembles), seed),
       map((acc) => acc.evaluation),
       filter((e): e is Evaluation => e !== null),
     );
@@ -113,18 +135,24 @@ function step(
   config: AlertsConfig,
   capabilities: ReadonlyMap<string, LayoutCapabilities> | undefined,
   ensembles: EnsembleFeed | undefined,
+  clusterEnsembles: ReadonlyMap<string, string> | undefined,
 ): Acc {
   switch (input.kind) {
     case 'domain': {
       // every event passes here: no new accumulator when nothing changes
       const state = observe(acc.state, input.event, now, config);
       if (state === acc.state && acc.evaluation === null) return acc;
-      return { state, connected: acc.connected, disconnectedSince: acc.disconnectedSince, evaluation: null };
+      return { state, connected: acc.connected, disconnectedSince: acc.disconnectedSince, ensembleConnections: acc.ensembleConnections, evaluation: null };
     }
     case 'watch': {
       const e = input.event;
       if (e.kind !== 'connection') return acc.evaluation === null ? acc : { ...acc, evaluation: null };
       const up = e.state === 'connected' || e.state === 'reconnected';
+      if (e.ensemble !== undefined && e.ensemble !== DEFAULT_ENSEMBLE) {
+        const known = acc.ensembleConnections.get(e.ensemble);
+        const next: Connection = up ? { connected: true, disconnectedSince: null } : { connected: false, disconnectedSince: known?.disconnectedSince ?? now };
+        return { ...acc, ensembleConnections: new Map(acc.ensembleConnections).set(e.ensemble, next), evaluation: null };
+      }
       if (up) return { ...acc, connected: true, disconnectedSince: null, evaluation: null };
       return { ...acc, connected: false, disconnectedSince: acc.disconnectedSince ?? now, evaluation: null };
     }
@@ -137,9 +165,9 @@ function step(
           disconnectedSince: acc.disconnectedSince,
           now,
           capabilities,
-          ...(ensembles === undefined
-            ? {}
-            : ensembleInput(ensembles)),
+          ...(acc.ensembleConnections.size === 0 ? {} : { ensembleConnections: acc.ensembleConnections }),
+          ...(clusterEnsembles === undefined ? {} : { clusterEnsembles }),
+          ...(ensembles === undefined ? {} : ensembleInput(ensembles, clusterEnsembles)),
         },
         config,
       );
@@ -149,7 +177,7 @@ function step(
 }
 
 /** What an evaluation reads of the ensembles: their latest polls, and the client address behind each session. */
-function ensembleInput(feed: EnsembleFeed): Pick<EvaluationInput, 'ensembles' | 'clusterEnsembles' | 'ensembleStaleAfter' | 'addressOf'> {
+function ensembleInput(feed: EnsembleFeed, clusterEnsembles: ReadonlyMap<string, string> | undefined): Pick<EvaluationInput, 'ensembles' | 'clusterEnsembles' | 'ensembleStaleAfter' | 'addressOf'> {
   const latest = feed.latest();
-  return { ensembles: latest, clusterEnsembles: feed.clusterEnsembles, ensembleStaleAfter: feed.staleAfterMs, addressOf: sessionAddresses(latest, feed.clusterEnsembles) };
+  return { ensembles: latest, clusterEnsembles, ensembleStaleAfter: feed.staleAfterMs, addressOf: sessionAddresses(latest, clusterEnsembles) };
 }

@@ -40,6 +40,12 @@ export interface EvaluationInput {
   connected: boolean;
   /** when the current disconnection started; null while connected */
   disconnectedSince: number | null;
+  /**
+   * The session of each named ensemble (`ensembles.<name>`), by name: a cluster on one (clusterEnsembles) is
+   * judged by its session, not the default one's `connected`/`disconnectedSince`. A named ensemble absent
+   * here (or no map) follows the default session.
+   */
+  ensembleConnections?: ReadonlyMap<string, Connection>;
   now: number;
   /**
    * what each cluster's layout can show (contract/layout.ts); a rule its layout cannot feed is not run for
@@ -60,6 +66,12 @@ export interface EvaluationInput {
    * not known; optional (absent: no addresses in the annotations, as in replay). LockHeldTooLong names it.
    */
   addressOf?: (cluster: string, session: string) => string | null;
+}
+
+/** One session's state, as the engine tracks it from the connection events. */
+export interface Connection {
+  connected: boolean;
+  disconnectedSince: number | null;
 }
 
 /** the default age past which an ensemble poll is too old to judge: 3 polls at the default ensemblePollMs (10 s) */
@@ -152,9 +164,12 @@ export function evaluate(prev: EngineState, input: EvaluationInput, config: Aler
     const cluster = model.name;
     judged.add(groupKey(cluster, 'CollectorDisconnected'));
     const cd = ruleConfig(config, cluster, 'CollectorDisconnected');
-    const ensemble = ensembles.get(input.clusterEnsembles?.get(cluster) ?? DEFAULT_ENSEMBLE) ?? null;
-    if (cd.enabled) add(collectorDisconnected({ cluster, connected: input.connected, disconnectedSince: input.disconnectedSince, config: cd, now, ensemble }));
-    const blind = isBlind(model, input.connected);
+    const ensembleName = input.clusterEnsembles?.get(cluster) ?? DEFAULT_ENSEMBLE;
+    const ensemble = ensembles.get(ensembleName) ?? null;
+    const session = (ensembleName === DEFAULT_ENSEMBLE ? undefined : input.ensembleConnections?.get(ensembleName)) ?? input;
+    const named = ensembleName === DEFAULT_ENSEMBLE ? undefined : ensembleName;
+    if (cd.enabled) add(collectorDisconnected({ cluster, connected: session.connected, disconnectedSince: session.disconnectedSince, config: cd, now, ensemble, named }));
+    const blind = isBlind(model, session.connected);
     const before = memory.get(cluster) ?? emptyMemory();
     if (blind) {
       if (!before.blind) memory = memory.set(cluster, memoryWith(before, { blind: true }));

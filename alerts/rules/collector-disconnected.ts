@@ -29,9 +29,14 @@ export interface ConnectionInput {
   now: number;
   /** the latest poll of the ensemble this cluster lives on, if any */
   ensemble?: EnsembleView | null;
+  /**
+   * the cluster's ensemble when it is a named one (`clusters.<name>.ensemble`): the label `ensemble` says whose
+   * session is lost (absent for `default`, so its alerts keep their labels and fingerprints)
+   */
+  named?: string;
 }
 
-export function collectorDisconnected({ cluster, connected, disconnectedSince, config, now, ensemble }: ConnectionInput): Condition[] {
+export function collectorDisconnected({ cluster, connected, disconnectedSince, config, now, ensemble, named }: ConnectionInput): Condition[] {
   if (connected) return [];
   const since = disconnectedSince === null ? now : Math.min(disconnectedSince, now);
   const base = {
@@ -40,11 +45,12 @@ export function collectorDisconnected({ cluster, connected, disconnectedSince, c
     since: iso(since),
     inhibits: 'cluster',
   };
-  if (ensemble === undefined || ensemble === null) return [condition('CollectorDisconnected', cluster, config.severity, {}, base, since)];
+  const labels = named === undefined ? {} : { ensemble: named };
+  if (ensemble === undefined || ensemble === null) return [condition('CollectorDisconnected', cluster, config.severity, labels, base, since)];
   const { state, problem } = ensembleState(ensemble);
   const name = ensemble.snapshot.ensemble;
   return [
-    condition('CollectorDisconnected', cluster, config.severity, {}, {
+    condition('CollectorDisconnected', cluster, config.severity, labels, {
       ...base,
       summary: problem
         ? `zkpulse cannot see ${cluster}: ZooKeeper ensemble ${name}: ${state}`

@@ -36,13 +36,15 @@ export function condition(
   alertname: AlertName,
   cluster: string,
   severity: string,
-  subject: { worker?: string; task?: string },
+  subject: { worker?: string; task?: string; ensemble?: string },
   annotations: Record<string, string>,
   activeSince?: number,
 ): Condition {
   const labels: Record<string, string> = { alertname, cluster, severity };
   if (subject.worker !== undefined) labels.worker = subject.worker;
   if (subject.task !== undefined) labels.task = subject.task;
+  // a cluster on a named ensemble (CollectorDisconnected): whose session
+  if (subject.ensemble !== undefined) labels.ensemble = subject.ensemble;
   return activeSince === undefined ? { labels, annotations } : { labels, annotations, activeSince };
 }
 

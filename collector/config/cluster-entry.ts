@@ -23,6 +23,8 @@ export interface ClusterEntry {
   root: string;
   /** absent: no layout named (the zkpulse layout) */
   layout?: ClusterLayoutConfig;
+  /** `clusters.<name>.ensemble` (docs/contract.md §10); absent: `default`, the ensemble of `zk`. Checked against `ensembles` by the schema */
+  ensemble?: string;
 }
 
 export type ParsedEntry = { ok: true; entry: ClusterEntry } | { ok: false; path: (string | number)[]; message: string };
@@ -57,8 +59,15 @@ export function parseClusterEntry(value: unknown): ParsedEntry {
     if (problem) return fail([], problem);
     return { ok: true, entry: { root: value } };
   }
-  if (!isMap(value)) return fail([], 'expected a root path or {root, layout, locks, config}');
-  for (const key of Object.keys(value)) if (!ENTRY_KEYS.includes(key)) return fail([key], 'unknown key (expected root, layout, locks and config)');
+  if (!isMap(value)) return fail([], 'expected a root path or {root, layout, locks, config, ensemble}');
+  for (const key of Object.keys(value)) if (!ENTRY_KEYS.includes(key)) return fail([key], 'unknown key (expected root, layout, locks, config and ensemble)');
+  if (value.ensemble !== undefined && typeof value.ensemble !== 'string') return fail(['ensemble'], 'expected an ensemble name (default or a key of ensembles)');
+  const parsed = parseRootAndRecipes(value);
+  if (!parsed.ok || typeof value.ensemble !== 'string') return parsed;
+  return { ok: true, entry: { ...parsed.entry, ensemble: value.ensemble } };
+}
+
+function parseRootAndRecipes(value: Record<string, unknown>): ParsedEntry {
   if (value.root === undefined) return fail(['root'], 'missing; give the cluster root path, e.g. /apps/crawler');
   if (typeof value.root !== 'string') return fail(['root'], 'expected a path');
   const rootProblem = checkZkPath(value.root, 'root');
@@ -81,7 +90,7 @@ export function parseClusterEntry(value: unknown): ParsedEntry {
   };
 }
 
-const ENTRY_KEYS = ['root', 'layout', 'locks', 'config'];
+const ENTRY_KEYS = ['root', 'layout', 'locks', 'config', 'ensemble'];
 
 /**
  * The shape of `locks: [glob, ...]` and `config: [glob | {path, diff}, ...]` (docs/contract.md §9); what the

@@ -141,18 +141,51 @@ type ParsedConfig = z.output<typeof collectConfigObject>;
 export type CollectConfig = Omit<ParsedConfig, 'clusters'> & {
   clusters: Record<string, string>;
   layouts?: Readonly<Record<string, ClusterLayoutConfig>>;
+  /**
+   * cluster → ensemble (`clusters.<name>.ensemble`, docs/contract.md §10) for the clusters not on `default`;
+   * absent when every cluster is on `default` (a cluster missing from it is on `default`, so hand-built
+   * configs stay valid). See ensembleOfCluster.
+   */
+  ensembleOf?: Readonly<Record<string, string>>;
 };
 
-export const collectConfigSchema = collectConfigObject.transform((parsed): CollectConfig => {
-  const clusters: Record<string, string> = {};
-  const layouts: Record<string, ClusterLayoutConfig> = {};
-  for (const [name, entry] of Object.entries(parsed.clusters)) {
-    clusters[name] = entry.root;
-    if (entry.layout) layouts[name] = entry.layout;
-  }
-  // only when a cluster names a layout: configs of zkpulse clusters stay what they were
-  return Object.keys(layouts).length > 0 ? { ...parsed, clusters, layouts } : { ...parsed, clusters };
-});
+/** the ensemble of `zk` (docs/contract.md §10) */
+export const DEFAULT_ENSEMBLE = 'default';
+
+/** The ensemble a cluster is on: `default` unless `clusters.<name>.ensemble` names another. */
+export function ensembleOfCluster(config: Pick<CollectConfig, 'ensembleOf'>, cluster: string): string {
+  return config.ensembleOf?.[cluster] ?? DEFAULT_ENSEMBLE;
+}
+
+export const collectConfigSchema = collectConfigObject
+  .superRefine((parsed, ctx) => {
+    const known = [DEFAULT_ENSEMBLE, ...Object.keys(parsed.ensembles ?? {})];
+    for (const [name, entry] of Object.entries(parsed.clusters)) {
+      if (entry.ensemble === undefined || known.includes(entry.ensemble)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters', name, 'ensemble'],
+        message: `unknown ensemble ${JSON.stringify(entry.ensemble)} (known: ${known.join(', ')}; name another in "ensembles")`,
+      });
+    }
+  })
+  .transform((parsed): CollectConfig => {
+    const clusters: Record<string, string> = {};
+    const layouts: Record<string, ClusterLayoutConfig> = {};
+    const ensembleOf: Record<string, string> = {};
+    for (const [name, entry] of Object.entries(parsed.clusters)) {
+      clusters[name] = entry.root;
+      if (entry.layout) layouts[name] = entry.layout;
+      if (entry.ensemble !== undefined && entry.ensemble !== DEFAULT_ENSEMBLE) ensembleOf[name] = entry.ensemble;
+    }
+    // only when a cluster names a layout or an ensemble: configs of plain clusters stay what they were
+    return {
+      ...parsed,
+      clusters,
+      ...(Object.keys(layouts).length > 0 ? { layouts } : {}),
+      ...(Object.keys(ensembleOf).length > 0 ? { ensembleOf } : {}),
+    };
+  });
 
 /** The keys of the config file (every collect flag is one of them). */
 export type CollectConfigKey = keyof z.input<typeof collectConfigObject>;

@@ -28,6 +28,8 @@ export interface HttpDeps {
   getModels(): readonly ClusterModel[];
   /** the layout name of a cluster (default "zkpulse") */
   layoutOf?(cluster: string): string;
+  /** the ensemble a cluster is on (default "default") */
+  ensembleOf?(cluster: string): string;
   /** which alert rules apply to a cluster (shown as `rules` of GET /api/clusters/:name when given) */
   rulesOf?(cluster: string): readonly RuleApplicabilityView[];
   isConnected(): { ok: boolean; reason?: string };
@@ -80,7 +82,7 @@ export function createHttpApp(deps: HttpDeps): Application {
   });
 
   app.get('/api/clusters', (_req, res) => {
-    res.json(deps.getModels().map((m) => clusterSummaryView(m, deps.layoutOf?.(m.name))));
+    res.json(deps.getModels().map((m) => clusterSummaryView(m, deps.layoutOf?.(m.name), deps.ensembleOf?.(m.name))));
   });
 
   app.get('/api/clusters/:name', (req, res) => {
@@ -94,7 +96,7 @@ export function createHttpApp(deps: HttpDeps): Application {
       res.status(404).json({ error: `no cluster named ${JSON.stringify(req.params.name)}` });
       return;
     }
-    res.json(clusterDetailView(model, deps.now(), deps.layoutOf?.(model.name), deps.rulesOf?.(model.name)));
+    res.json(clusterDetailView(model, deps.now(), deps.layoutOf?.(model.name), deps.rulesOf?.(model.name), deps.ensembleOf?.(model.name)));
   });
 
   // the live page's coalesced view: a snapshot, then at most one delta per window (live-stream.ts)

@@ -6,11 +6,16 @@ import type { LockMode } from '../../contract/layout.ts';
 import type { ClusterModel, LockState, TaskRunState, WorkerRunState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
 
+/** the ensemble of `zk` (docs/contract.md §10) */
+const DEFAULT_ENSEMBLE = 'default';
+
 export interface ClusterSummaryView {
   name: string;
   root: string;
   /** the layout its znodes follow (docs/contract.md §8): a built-in name or "custom" */
   layout: string;
+  /** the ZooKeeper ensemble it lives on (`clusters.<name>.ensemble`, docs/contract.md §10): `default` or a name of `ensembles` */
+  ensemble: string;
   /** the active master's id; null when there is none (or its data gives no id) */
   master: string | null;
   masterPresent: boolean;
@@ -99,6 +104,8 @@ export interface ClusterDetailView {
   name: string;
   root: string;
   layout: string;
+  /** as in ClusterSummaryView */
+  ensemble: string;
   /** every alert rule with whether it applies to this cluster (present when alerting is wired) */
   rules?: RuleApplicabilityView[];
   synced: boolean;
@@ -117,11 +124,12 @@ export interface ClusterDetailView {
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function clusterSummaryView(model: ClusterModel, layout = DEFAULT_LAYOUT): ClusterSummaryView {
+export function clusterSummaryView(model: ClusterModel, layout = DEFAULT_LAYOUT, ensemble = DEFAULT_ENSEMBLE): ClusterSummaryView {
   return {
     name: model.name,
     root: model.root,
     layout,
+    ensemble,
     master: model.master?.id ?? null,
     masterPresent: model.master !== null,
     workersUp: model.workers.count((w) => w.up),
@@ -136,12 +144,14 @@ export function clusterDetailView(
   now: number,
   layout = DEFAULT_LAYOUT,
   rules?: readonly RuleApplicabilityView[],
+  ensemble = DEFAULT_ENSEMBLE,
 ): ClusterDetailView {
   const master = model.master;
   return {
     name: model.name,
     root: model.root,
     layout,
+    ensemble,
     ...(rules === undefined ? {} : { rules: rules.map((r) => ({ ...r })) }),
     synced: model.synced,
     blind: model.blind,

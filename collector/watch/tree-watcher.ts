@@ -105,7 +105,8 @@ export class TreeWatcher {
     // each container read awaits the reads of the children it found, so this covers the whole tree;
     // reads that live watches start meanwhile need not finish (on a busy cluster they never all do)
     await Promise.all(jobs);
-    if (this.stopped) return;
+    // a sync cut short by a lost connection read nothing after it: not `synced` (the resync after reconnect will be)
+    if (this.stopped || !this.opts.session.connected) return;
     const event: SyncEvent = { kind: 'synced', cluster: this.opts.cluster, time: this.opts.now(), nodes: this.known.size };
     if (afterBlind) event.afterBlind = true;
     this.blind = false;

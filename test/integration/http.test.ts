@@ -120,6 +120,7 @@ test('GET /api/clusters: one entry per cluster with master id and workers up', a
       name: 'crawler',
       root: '/apps/crawler',
       layout: 'zkpulse',
+      ensemble: 'default',
       master: 'm1',
       masterPresent: true,
       workersUp: 3,
@@ -127,7 +128,7 @@ test('GET /api/clusters: one entry per cluster with master id and workers up', a
       synced: true,
       blind: false,
     },
-    { name: 'etl', root: '/apps/etl', layout: 'zkpulse', master: null, masterPresent: false, workersUp: 0, workers: 0, synced: false, blind: false },
+    { name: 'etl', root: '/apps/etl', layout: 'zkpulse', ensemble: 'default', master: null, masterPresent: false, workersUp: 0, workers: 0, synced: false, blind: false },
   ]);
 });
 

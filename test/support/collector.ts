@@ -10,10 +10,10 @@ import { collectConfigSchema } from '../../collector/config.ts';
 import { sharedZooKeeper } from './services.ts';
 
 /**
- * Raw config values, as in the YAML file; `clusters` is required (a root, or `{root, layout}`: docs/contract.md §8),
+ * Raw config values, as in the YAML file; `clusters` is required (a root, or `{root, layout, ensemble}`: docs/contract.md §8, §10),
  * `zk` defaults to the shared ZooKeeper.
  */
-export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string | { root: string; layout?: unknown }> };
+export type TestCollectorConfig = Record<string, unknown> & { clusters: Record<string, string | { root: string; layout?: unknown; ensemble?: string }> };
 
 export interface TestCollectorOptions {
   http?: boolean;
