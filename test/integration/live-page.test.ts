@@ -85,8 +85,8 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
   await collector.whenSynced();
   const { page, problems } = await openPage(t, `${collector.url}/`);
 
-  await page.waitForSelector('[data-worker="w5"][data-up="true"]', { timeout: 5000 });
-  await page.waitForSelector('#stream[data-state="live"]', { timeout: 5000 });
+  await page.waitForSelector('[data-worker="w5"][data-up="true"]', { timeout: PAGE_UPDATE_MS });
+  await page.waitForSelector('#stream[data-state="live"]', { timeout: PAGE_UPDATE_MS });
   t.is(await page.textContent('#master'), 'm1');
   t.regex((await page.textContent('#epoch')) ?? '', /^\d+$/);
   t.deepEqual(await page.$$eval('#candidates li', (lis) => lis.map((li) => li.firstChild?.textContent)), ['m1', 'm2']);
@@ -98,26 +98,26 @@ test('the page shows master, candidates, workers and tasks; a deleted worker tur
   // the beat age ticks without a refresh
   const age = async () => page.textContent('[data-worker="w3"] .age');
   const first = await age();
-  await page.waitForFunction((before) => document.querySelector('[data-worker="w3"] .age')?.textContent !== before, first, { timeout: 3000 });
+  await page.waitForFunction((before) => document.querySelector('[data-worker="w3"] .age')?.textContent !== before, first, { timeout: PAGE_UPDATE_MS });
   t.regex((await age()) ?? '', /^beat .* ago$/);
 
   // a crash: the node vanishes without "leaving" → the tile turns down, no reload
   await zk.remove(`${root}/workers/w2`);
-  await page.waitForSelector('[data-worker="w2"][data-up="false"]', { timeout: 2000 });
+  await page.waitForSelector('[data-worker="w2"][data-up="false"]', { timeout: PAGE_UPDATE_MS });
   t.regex((await page.textContent('[data-worker="w2"] .state')) ?? '', /down \(crash\)/);
-  await page.waitForSelector('#events li[data-type="WorkerLeft"]', { timeout: 2000 });
+  await page.waitForSelector('#events li[data-type="WorkerLeft"]', { timeout: PAGE_UPDATE_MS });
   t.regex((await page.textContent('#events li[data-type="WorkerLeft"]')) ?? '', /w2 left \(crash\)/);
   t.is(await page.textContent('#workers-up'), '4 / 5');
 
   // progress moves the task's bar, not the event log (it would push crashes and failovers out of sight)
   await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 4, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
-  await page.waitForFunction(() => /4\/10/.test(document.querySelector('[data-task="t1"]')?.textContent ?? ''), undefined, { timeout: 5000 });
+  await page.waitForFunction(() => /4\/10/.test(document.querySelector('[data-task="t1"]')?.textContent ?? ''), undefined, { timeout: PAGE_UPDATE_MS });
   t.is(await page.locator('#events li[data-type="ProgressUpdated"]').count(), 0);
   t.is(await page.locator('#events li[data-type="WorkerLeft"]').count(), 1);
 
   // progress moves over SSE too
   await zk.set(`${root}/status/t1`, JSON.stringify({ worker: 'w1', done: 7, total: 10, state: 'running', message: '', updatedAt: Date.now() }));
-  await page.waitForSelector('[data-task="t1"] progress[value="0.7"]', { timeout: 2000 });
+  await page.waitForSelector('[data-task="t1"] progress[value="0.7"]', { timeout: PAGE_UPDATE_MS });
 
   // alerts: either the list from /api/alerts or a clear note that the route is not there
   const alertsText = (await page.textContent('#alerts')) ?? '';
@@ -144,7 +144,7 @@ test('the page names the cluster\'s layout and the rules it turns off (a custom 
   });
   await collector.whenSynced();
   const { page, problems } = await openPage(t, `${collector.url}/`);
-  await page.waitForSelector('[data-worker="m-2"][data-up="true"]', { timeout: 5000 });
+  await page.waitForSelector('[data-worker="m-2"][data-up="true"]', { timeout: PAGE_UPDATE_MS });
   t.is(await page.textContent('#layout'), 'custom');
   t.is(await page.textContent('#master'), 'node-a');
   t.regex((await page.textContent('#rules-off')) ?? '', /^off: .*HeartbeatStale/);
