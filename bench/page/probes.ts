@@ -10,6 +10,17 @@ import type { CDPSession, Page } from 'playwright-core';
 /** How long stop() waits for a round trip still in flight; its time so far is kept as a lower bound. */
 const INFLIGHT_GRACE_MS = 30_000;
 
+/** `work`'s value, or `fallback` if it takes longer than `ms` (a frozen page must not stall the bench). */
+export async function bounded<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((r) => (timer = setTimeout(() => r(fallback), ms)));
+  try {
+    return await Promise.race([work.catch(() => fallback), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface Sampler<T> {
   stop(): Promise<T>;
 }
@@ -34,9 +45,7 @@ export function sampleRoundTrips(page: Page, everyMs = 100): Sampler<number[]> {
   return {
     async stop() {
       running = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finished = await Promise.race([loop.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), INFLIGHT_GRACE_MS)))]);
-      clearTimeout(timer);
+      const finished = await bounded(loop.then(() => true), INFLIGHT_GRACE_MS, false);
       if (!finished && Number.isFinite(inflightSince)) samples.push(performance.now() - inflightSince);
       return samples;
     },
@@ -79,7 +88,7 @@ export async function sampleMetrics(cdp: CDPSession, everyMs = 1000): Promise<Sa
   return {
     async stop() {
       running = false;
-      await loop;
+      await bounded(loop, INFLIGHT_GRACE_MS, undefined);
       const peak = (k: string) => all.reduce((a, m) => Math.max(a, m[k] ?? 0), 0);
       const first = all[0] ?? {};
       const last = all[all.length - 1] ?? {};
@@ -100,17 +109,56 @@ export async function sampleMetrics(cdp: CDPSession, everyMs = 1000): Promise<Sa
 
 /** Elements in the document (the brief's DOM size figure). */
 export function domElements(page: Page): Promise<number> {
-  return page.evaluate(() => document.getElementsByTagName('*').length);
+  return bounded(page.evaluate(() => document.getElementsByTagName('*').length), INFLIGHT_GRACE_MS, Number.NaN);
 }
 
 /** Whether `selector` matches in the page now. */
 export function present(page: Page, selector: string): Promise<boolean> {
-  return page.evaluate((s) => document.querySelector(s) !== null, selector);
+  return bounded(page.evaluate((s) => document.querySelector(s) !== null, selector), INFLIGHT_GRACE_MS, false);
 }
 
-/** `document.body.dataset.liveSeq` as a number (NaN when the page does not set it). */
-export function liveSeq(page: Page): Promise<number> {
-  return page.evaluate(() => Number(document.body.dataset.liveSeq ?? Number.NaN));
+/** What the page's message counter saw (installed by `countMessages`). */
+export interface MessageCount {
+  /** changes of document.body.dataset.liveSeq: one per applied snapshot or delta */
+  messages: number;
+  /** times the sequence started again (a reconnect: a new snapshot) */
+  restarts: number;
+  /** per message: page clock when applied − dataset.liveAt (server clock, same machine), in ms */
+  ages: number[];
+  found: boolean;
+}
+
+declare global {
+  interface Window {
+    __benchMessages?: MessageCount;
+  }
+}
+
+/**
+ * Counts every change of `document.body.dataset.liveSeq` (a MutationObserver on data-live-seq, so a reconnect that
+ * starts again at 1 is still counted) and how old each message was when the page applied it (Date.now() − liveAt).
+ */
+export function countMessages(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const count = { messages: 0, restarts: 0, ages: [] as number[], found: document.body.dataset.liveSeq !== undefined };
+    window.__benchMessages = count;
+    let last = Number(document.body.dataset.liveSeq ?? 0);
+    new MutationObserver(() => {
+      const seq = Number(document.body.dataset.liveSeq);
+      if (seq === last) return;
+      count.found = true;
+      count.messages++;
+      if (seq < last) count.restarts++;
+      last = seq;
+      const at = Number(document.body.dataset.liveAt);
+      if (Number.isFinite(at)) count.ages.push(Date.now() - at);
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-live-seq', 'data-live-at'] });
+  });
+}
+
+export function readMessages(page: Page): Promise<MessageCount> {
+  const none: MessageCount = { messages: 0, restarts: 0, ages: [], found: false };
+  return bounded(page.evaluate(() => window.__benchMessages ?? null).then((c) => c ?? none), INFLIGHT_GRACE_MS, none);
 }
 
 /**

@@ -24,9 +24,9 @@ import { absNow } from '../support/clock.ts';
 import { fmtMs, fmtRatio, max, percentile } from '../support/stats.ts';
 import { printTable } from '../support/table.ts';
 import { cpuMs, sampleRss } from '../load/proc-stats.ts';
-import { runLoadWriter, startLoadWriter } from '../load/writer.ts';
-import type { LoadWriterResult } from '../load/writer-thread.ts';
-import { domElements, liveSeq, present, sampleMetrics, sampleRoundTrips, timeFilter, timeUntilComplete, timeUntilDown, type PageMetrics } from './probes.ts';
+import { runLoadWriter } from '../load/writer.ts';
+import { ContinuousLoad } from './continuous-load.ts';
+import { bounded, countMessages, domElements, present, readMessages, sampleMetrics, sampleRoundTrips, timeFilter, timeUntilComplete, timeUntilDown, type MessageCount, type PageMetrics } from './probes.ts';
 
 export interface PageOptions {
   workers: number;
@@ -59,8 +59,7 @@ interface LiveExtras {
   completeMs: number | undefined;
   visible: (number | undefined)[];
   filterMs: number | undefined;
-  seqFrom: number;
-  seqTo: number;
+  messages: MessageCount;
   missing: string[];
   problems: string[];
 }
@@ -107,7 +106,7 @@ async function livePhase(browser: Browser, url: string, collector: Proc, zk: Pla
   const completeMs = missing.includes('#summary') ? undefined : await timeUntilComplete(page, o.workers, t0, RENDER_TIMEOUT_MS);
   console.log(`  live page: load ${fmtMs(loadMs)}, complete ${fmtMs(completeMs)}${missing.length ? `, not found: ${missing.join(' ')}` : ''} (load average ${load1()})`);
 
-  const seqFrom = await liveSeq(page);
+  await bounded(countMessages(page), 30_000, undefined);
   const visible: (number | undefined)[] = [];
   const window = await measureWindow(page, collector, o.seconds, async (windowMs) => {
     const start = performance.now();
@@ -122,17 +121,17 @@ async function livePhase(browser: Browser, url: string, collector: Proc, zk: Pla
       console.log(`  crashed ${id} at +${at} s: shown down ${ms === undefined ? (missing.includes('#attention') ? '— (no #attention)' : 'not within 30 s') : `after ${fmtMs(ms)}`}`);
     }
   });
-  const seqTo = await liveSeq(page);
+  const messages = await readMessages(page);
   const filterMs = missing.includes('#filter') ? undefined : await timeFilter(page, workerId(1), VISIBLE_TIMEOUT_MS);
-  await page.close().catch(() => undefined);
-  return { window, extras: { loadMs, completeMs, visible, filterMs, seqFrom, seqTo, missing, problems } };
+  await bounded(page.close(), 30_000, undefined);
+  return { window, extras: { loadMs, completeMs, visible, filterMs, messages, missing, problems } };
 }
 
 async function blankPhase(browser: Browser, collector: Proc, seconds: number): Promise<Window> {
   const page = await browser.newPage();
   await page.goto('about:blank');
   const w = await measureWindow(page, collector, seconds);
-  await page.close().catch(() => undefined);
+  await bounded(page.close(), 30_000, undefined);
   return w;
 }
 
@@ -145,9 +144,9 @@ export async function runPage(o: PageOptions): Promise<void> {
   let collector: Proc | null = null;
   let browser: Browser | null = null;
   let zk: PlainZk | null = null;
-  let writer: ReturnType<typeof startLoadWriter> | null = null;
+  let writer: ContinuousLoad | null = null;
   const cleanup = async () => {
-    writer?.stop();
+    await writer?.stop();
     if (browser) await closeChromium(browser);
     await zk?.close().catch(() => undefined);
     await collector?.kill('SIGKILL');
@@ -176,30 +175,31 @@ export async function runPage(o: PageOptions): Promise<void> {
     );
     console.log(`  collector pid ${collector.pid}: ${o.workers} workers up ${Date.now() - syncStart} ms after spawn`);
 
-    writer = startLoadWriter({ connectString: cs, root: ROOT, workers: o.workers, heartbeatMs: o.heartbeat, seconds: 2 * o.seconds + WRITER_SLACK_S, firstBeat: 2 });
+    writer = new ContinuousLoad({ connectString: cs, root: ROOT, workers: o.workers, heartbeatMs: o.heartbeat, seconds: 2 * o.seconds + WRITER_SLACK_S, firstBeat: 2 });
     zk = await PlainZk.connect(cs);
     browser = await launchChromium();
     await sleep(o.heartbeat); // one round of beats before measuring
     const blank = await blankPhase(browser, collector, o.seconds);
     console.log(`  about:blank window done (load average ${load1()})`);
     const { window: live, extras } = await livePhase(browser, url, collector, zk, o);
-    writer.stop();
-    const writes = await writer.done;
+    await writer.stop();
+    report(o, writer, blank, live, extras);
     writer = null;
-    report(o, writes, blank, live, extras);
   } finally {
     process.off('SIGINT', onSignal);
     await cleanup();
   }
 }
 
-function beatsIn(writes: LoadWriterResult, w: Window): number {
+function beatsIn(load: ContinuousLoad, w: Window): number {
   let n = 0;
-  for (let i = 0; i < writes.ackAt.length; i++) if ((writes.version[i] ?? -1) >= 0 && (writes.ackAt[i] ?? 0) >= w.from && (writes.ackAt[i] ?? 0) <= w.to) n++;
+  for (const writes of load.results) {
+    for (let i = 0; i < writes.ackAt.length; i++) if ((writes.version[i] ?? -1) >= 0 && (writes.ackAt[i] ?? 0) >= w.from && (writes.ackAt[i] ?? 0) <= w.to) n++;
+  }
   return n;
 }
 
-function report(o: PageOptions, writes: LoadWriterResult, blank: Window, live: Window, x: LiveExtras): void {
+function report(o: PageOptions, load: ContinuousLoad, blank: Window, live: Window, x: LiveExtras): void {
   const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
   const mb = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} MB` : '—');
   const ratio = (a: number, b: number) => fmtRatio(a / b);
@@ -208,10 +208,11 @@ function report(o: PageOptions, writes: LoadWriterResult, blank: Window, live: W
   const lp99 = p(live, 99);
   const seen = x.visible.filter((v): v is number => v !== undefined);
   const worstVisible = seen.length === x.visible.length ? max(seen) : Number.POSITIVE_INFINITY;
-  const written = writes.version.length;
-  const failed = writes.errors;
-  const beatsLive = beatsIn(writes, live);
-  const messages = x.seqTo - x.seqFrom;
+  const written = load.results.reduce((a, r) => a + r.version.length, 0);
+  const failed = load.results.reduce((a, r) => a + r.errors, 0);
+  const beatsLive = beatsIn(load, live);
+  const beatsBlank = beatsIn(load, blank);
+  const { messages, restarts, ages, found } = x.messages;
   const windowS = (live.to - live.from) / 1000;
 
   printTable(
@@ -230,8 +231,10 @@ function report(o: PageOptions, writes: LoadWriterResult, blank: Window, live: W
       row('renderer main thread busy (CDP TaskDuration / wall)', blank.metrics.busyPct, live.metrics.busyPct, (v) => (Number.isFinite(v) ? `${v.toFixed(1)} %` : '—')),
       row('collector CPU (one core)', blank.collectorCpuPct, live.collectorCpuPct, (v) => `${v.toFixed(1)} %`),
       row('collector RSS peak', blank.collectorRssPeakMb, live.collectorRssPeakMb, (v) => `${v.toFixed(0)} MB`),
+      row('beats acknowledged in the window', beatsBlank, beatsLive, String, `${((o.workers / o.heartbeat) * o.seconds * 1000).toFixed(0)}`),
     ],
   );
+  for (const f of load.failures) console.log(`  the writer's ZooKeeper client failed (a new writer took over; its records are lost) ${f}`);
   const visibleCell = x.missing.includes('#attention') ? 'not found (#attention)' : x.visible.map((v) => (v === undefined ? '> 30 s' : fmtMs(v))).join(', ');
   printTable(`Live page only (load average (1 min) ${load1()})`, ['figure', 'value', 'target', ''], [
     ['page load (goto → load event)', fmtMs(x.loadMs), '', ''],
@@ -239,11 +242,12 @@ function report(o: PageOptions, writes: LoadWriterResult, blank: Window, live: W
     [`worker node deleted → #attention row down (${o.crashes} crashes)`, visibleCell || '—', `≤ ${TARGET.visibleMs} ms each`, met(worstVisible <= TARGET.visibleMs)],
     ['#filter "w1" → its row in #attention', x.missing.includes('#filter') ? 'not found (#filter)' : fmtMs(x.filterMs), '', ''],
     [
-      'SSE messages applied (liveSeq increments) / beats acknowledged in the window',
-      Number.isFinite(messages) ? `${messages} / ${beatsLive} (${(messages / windowS).toFixed(1)} messages/s, ${(beatsLive / Math.max(1, messages)).toFixed(0)} beats per message)` : `not found (body.dataset.liveSeq) / ${beatsLive}`,
+      'SSE messages applied (liveSeq changes) / beats acknowledged in the window',
+      found ? `${messages} / ${beatsLive} (${(messages / windowS).toFixed(1)} messages/s, ${(beatsLive / Math.max(1, messages)).toFixed(0)} beats per message${restarts ? `, ${restarts} reconnects` : ''})` : `not found (body.dataset.liveSeq) / ${beatsLive}`,
       '',
       '',
     ],
+    ['message age when applied (page Date.now() − liveAt) p50 / p99 / max', found ? `${fmtMs(percentile(ages, 50))} / ${fmtMs(percentile(ages, 99))} / ${fmtMs(max(ages))}` : 'not found (body.dataset.liveAt)', '', ''],
     ['#heatmap canvas', x.missing.includes('#heatmap') ? 'not found' : 'present', '', ''],
     ['page errors (console error, uncaught)', String(x.problems.length), '0', met(x.problems.length === 0)],
   ]);
