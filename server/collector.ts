@@ -199,6 +199,7 @@ export class Collector {
         role: () => this.role,
         info: () => this.info(),
         now: this.now,
+        scheduler: this.scheduler,
         log: this.log,
         routers: [this.ensembles.router()],
         onScrape: () => this.ensembles.refreshMetrics(),

@@ -4,8 +4,10 @@
  */
 import type { Router } from 'express';
 import type { Logger } from 'pino';
+import type { SchedulerLike } from 'rxjs';
 import type { DataPlane } from '../collector/data-plane.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../collector/http/server.ts';
+import { DEFAULT_STALENESS } from '../collector/http/live-view.ts';
 import { livePageRouter } from '../collector/http/live-page/router.ts';
 import type { Alerting } from '../alerts/service.ts';
 import { collectorRouter, type CollectorInfo } from './collector-router.ts';
@@ -17,24 +19,29 @@ export interface HttpMount {
   role: () => CollectorRole;
   info: () => CollectorInfo;
   now: () => number;
+  /** the clock of the live view's ticks */
+  scheduler?: SchedulerLike;
   log: Logger;
   /** more routes (the ensembles') and what to refresh before a scrape */
   routers?: readonly Router[];
   onScrape?: () => void;
 }
 
-export function startApi({ data, alerting, role, info, now, log, routers = [], onScrape }: HttpMount): Promise<RunningHttpServer> {
+export function startApi({ data, alerting, role, info, now, scheduler, log, routers = [], onScrape }: HttpMount): Promise<RunningHttpServer> {
   const { config, session } = data;
   const app = createHttpApp({
     getModels: () => data.models(),
     layoutOf: (cluster) => data.layoutOf(cluster).name,
     rulesOf: (cluster) => alerting.rulesFor(cluster, data.layoutOf(cluster)),
+    // HeartbeatStale's age-mode defaults; a layout whose members do not beat is never stale
+    stalenessOf: (cluster) => (data.layoutOf(cluster).capabilities.heartbeat ? DEFAULT_STALENESS : null),
     isConnected: () => (session.connected ? { ok: true } : { ok: false, reason: `zookeeper session ${session.connectionState}` }),
     role,
     events$: data.events$,
     registry: data.metrics.registry,
     apiToken: config.apiToken,
     now,
+    scheduler,
     onScrape: () => {
       data.refreshMetrics();
       onScrape?.();

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Application, type Router } from 'express';
 import type { Registry } from 'prom-client';
-import type { Observable } from 'rxjs';
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { errorHandler, notFound, type ErrorLog } from './errors.ts';
@@ -16,6 +16,8 @@ import { DEFAULT_SSE, sseEvents } from './sse.ts';
 import { DEFAULT_WRITE_RATE_LIMIT, type RateLimit } from './rate-limit.ts';
 import { DEFAULT_AUTH_FAILURE_LIMIT, writeGuard } from './write-guard.ts';
 import { CLUSTER_NAME } from '../config/validators.ts';
+import { DEFAULT_LIVE_STREAM, liveStreamRoute, type LiveStreamOptions } from './live-stream.ts';
+import type { Staleness } from './live-view.ts';
 import { clusterDetailView, clusterSummaryView, type RuleApplicabilityView } from './views.ts';
 
 export { requireToken } from './auth.ts';
@@ -46,6 +48,12 @@ export interface HttpDeps {
   authFailureLimit?: RateLimit | false;
   /** SSE heartbeat period; 15 s by default */
   sseHeartbeatMs?: number;
+  /** when an up worker shows stale on the live view (live-view.ts DEFAULT_STALENESS); null: its members do not beat */
+  stalenessOf?(cluster: string): Staleness | null;
+  /** the live view stream's window, keep-alive and backpressure (DEFAULT_LIVE_STREAM) */
+  liveStream?: Partial<LiveStreamOptions>;
+  /** the clock of the live view's ticks (asyncScheduler by default; a virtual one in tests) */
+  scheduler?: SchedulerLike;
   log?: ErrorLog;
 }
 
@@ -88,6 +96,24 @@ export function createHttpApp(deps: HttpDeps): Application {
     }
     res.json(clusterDetailView(model, deps.now(), deps.layoutOf?.(model.name), deps.rulesOf?.(model.name)));
   });
+
+  // the live page's coalesced view: a snapshot, then at most one delta per window (live-stream.ts)
+  app.get(
+    '/api/clusters/:name/live',
+    liveStreamRoute({
+      getModels: deps.getModels,
+      events$: deps.events$,
+      now: deps.now,
+      checkName: checkClusterParam,
+      scheduler: deps.scheduler ?? asyncScheduler,
+      stream: { ...DEFAULT_LIVE_STREAM, heartbeatMs: deps.sseHeartbeatMs ?? DEFAULT_LIVE_STREAM.heartbeatMs, ...deps.liveStream },
+      options: (cluster) => ({
+        layout: deps.layoutOf?.(cluster),
+        rules: deps.rulesOf?.(cluster),
+        ...(deps.stalenessOf ? { staleness: deps.stalenessOf(cluster) } : {}),
+      }),
+    }),
+  );
 
   app.get('/api/events', sseEvents(deps.events$, { ...DEFAULT_SSE, heartbeatMs: deps.sseHeartbeatMs ?? DEFAULT_SSE.heartbeatMs }));
 

@@ -1,7 +1,7 @@
 /**
  * The live page (GET /) in a real browser (Debian chromium via playwright-core) against a real
- * Collector and ZooKeeper: workers written by a plain client appear as tiles (in natural order), a
- * deleted one turns down within 2 s without a reload, the event log fills from SSE, alerts are listed
+ * Collector and ZooKeeper: workers written by a plain client appear as rows (down and stale first, then in
+ * natural order), a deleted one turns down within 2 s without a reload, the event log fills from SSE, alerts are listed
  * most severe first, a collector that goes away shows as unreachable (and recovers), nothing answers
  * 404 (the favicon), and the page obeys the CSP.
  * Leaves screenshots in test-output/live-page*.png for people to look at.
@@ -16,7 +16,7 @@ import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 import { launchBrowser } from '../support/browser.ts';
 
-/** Chromium's EventSource retries every ~3 s and the page refreshes every 5 s: a few rounds of both */
+/** Chromium's EventSource retries every ~3 s and the page polls clusters and alerts every 5 s: a few rounds of both */
 const PAGE_UPDATE_MS = 15_000;
 
 function startCollector(root: string, extra: Partial<TestCollectorConfig> = {}): Promise<Collector> {
@@ -51,7 +51,8 @@ test('static files are served with their types under the CSP', async (t) => {
   t.notRegex(html, /<script>|<style|\sstyle=|\son[a-z]+=/i, 'no inline script or style: the CSP would block it');
   const js = await fetch(`${collector.url}/live/app.js`);
   t.regex(js.headers.get('content-type') ?? '', /^text\/javascript/);
-  t.regex(await js.text(), /new EventSource\('\/api\/events'\)/);
+  // the page follows its cluster's coalesced view, not every domain event (10,000 workers beat 2,000 times a second)
+  t.regex(await js.text(), /new EventSource\(`\/api\/clusters\/\$\{encodeURIComponent\(state\.current\)\}\/live`\)/);
   const css = await fetch(`${collector.url}/live/style.css`);
   t.regex(css.headers.get('content-type') ?? '', /^text\/css/);
   // an icon, named by the page and at the path browsers try by default: no 404 on every load
@@ -152,7 +153,7 @@ test('the page names the cluster\'s layout and the rules it turns off (a custom 
   t.deepEqual(problems, []);
 });
 
-test('tiles sort naturally (worker-2 before worker-10), alerts most severe first then newest first, no candidates says so', async (t) => {
+test('rows sort by health, then naturally (worker-2 before worker-10), alerts most severe first then newest first, no candidates says so', async (t) => {
   const root = uniqueRoot(t);
   const zk = await PlainZk.connect(await sharedZooKeeper());
   for (const dir of ['workers', 'election', 'tasks', 'status']) await zk.mkdirp(`${root}/${dir}`);
@@ -183,7 +184,11 @@ test('tiles sort naturally (worker-2 before worker-10), alerts most severe first
 
   const { page, problems } = await openPage(t, `${collector.url}/`);
   await page.waitForSelector('[data-worker="worker-10"][data-up="false"]', { timeout: PAGE_UPDATE_MS });
-  t.deepEqual(await page.$$eval('[data-worker]', (tiles) => tiles.map((x) => (x as HTMLElement).dataset.worker)), ['worker-1', 'worker-2', 'worker-3', 'worker-10']);
+  // down first, then stale (worker-1 beats every 200 ms no more), then up; natural order within a health
+  await page.waitForSelector('[data-worker="worker-1"][data-health="stale"]', { timeout: PAGE_UPDATE_MS });
+  t.deepEqual(await page.$$eval('#attention [data-worker]', (rows) => rows.map((x) => `${(x as HTMLElement).dataset.worker} ${(x as HTMLElement).dataset.health}`)), ['worker-2 down', 'worker-10 down', 'worker-1 stale', 'worker-3 up']);
+  t.is(await page.textContent('#summary [data-health="down"]'), '2');
+  t.is(await page.textContent('#summary [data-health="stale"]'), '1');
   t.deepEqual(await page.$$eval('[data-task]', (rows) => rows.map((x) => (x as HTMLElement).dataset.task)), ['task-9', 'task-10']);
 
   await page.waitForFunction(() => document.querySelectorAll('#alerts li.alert').length === 4, undefined, { timeout: PAGE_UPDATE_MS });
