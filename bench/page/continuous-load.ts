@@ -35,10 +35,14 @@ export class ContinuousLoad {
     );
   }
 
-  /** Stops the writer and resolves once its records are in (or it failed). */
-  async stop(): Promise<void> {
+  /** Stops the writer and resolves once its records are in, it failed, or after `graceMs` (writes never acknowledged). */
+  async stop(graceMs = 20_000): Promise<void> {
     this.stopped = true;
     this.current?.stop();
-    await this.settled;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs)));
+    const ok = await Promise.race([this.settled.then(() => true), late]);
+    clearTimeout(timer);
+    if (!ok) this.failures.push(`the last writer had writes unacknowledged ${graceMs} ms after stop: its records are lost`);
   }
 }

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { CDPSession, Page } from 'playwright-core';
 
 /** How long stop() waits for a round trip still in flight; its time so far is kept as a lower bound. */
-const INFLIGHT_GRACE_MS = 30_000;
+const INFLIGHT_GRACE_MS = 10_000;
 
 /** `work`'s value, or `fallback` if it takes longer than `ms` (a frozen page must not stall the bench). */
 export async function bounded<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
