@@ -184,6 +184,14 @@ export async function runPage(o: PageOptions): Promise<void> {
     const blank = await blankPhase(browser, collector, o.seconds);
     console.log(`  about:blank window done (load average ${load1()})`);
     const { window: live, extras } = await livePhase(browser, url, collector, zk, o);
+    // a collector that lost ZooKeeper sends no deltas: say so beside the figures
+    const state = await bounded(
+      fetch(`${url}/api/clusters`, { signal: AbortSignal.timeout(10_000) }).then(async (r) => ((await r.json()) as { workersUp: number; blind: boolean }[])[0]),
+      12_000,
+      undefined,
+    );
+    const lost = (collector.tail(200_000).match(/lost the connection to ZooKeeper/g) ?? []).length;
+    console.log(`  collector after the window: ${state ? `${state.workersUp} workers up, blind ${state.blind}` : 'no answer to GET /api/clusters in 10 s'}; "lost the connection to ZooKeeper" ${lost} times in its log`);
     await writer.stop();
     report(o, writer, blank, live, extras);
     writer = null;
@@ -210,7 +218,8 @@ function report(o: PageOptions, load: ContinuousLoad, blank: Window, live: Windo
   const lp99 = p(live, 99);
   const seen = x.visible.filter((v): v is number => v !== undefined);
   const worstVisible = seen.length === x.visible.length ? max(seen) : Number.POSITIVE_INFINITY;
-  const written = load.results.reduce((a, r) => a + r.version.length, 0);
+  const sent = load.results.reduce((a, r) => a + r.version.length, 0);
+  const written = load.results.reduce((a, r) => a + r.version.filter((v) => v >= 0).length, 0);
   const failed = load.results.reduce((a, r) => a + r.errors, 0);
   const beatsLive = beatsIn(load, live);
   const beatsBlank = beatsIn(load, blank);
@@ -218,7 +227,7 @@ function report(o: PageOptions, load: ContinuousLoad, blank: Window, live: Windo
   const windowS = (live.to - live.from) / 1000;
 
   printTable(
-    `Live page under load: ${o.workers} workers × 1 beat / ${o.heartbeat} ms, ${written - failed} beats acknowledged (${failed} failed: beats of crashed workers), ${o.seconds} s per window, load average (1 min) ${load1()}`,
+    `Live page under load: ${o.workers} workers × 1 beat / ${o.heartbeat} ms, ${sent} beats sent, ${written} acknowledged, ${failed} failed (beats of crashed workers), ${o.seconds} s per window, load average (1 min) ${load1()}`,
     ['figure', 'about:blank (floor)', 'live page', 'live / blank', 'target', ''],
     [
       row('script round trip p50', p(blank, 50), p(live, 50), fmtMs),
