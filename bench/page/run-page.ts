@@ -227,7 +227,7 @@ function report(o: PageOptions, load: ContinuousLoad, blank: Window, live: Windo
   const windowS = (live.to - live.from) / 1000;
 
   printTable(
-    `Live page under load: ${o.workers} workers × 1 beat / ${o.heartbeat} ms, ${sent} beats sent, ${written} acknowledged, ${failed} failed (beats of crashed workers), ${o.seconds} s per window, load average (1 min) ${load1()}`,
+    `Live page under load: ${o.workers} workers × 1 beat / ${o.heartbeat} ms, ${sent} beats sent, ${written} acknowledged, ${failed} failed (crashed workers, connection losses), ${o.seconds} s per window, load average (1 min) ${load1()}`,
     ['figure', 'about:blank (floor)', 'live page', 'live / blank', 'target', ''],
     [
       row('script round trip p50', p(blank, 50), p(live, 50), fmtMs),
