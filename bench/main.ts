@@ -9,6 +9,7 @@ import { runLoad } from './load/run-load.ts';
 import { runReplayBench } from './replay/run-replay.ts';
 import { runEnsembleBench } from './ensemble/run-ensemble.ts';
 import { runCurve } from './curve/run-curve.ts';
+import { runPage } from './page/run-page.ts';
 import { BENCH_LAYOUTS, isBenchLayout, type BenchLayout } from './support/layout-data.ts';
 
 function positiveInt(value: string): number {
@@ -92,6 +93,17 @@ program
   .option('--skip-load', 'sync only, no collector under load')
   .action(async (o: { sizes: number[]; runs: number; seconds: number; skipLoad?: boolean }) => {
     await runCurve(o);
+  });
+
+program
+  .command('page')
+  .description('the live page in Chromium under N workers beating every heartbeat: script round trips, heap, DOM, crash → shown down, SSE messages, vs about:blank')
+  .option('--workers <n>', 'workers, each rewriting its own node', positiveInt, 10_000)
+  .option('--heartbeat <ms>', 'heartbeat period of every worker', positiveInt, 5_000)
+  .option('--seconds <n>', 'length of each measured window (about:blank, then the live page)', positiveInt, 30)
+  .option('--crashes <n>', 'workers whose node is deleted during the live window', positiveInt, 3)
+  .action(async (o: { workers: number; heartbeat: number; seconds: number; crashes: number }) => {
+    await runPage(o);
   });
 
 program.action(async () => {

@@ -1,7 +1,8 @@
 /**
  * Worker thread of `bench load`: plays N workers that each rewrite their own R/workers/<id> every
  * `heartbeatMs` (round robin, paced by a timer: N × 1000 / heartbeatMs setData per second), with its own
- * ZooKeeper session, for `seconds`. Posts back per write: worker index, new version and mtime, ack time.
+ * ZooKeeper session, for `seconds` (or until the parent posts a message: then the records stop at the last send).
+ * Posts back per write: worker index, new version and mtime, ack time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import zookeeper from 'node-zookeeper-client';
@@ -55,6 +56,8 @@ function workerJson(w: number, beat: number): string {
 
 let issued = 0;
 let acked = 0;
+let stopRequested = false;
+parentPort?.once('message', () => (stopRequested = true));
 function write(n: number): void {
   const w = n % p.workers;
   const beat = p.firstBeat + Math.floor(n / p.workers);
@@ -75,12 +78,19 @@ await new Promise<void>((resolve) => {
   const tick = () => {
     const due = Math.min(total, Math.floor(((absNow() - out.startedAt) / 1000) * rate) + 1);
     while (issued < due) write(issued++);
-    if (issued >= total) return resolve();
+    if (issued >= total || stopRequested) return resolve();
     setTimeout(tick, 5);
   };
   tick();
 });
 out.endedAt = absNow();
-while (acked < issued) await new Promise((r) => setTimeout(r, 5));
+// stopped early: acks that have not come 5 s later are left out (version -1) rather than waited for forever
+while (acked < issued && !(stopRequested && absNow() - out.endedAt > 5_000)) await new Promise((r) => setTimeout(r, 5));
 client.close();
+if (issued < total) {
+  out.worker = out.worker.slice(0, issued);
+  out.version = out.version.slice(0, issued);
+  out.mtime = out.mtime.slice(0, issued);
+  out.ackAt = out.ackAt.slice(0, issued);
+}
 parentPort?.postMessage(out);
