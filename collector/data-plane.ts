@@ -32,8 +32,11 @@ export interface DataPlaneOptions {
   scheduler?: SchedulerLike;
   /** the time of each event (default the scheduler's) */
   now?: () => number;
-  /** whether InfluxDB points are written right now (default always; an HA standby says no) */
-  writable?: () => boolean;
+  /**
+   * whether InfluxDB points of this cluster (null: collector-level points) are written right now
+   * (default always; an HA standby says no; haMode shard: only for the clusters it acts for)
+   */
+  writable?: (cluster: string | null) => boolean;
 }
 
 /** The layouts a recording names per cluster: every cluster whose layout is not zkpulse (recorder.ts). */
@@ -64,7 +67,9 @@ export class DataPlane {
   private readonly recorder: Recorder | null;
   private readonly scheduler: SchedulerLike;
   private readonly now: () => number;
-  private readonly writable: () => boolean;
+  private readonly writable: (cluster: string | null) => boolean;
+  /** STUB for haMode shard (replaced by s6-ensembles): the clusters to watch; null = all configured */
+  private watchedSet: ReadonlySet<string> | null = null;
   private readonly subs: Subscription[] = [];
   private eventCount = 0;
   /** the `cluster` gauges of a tick are written on the next turn of the event loop (not a clock: a yield) */
@@ -218,7 +223,19 @@ export class DataPlane {
 
   /** InfluxDB points, while writable (an HA standby's would duplicate the active's). */
   writePoints(points: Point | Point[]): void {
-    if (this.writer && this.writable()) this.writer.write(points);
+    if (!this.writer) return;
+    const kept = (Array.isArray(points) ? points : [points]).filter((p) => this.writable(p.tags.cluster || null));
+    if (kept.length > 0) this.writer.write(kept);
+  }
+
+  /** STUB (s6-ensembles watches only these): records the clusters to watch. */
+  setWatched(names: ReadonlySet<string>): void {
+    this.watchedSet = new Set(names);
+  }
+
+  /** STUB: the clusters watched (all configured ones until setWatched). */
+  watched(): ReadonlySet<string> {
+    return this.watchedSet ?? new Set(Object.keys(this.config.clusters));
   }
 
   /**
