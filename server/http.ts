@@ -8,14 +8,16 @@ import type { DataPlane } from '../collector/data-plane.ts';
 import { createHttpApp, startHttpServer, type RunningHttpServer } from '../collector/http/server.ts';
 import { livePageRouter } from '../collector/http/live-page/router.ts';
 import type { Alerting } from '../alerts/service.ts';
-import { collectorRouter, type CollectorInfo } from './collector-router.ts';
+import { collectorRouter, type CollectorInfoWithShard, type ShardInfo } from './collector-router.ts';
 import type { CollectorRole } from './ha/role.ts';
 
 export interface HttpMount {
   data: DataPlane;
   alerting: Alerting;
   role: () => CollectorRole;
-  info: () => CollectorInfo;
+  info: () => CollectorInfoWithShard;
+  /** haMode shard: the API shows only the clusters this collector acts for, and says where the others are */
+  placement?: () => ShardInfo;
   now: () => number;
   log: Logger;
   /** more routes (the ensembles') and what to refresh before a scrape */
@@ -23,9 +25,17 @@ export interface HttpMount {
   onScrape?: () => void;
 }
 
-export function startApi({ data, alerting, role, info, now, log, routers = [], onScrape }: HttpMount): Promise<RunningHttpServer> {
+export function startApi({ data, alerting, role, info, now, log, routers = [], onScrape, placement }: HttpMount): Promise<RunningHttpServer> {
   const { config, session } = data;
   const app = createHttpApp({
+    ...(placement
+      ? {
+          placement: {
+            here: (cluster: string) => placement().owned.includes(cluster),
+            elsewhere: (cluster: string) => placement().elsewhere.find((e) => e.name === cluster) ?? null,
+          },
+        }
+      : {}),
     getModels: () => data.models(),
     layoutOf: (cluster) => data.layoutOf(cluster).name,
     rulesOf: (cluster) => alerting.rulesFor(cluster, data.layoutOf(cluster)),

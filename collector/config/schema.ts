@@ -18,6 +18,10 @@ import {
 
 export const DEFAULT_HTTP = '127.0.0.1:7070';
 export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
+/** how an HA group shares the work (docs/ha.md) */
+export const HA_MODES = ['single', 'shard'] as const;
+export type HaMode = (typeof HA_MODES)[number];
+export const DEFAULT_SHARD_REPLICAS = 1;
 /** log line formats (collector/logger.ts) */
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -106,6 +110,13 @@ const collectConfigObject = z
      */
     ha: z.boolean({ error: 'expected true or false' }).optional(),
     haPath: checked((path) => checkZkPath(path, 'the path')).optional(),
+    /**
+     * `single` (default): one active collector; `shard`: the group's live collectors share the clusters
+     * (docs/ha.md "haMode: shard"). `shard` implies `ha`.
+     */
+    haMode: z.enum(HA_MODES, { error: 'expected single or shard' }).optional(),
+    /** haMode shard: how many more collectors keep each cluster warm to take it over (default 1) */
+    shardReplicas: integer(0, 3, 'collectors').optional(),
     /** `pretty` or `json` log lines; absent: pretty on a terminal, JSON otherwise */
     logFormat: z.enum(LOG_FORMATS, { error: 'expected pretty or json' }).optional(),
     /**
@@ -143,7 +154,15 @@ export type CollectConfig = Omit<ParsedConfig, 'clusters'> & {
   layouts?: Readonly<Record<string, ClusterLayoutConfig>>;
 };
 
-export const collectConfigSchema = collectConfigObject.transform((parsed): CollectConfig => {
+export const collectConfigSchema = collectConfigObject.transform((parsed, ctx): CollectConfig => {
+  if (parsed.haMode === 'shard' && parsed.ha === false) {
+    ctx.addIssue({ code: 'custom', message: 'haMode shard is a kind of HA: leave ha out or set it to true', path: ['haMode'] });
+    return z.NEVER;
+  }
+  if (parsed.shardReplicas !== undefined && parsed.haMode !== 'shard') {
+    ctx.addIssue({ code: 'custom', message: 'shardReplicas only applies with haMode shard', path: ['shardReplicas'] });
+    return z.NEVER;
+  }
   const clusters: Record<string, string> = {};
   const layouts: Record<string, ClusterLayoutConfig> = {};
   for (const [name, entry] of Object.entries(parsed.clusters)) {
@@ -151,7 +170,9 @@ export const collectConfigSchema = collectConfigObject.transform((parsed): Colle
     if (entry.layout) layouts[name] = entry.layout;
   }
   // only when a cluster names a layout: configs of zkpulse clusters stay what they were
-  return Object.keys(layouts).length > 0 ? { ...parsed, clusters, layouts } : { ...parsed, clusters };
+  // haMode shard implies ha
+  const ha = parsed.haMode === 'shard' ? { ha: true } : {};
+  return Object.keys(layouts).length > 0 ? { ...parsed, ...ha, clusters, layouts } : { ...parsed, ...ha, clusters };
 });
 
 /** The keys of the config file (every collect flag is one of them). */
