@@ -25,6 +25,7 @@ import type { Silence } from './silences/types.ts';
 import { ZkStateStore } from './store/zk-state-store.ts';
 import { ENGINE_KEY, NFLOG_KEY, NOTIFIER_MERGES, SILENCES_KEY } from './store/merges.ts';
 import { secureStateNodes } from './store/state-acls.ts';
+import { mergeEngineByUnit } from './store/engine-merge.ts';
 import { decodeEngine, decodeNflog, decodeSilences } from './store/stored-values.ts';
 import { alertsRouter } from './http/alerts-router.ts';
 import { silencesRouter } from './http/silences-router.ts';
@@ -124,6 +125,8 @@ export class Alerting {
   private scope: ReadonlySet<string> | null;
   /** setScope steps run one at a time */
   private scoping: Promise<void> = Promise.resolve();
+  /** haMode shard: the engine state as last stored (ours merged), so a write keeps the other units' */
+  private storedEngine: unknown = null;
   /** the latest setScope's units */
   private wantedScope: ReadonlySet<string> = new Set();
 
@@ -215,6 +218,7 @@ export class Alerting {
       const stored = await loadWithin(this.secureAndLoad(store), LOAD_DEADLINE_MS);
       // checked by decodeEngine; a refused one was logged and the engine starts fresh
       initialState = stored.get(ENGINE_KEY) as EngineState | undefined;
+      if (initialState) this.storedEngine = serializeEngineState(initialState);
       nflog = this.absorb(stored);
       if (notify) this.store = store;
       if (notify) this.persistEarlySilences();
@@ -290,8 +294,9 @@ export class Alerting {
       keys: STATE_KEYS,
       decode: { [ENGINE_KEY]: decodeEngine, [NFLOG_KEY]: decodeNflog(now), [SILENCES_KEY]: decodeSilences(now) },
       onRefused: (node, reason) => this.opts.log?.warn({ node, reason }, 'refused stored alert state: left out, the next write replaces it'),
-      merge: NOTIFIER_MERGES,
+      merge: this.opts.unitOf ? { ...NOTIFIER_MERGES, [ENGINE_KEY]: (ours, theirs) => this.mergeEngine(ours, theirs) } : NOTIFIER_MERGES,
       onMerged: (key, merged) => {
+        if (key === ENGINE_KEY) this.storedEngine = merged;
         if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
         if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
       },
@@ -378,7 +383,14 @@ export class Alerting {
    * Sent notices must never be re-sent after a restart: the notification log and silences are
    * written at once; the engine state follows its transitions (debounced by the store).
    */
+  /** haMode shard: ours for the units acted for, the stored value for the rest */
+  private mergeEngine(ours: unknown, theirs: unknown): string {
+    const scope = this.scope ?? new Set<string>();
+    return mergeEngineByUnit(ours, theirs, (u) => scope.has(u), this.opts.unitOf!);
+  }
+
   private persist(key: string, value: unknown, now: boolean): void {
+    if (key === ENGINE_KEY && this.opts.unitOf) value = this.storedEngine = this.mergeEngine(value, this.storedEngine ?? { version: 0, alerts: [], memory: [] });
     if (!this.store) {
       if (key === SILENCES_KEY) this.silencesUnsaved = true;
       return;

@@ -38,6 +38,8 @@ export interface ShardCoordinatorOptions {
 
 /** how long before a failed request (create, listing) is tried again */
 const RETRY_MS = 1000;
+/** how often the member and owner listings are read again besides their watches */
+const RESYNC_MS = 1000;
 
 export class ShardCoordinator {
   private state: ShardState;
@@ -74,6 +76,26 @@ export class ShardCoordinator {
       this.onConnection(e.state);
     });
     if (this.o.session.connected) this.onConnection('connected');
+    this.keepResyncing();
+  }
+
+  /**
+   * Watches are one-shot and set on the session's current client: one lost with a replaced client
+   * would leave a stale view. Re-reading every RESYNC_MS bounds that (a few small reads).
+   */
+  private keepResyncing(): void {
+    this.timers.later(RESYNC_MS, () => {
+      if (this.stopped) return;
+      if (this.o.session.connected) this.resync();
+      this.keepResyncing();
+    });
+  }
+
+  private resync(): void {
+    if (this.registeredOn !== this.o.session.sessionId) return;
+    void this.listMembers();
+    void this.listOwners();
+    for (const unit of this.state.blocked) void this.waitOut(unit, this.ownerPath(unit));
   }
 
   get acting(): ReadonlySet<string> {
@@ -105,8 +127,9 @@ export class ShardCoordinator {
       void this.register();
     } else if (state === 'reconnected') {
       this.input({ kind: 'connection', state: 'connected' });
-      void this.listMembers();
-      void this.listOwners();
+      // started while disconnected: the first answer we see is a reconnect
+      if (this.registeredOn !== this.o.session.sessionId) void this.register();
+      else this.resync();
     } else {
       this.input({ kind: 'connection', state: state === 'expired' ? 'expired' : 'disconnected' });
     }
@@ -236,7 +259,9 @@ export class ShardCoordinator {
   }
 
   /** who holds which owner node, for the API (not for decisions: those use our own answers) */
+  private ownersGeneration = 0;
   private async listOwners(): Promise<void> {
+    const generation = ++this.ownersGeneration;
     try {
       const again = () => !this.stopped && void this.listOwners();
       const listed = await this.ops.getChildren(this.paths.owners, again);
@@ -248,7 +273,8 @@ export class ShardCoordinator {
           if (id) map.set(unitOfNode(name), id);
         }),
       );
-      this.ownerMap = map;
+      // an older listing finishing late must not replace a newer one
+      if (generation === this.ownersGeneration) this.ownerMap = map;
     } catch (err) {
       if (!this.stopped) this.timers.later(RETRY_MS, () => !this.stopped && void this.listOwners());
     }
