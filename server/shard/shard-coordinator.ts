@@ -275,7 +275,8 @@ export class ShardCoordinator {
       );
       // an older listing finishing late must not replace a newer one
       if (generation === this.ownersGeneration) this.ownerMap = map;
-    } catch (err) {
+    } catch {
+      // only the API's view: the 1 s resync reads it again anyway
       if (!this.stopped) this.timers.later(RETRY_MS, () => !this.stopped && void this.listOwners());
     }
   }
