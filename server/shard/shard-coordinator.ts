@@ -86,7 +86,11 @@ export class ShardCoordinator {
   private keepResyncing(): void {
     this.timers.later(RESYNC_MS, () => {
       if (this.stopped) return;
-      if (this.o.session.connected) this.resync();
+      if (this.o.session.connected) {
+        // a registration whose retry was cut by a connection change is picked up here
+        if (this.registeredOn !== this.o.session.sessionId) void this.register();
+        else this.resync();
+      }
       this.keepResyncing();
     });
   }
@@ -182,7 +186,18 @@ export class ShardCoordinator {
     return encodeMember({ id: this.o.instance, since: this.o.now(), ready, http: this.o.http() });
   }
 
+  private registering = false;
   private async register(): Promise<void> {
+    if (this.registering || this.stopped) return;
+    this.registering = true;
+    try {
+      await this.registerOnce();
+    } finally {
+      this.registering = false;
+    }
+  }
+
+  private async registerOnce(): Promise<void> {
     const sid = this.o.session.sessionId;
     try {
       await this.ops.ensurePath(this.paths.members, this.acls.container);
@@ -195,8 +210,7 @@ export class ShardCoordinator {
         if (stat && !ownedBy(stat, this.ops.sessionId)) {
           // never two owners: a second live collector with our name is an error, not a takeover
           this.problem = `another live collector is registered as ${JSON.stringify(this.o.instance)} under ${this.paths.members}: give each collector its own --instance`;
-          this.o.log.error({ node: this.memberPath() }, `shard: ${this.problem}; trying again in ${RETRY_MS} ms`);
-          this.timers.later(RETRY_MS, () => !this.stopped && this.o.session.sessionId === sid && void this.register());
+          this.o.log.error({ node: this.memberPath() }, `shard: ${this.problem}; trying again in ${RESYNC_MS} ms`);
           return;
         }
       }
@@ -205,8 +219,8 @@ export class ShardCoordinator {
       await Promise.all([this.listMembers(), this.listOwners()]);
     } catch (err) {
       if (this.stopped) return;
-      this.o.log.warn({ err: String(err) }, `shard: registering under ${this.paths.members} failed; trying again in ${RETRY_MS} ms`);
-      this.timers.later(RETRY_MS, () => !this.stopped && this.o.session.sessionId === sid && void this.register());
+      // tried again by the resync tick, on whatever session is current then
+      this.o.log.warn({ err: String(err) }, `shard: registering under ${this.paths.members} failed; trying again in ${RESYNC_MS} ms`);
     }
   }
 
