@@ -87,8 +87,10 @@ export class ShardCoordinator {
     this.timers.later(RESYNC_MS, () => {
       if (this.stopped) return;
       if (this.o.session.connected) {
+        // a connection event missed (started in the middle of a reconnect): catch up as if it came now
+        if (!this.state.connected) this.onConnection(this.registeredOn !== null && this.registeredOn === this.o.session.sessionId ? 'reconnected' : 'connected');
         // a registration whose retry was cut by a connection change is picked up here
-        if (this.registeredOn !== this.o.session.sessionId) void this.register();
+        else if (this.registeredOn !== this.o.session.sessionId) void this.register();
         else this.resync();
       }
       this.keepResyncing();
