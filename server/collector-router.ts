@@ -35,6 +35,8 @@ export interface ShardInfo {
   elsewhere: { name: string; owner: string | null; http: string | null }[];
   /** e.g. another live collector has our instance name */
   problem: string | null;
+  /** what the shard protocol waits on: owner nodes being created, held by others, being released */
+  pending: { connected: boolean; claiming: string[]; blocked: string[]; releasing: string[] };
 }
 
 export type CollectorInfoWithShard = CollectorInfo & Partial<ShardInfo>;

@@ -222,6 +222,7 @@ export class Collector {
           return { name, owner, http: owner ? (httpOf.get(owner) ?? null) : null };
         }),
       problem: shard.problem,
+      pending: shard.pendingView(),
     };
   }
 

@@ -40,6 +40,8 @@ export interface ShardCoordinatorOptions {
 const RETRY_MS = 1000;
 /** how often the member and owner listings are read again besides their watches */
 const RESYNC_MS = 1000;
+/** at least this long before a request that was never answered counts as failed */
+const REQUEST_DEADLINE_MS = 3000;
 
 export class ShardCoordinator {
   private state: ShardState;
@@ -116,12 +118,42 @@ export class ShardCoordinator {
     return this.state.ready;
   }
 
+  /** the protocol's view, for /api/collector: what it waits on */
+  pendingView(): { connected: boolean; claiming: string[]; blocked: string[]; releasing: string[] } {
+    const s = this.state;
+    return { connected: s.connected, claiming: [...s.claiming].sort(), blocked: [...s.blocked].sort(), releasing: [...s.releasing].sort() };
+  }
+
   members(): readonly MemberNode[] {
     return this.memberNodes;
   }
 
   owners(): ReadonlyMap<string, string> {
     return this.ownerMap;
+  }
+
+  /**
+   * A request's answer, or an error after REQUEST_DEADLINE_MS: a request sent on a client the session
+   * replaced may never be answered, and a claim or listing waiting on it would stall the protocol.
+   */
+  private within<T>(work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let done = false;
+      this.timers.later(Math.max(REQUEST_DEADLINE_MS, 2 * this.o.requestTimeoutMs), () => {
+        if (!done) reject(new Error('no answer from ZooKeeper'));
+        done = true;
+      });
+      work.then(
+        (v) => {
+          if (!done) resolve(v);
+          done = true;
+        },
+        (err: unknown) => {
+          if (!done) reject(err instanceof Error ? err : new Error(String(err)));
+          done = true;
+        },
+      );
+    });
   }
 
   private onConnection(state: ZkConnectionState): void {
@@ -202,13 +234,13 @@ export class ShardCoordinator {
   private async registerOnce(): Promise<void> {
     const sid = this.o.session.sessionId;
     try {
-      await this.ops.ensurePath(this.paths.members, this.acls.container);
-      await this.ops.ensurePath(this.paths.owners, this.acls.container);
+      await this.within(this.ops.ensurePath(this.paths.members, this.acls.container));
+      await this.within(this.ops.ensurePath(this.paths.owners, this.acls.container));
       try {
-        await this.ops.create(this.memberPath(), this.memberData(false), this.acls.node, CreateMode.EPHEMERAL);
+        await this.within(this.ops.create(this.memberPath(), this.memberData(false), this.acls.node, CreateMode.EPHEMERAL));
       } catch (err) {
         if (zkErrorCode(err) !== NODE_EXISTS) throw err;
-        const stat = await this.ops.exists(this.memberPath());
+        const stat = await this.within(this.ops.exists(this.memberPath()));
         if (stat && !ownedBy(stat, this.ops.sessionId)) {
           // never two owners: a second live collector with our name is an error, not a takeover
           this.problem = `another live collector is registered as ${JSON.stringify(this.o.instance)} under ${this.paths.members}: give each collector its own --instance`;
@@ -228,7 +260,7 @@ export class ShardCoordinator {
 
   private async writeMember(ready: boolean): Promise<void> {
     try {
-      await this.ops.setData(this.memberPath(), this.memberData(ready));
+      await this.within(this.ops.setData(this.memberPath(), this.memberData(ready)));
       this.input({ kind: 'readyWritten' });
       await this.listMembers();
     } catch (err) {
@@ -251,10 +283,10 @@ export class ShardCoordinator {
       do {
         this.listAgain = false;
         const again = () => !this.stopped && void this.listMembers();
-        const listed = await this.ops.getChildren(this.paths.members, again);
+        const listed = await this.within(this.ops.getChildren(this.paths.members, again));
         const nodes = await Promise.all(
           (listed?.children ?? []).sort().map(async (name) => {
-            const reply = await this.ops.getData(`${this.paths.members}/${name}`, again).catch((err: unknown) => {
+            const reply = await this.within(this.ops.getData(`${this.paths.members}/${name}`, again)).catch((err: unknown) => {
               if (zkErrorCode(err) === NO_NODE) return null;
               throw err;
             });
@@ -280,11 +312,11 @@ export class ShardCoordinator {
     const generation = ++this.ownersGeneration;
     try {
       const again = () => !this.stopped && void this.listOwners();
-      const listed = await this.ops.getChildren(this.paths.owners, again);
+      const listed = await this.within(this.ops.getChildren(this.paths.owners, again));
       const map = new Map<string, string>();
       await Promise.all(
         (listed?.children ?? []).map(async (name) => {
-          const reply = await this.ops.getData(`${this.paths.owners}/${name}`).catch(() => null);
+          const reply = await this.within(this.ops.getData(`${this.paths.owners}/${name}`)).catch(() => null);
           const id = reply ? decodeOwner(reply.data) : null;
           if (id) map.set(unitOfNode(name), id);
         }),
@@ -304,7 +336,7 @@ export class ShardCoordinator {
   private async claim(unit: string): Promise<void> {
     const path = this.ownerPath(unit);
     try {
-      await this.ops.create(path, encodeOwner(this.o.instance, this.o.now()), this.acls.node, CreateMode.EPHEMERAL);
+      await this.within(this.ops.create(path, encodeOwner(this.o.instance, this.o.now()), this.acls.node, CreateMode.EPHEMERAL));
       this.input({ kind: 'created', unit });
     } catch (err) {
       if (zkErrorCode(err) !== NODE_EXISTS) {
@@ -324,7 +356,7 @@ export class ShardCoordinator {
     const sid = this.o.session.sessionId;
     const gone = () => this.o.session.sessionId === sid && this.input({ kind: 'gone', unit });
     try {
-      const stat = await this.ops.exists(path, () => gone());
+      const stat = await this.within(this.ops.exists(path, () => gone()));
       if (!stat) return void gone();
       if (ownedBy(stat, this.ops.sessionId)) return void this.input({ kind: 'created', unit });
       this.input({ kind: 'exists', unit });
@@ -338,7 +370,7 @@ export class ShardCoordinator {
   private async release(unit: string): Promise<void> {
     await this.releaseFlush;
     try {
-      await this.ops.removeOwn(this.ownerPath(unit));
+      await this.within(this.ops.removeOwn(this.ownerPath(unit)));
       this.input({ kind: 'released', unit });
       void this.listOwners();
     } catch (err) {

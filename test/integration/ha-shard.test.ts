@@ -125,7 +125,7 @@ test.serial('haMode shard: one owner per unit; kill -9 moves units within sessio
   const all = [...procs];
   t.teardown(() => all.forEach((p) => p.child.kill('SIGKILL')));
   t.teardown(() => {
-    if (!t.passed) for (const p of all) t.log(`--- ${p.name}\n${p.output.join('').slice(-3000)}`);
+    if (!t.passed) for (const p of all) t.log(`--- ${p.name}\n${p.output.join('').slice(-12000)}`);
   });
 
   // every unit exactly one owner node, held by the collector acting for it; the API says where the rest is
