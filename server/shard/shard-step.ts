@@ -132,7 +132,8 @@ function absorb(s: ShardState, input: ShardInput): ShardState {
     case 'exists':
       return { ...s, claiming: without(s.claiming, input.unit), blocked: withOne(s.blocked, input.unit) };
     case 'gone':
-      return { ...s, blocked: without(s.blocked, input.unit) };
+      // also ends a claim whose create found the node and whose exists check then found it gone
+      return { ...s, blocked: without(s.blocked, input.unit), claiming: without(s.claiming, input.unit) };
     case 'failed':
       return { ...s, claiming: without(s.claiming, input.unit) };
     case 'released':
