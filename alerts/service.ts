@@ -25,6 +25,7 @@ import type { Silence } from './silences/types.ts';
 import { ZkStateStore } from './store/zk-state-store.ts';
 import { ENGINE_KEY, NFLOG_KEY, NOTIFIER_MERGES, SILENCES_KEY } from './store/merges.ts';
 import { secureStateNodes } from './store/state-acls.ts';
+import { mergeEngineByUnit } from './store/engine-merge.ts';
 import { decodeEngine, decodeNflog, decodeSilences } from './store/stored-values.ts';
 import { alertsRouter } from './http/alerts-router.ts';
 import { silencesRouter } from './http/silences-router.ts';
@@ -64,6 +65,11 @@ export interface AlertingOptions {
   /** jitter source for retries (replay makes it deterministic) */
   random?: () => number;
   newDeliveryId?: () => string;
+  /**
+   * haMode shard: the unit an alert belongs to (its cluster, or `ensemble:<name>`). With it the
+   * notifier is fed only the alerts of the units in scope (setScope), and alerts of no unit not at all.
+   */
+  unitOf?: (labels: Readonly<Record<string, string>>) => string | null;
   /**
    * whether the collector's session is connected right now: read when the engine starts (after the
    * state is restored), since the connection event may have passed by then; per ensemble (`default` or a
@@ -112,6 +118,9 @@ export class Alerting {
   private sub: Subscription | null = null;
   private readonly scheduler: SchedulerLike;
   private lastState: EngineState | null = null;
+  private evaluated!: () => void;
+  /** resolves after the engine's first evaluation (haMode shard: a joiner is ready only after it) */
+  readonly firstEvaluation: Promise<void> = new Promise((resolve) => (this.evaluated = resolve));
   private aclsChecked = false;
   /** a silence was made while there was no store to write it to */
   private silencesUnsaved = false;
@@ -128,6 +137,14 @@ export class Alerting {
     if (this.serialized?.state !== state) this.serialized = { state, text: serializeEngineState(state) };
     return this.serialized.text;
   };
+  /** haMode shard: the units whose alerts reach the notifier (null: every alert, single mode) */
+  private scope: ReadonlySet<string> | null;
+  /** setScope steps run one at a time */
+  private scoping: Promise<void> = Promise.resolve();
+  /** haMode shard: the engine state as last stored (ours merged), so a write keeps the other units' */
+  private storedEngine: unknown = null;
+  /** the latest setScope's units */
+  private wantedScope: ReadonlySet<string> = new Set();
 
   /** the state store's ZooKeeper requests, each on the session's current client (the session rebuilds clients) */
   private readonly zk: ZkOps | null;
@@ -136,6 +153,65 @@ export class Alerting {
     this.scheduler = opts.scheduler ?? asyncScheduler;
     this.zk = opts.zkClient ? new ZkOps(clientSource(opts.zkClient), { timeoutMs: STATE_REQUEST_TIMEOUT_MS }) : null;
     this.silences = new Silences({ onChange: (snapshot) => this.persist(SILENCES_KEY, snapshot, true) });
+    this.scope = opts.unitOf ? new Set() : null;
+  }
+
+  /** The alerts the notifier may see: all of them, or (shard) those of the units in scope. */
+  private scoped(alerts: readonly AlertInstance[]): readonly AlertInstance[] {
+    const scope = this.scope;
+    const unitOf = this.opts.unitOf;
+    if (scope === null || !unitOf) return alerts;
+    return alerts.filter((a) => {
+      const unit = unitOf(a.labels);
+      return unit !== null && scope.has(unit);
+    });
+  }
+
+  /** haMode shard: the units this collector acts for now (see setScope) */
+  get scopeUnits(): ReadonlySet<string> | null {
+    return this.scope;
+  }
+
+  /**
+   * haMode shard: notify for exactly these units from now on. Units leaving the scope stop at once
+   * (synchronously, before this returns its promise): their alerts are FORGOTTEN by the notifier — its
+   * groups dropped without a resolved notice, since the alert did not resolve, it moved. The promise
+   * then waits (bounded) for a delivery in flight and writes the notification log, so the next owner
+   * finds it. Units entering the scope first get the notification log re-read from ZooKeeper and merged,
+   * and only then reach the notifier, which sends only what that log does not record as sent.
+   */
+  setScope(units: ReadonlySet<string>): Promise<void> {
+    if (this.scope === null) return Promise.resolve();
+    const next = new Set(units);
+    this.wantedScope = next;
+    // narrowing is immediate: acting must stop before the caller may delete an owner node
+    const removed = [...this.scope].some((u) => !next.has(u));
+    this.scope = new Set([...this.scope].filter((u) => next.has(u)));
+    this.notifier?.update(this.scoped(this.current));
+    const step = this.scoping.then(() => this.widen(next, removed));
+    this.scoping = step.catch(() => undefined);
+    return step;
+  }
+
+  private async widen(next: ReadonlySet<string>, removed: boolean): Promise<void> {
+    const narrowed = this.scope ?? new Set<string>();
+    const notifier = this.notifier;
+    if (removed) {
+      // a delivery in flight for a released unit: its log entry must be written before the next owner reads
+      if (notifier) await withDeadline(notifier.idle(), INFLIGHT_DEADLINE_MS).catch(() => undefined);
+      if (this.store) await withDeadline(this.store.flush(), STORE_CLOSE_DEADLINE_MS).catch(() => undefined);
+    }
+    const wanted = new Set([...next].filter((u) => this.wantedScope.has(u)));
+    const added = [...wanted].filter((u) => !narrowed.has(u));
+    if (added.length > 0 && this.store) {
+      // what the unit's previous owner sent: merged before any of its alerts reaches our notifier
+      const stored = await loadWithin(this.store.load(), LOAD_DEADLINE_MS);
+      const nflog = this.absorb(stored);
+      if (nflog) this.notifier?.mergeNflog(nflog);
+    }
+    // a narrower setScope may have come meanwhile: only what is still wanted is added
+    this.scope = new Set([...(this.scope ?? []), ...added.filter((u) => this.wantedScope.has(u))]);
+    this.notifier?.update(this.scoped(this.current));
   }
 
   /** The current alert instances (pending, firing, resolved within retention). */
@@ -158,6 +234,7 @@ export class Alerting {
       const stored = await loadWithin(this.secureAndLoad(store), LOAD_DEADLINE_MS);
       // checked by decodeEngine; a refused one was logged and the engine starts fresh
       initialState = stored.get(ENGINE_KEY) as EngineState | undefined;
+      if (initialState) this.storedEngine = serializeEngineState(initialState);
       nflog = this.absorb(stored);
       if (notify) this.store = store;
       if (notify) this.persistEarlySilences();
@@ -178,7 +255,8 @@ export class Alerting {
     this.sub = engine.evaluations$.subscribe((evaluation) => {
       this.current = evaluation.alerts;
       this.lastState = evaluation.state;
-      this.notifier?.update(evaluation.alerts);
+      this.evaluated();
+      this.notifier?.update(this.scoped(evaluation.alerts));
       // a transition to or from firing is written at once: a restart must find it, or it would
       // never send the resolve of an alert it does not know was firing
       const urgent = evaluation.transitions.some((t) => t.to === 'firing' || t.from === 'firing');
@@ -205,7 +283,7 @@ export class Alerting {
       this.persistEarlySilences();
     }
     this.notifier = this.createNotifier(nflog);
-    this.notifier.update(this.current);
+    this.notifier.update(this.scoped(this.current));
     if (this.lastState) this.persist(ENGINE_KEY, this.engineText, true);
   }
 
@@ -233,8 +311,9 @@ export class Alerting {
       keys: STATE_KEYS,
       decode: { [ENGINE_KEY]: decodeEngine, [NFLOG_KEY]: decodeNflog(now), [SILENCES_KEY]: decodeSilences(now) },
       onRefused: (node, reason) => this.opts.log?.warn({ node, reason }, 'refused stored alert state: left out, the next write replaces it'),
-      merge: NOTIFIER_MERGES,
+      merge: this.opts.unitOf ? { ...NOTIFIER_MERGES, [ENGINE_KEY]: (ours, theirs) => this.mergeEngine(ours, theirs) } : NOTIFIER_MERGES,
       onMerged: (key, merged) => {
+        if (key === ENGINE_KEY) this.storedEngine = merged;
         if (key === NFLOG_KEY) this.notifier?.mergeNflog(merged as NflogSnapshot);
         if (key === SILENCES_KEY) this.silences.merge(merged as Silence[]);
       },
@@ -321,7 +400,18 @@ export class Alerting {
    * Sent notices must never be re-sent after a restart: the notification log and silences are
    * written at once; the engine state follows its transitions (debounced by the store).
    */
+  /** haMode shard: ours for the units acted for, the stored value for the rest */
+  private mergeEngine(ours: unknown, theirs: unknown): string {
+    const scope = this.scope ?? new Set<string>();
+    return mergeEngineByUnit(ours, theirs, (u) => scope.has(u), this.opts.unitOf!);
+  }
+
   private persist(key: string, value: unknown, now: boolean): void {
+    // shard: merged with the other units' stored state now (a lazily serialized state is serialized here)
+    if (key === ENGINE_KEY && this.opts.unitOf) {
+      const ours = typeof value === 'function' ? (value as () => unknown)() : value;
+      value = this.storedEngine = this.mergeEngine(ours, this.storedEngine ?? { version: 0, alerts: [], memory: [] });
+    }
     if (!this.store) {
       if (key === SILENCES_KEY) this.silencesUnsaved = true;
       return;

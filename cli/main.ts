@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
-import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
+import { DEFAULT_HA_PATH, DEFAULT_SHARD_REPLICAS } from '../collector/config/schema.ts';
 import { DEMO_LAYOUTS, isDemoLayout, type DemoLayout } from '../demo/layout-names.ts';
 import { UsageError, exitOnError } from './errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
@@ -50,6 +50,8 @@ function addCollect(program: Command): void {
     .option('--max-data-bytes <n>', `larger znode data is not read, only counted (default: ${DEFAULTS.maxDataBytes})`)
     .option('--ha', 'high availability: collectors with the same --ha-path elect one active; the others stand by (docs/ha.md)')
     .option('--ha-path <path>', `znode path of the HA group (default: ${DEFAULT_HA_PATH})`)
+    .option('--ha-mode <mode>', 'single (one active collector) or shard (the group shares the clusters; implies --ha) (default: single)')
+    .option('--shard-replicas <n>', `with --ha-mode shard: collectors keeping each cluster warm to take it over, 0..3 (default: ${DEFAULT_SHARD_REPLICAS})`)
     .option('--log-format <format>', 'pretty (readable lines) or json (one object a line) (default: pretty on a terminal, json otherwise)')
     .addHelpText(
       'after',

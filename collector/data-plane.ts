@@ -43,6 +43,8 @@ export interface DataPlaneOptions {
    * standby says no to all; a shard member yes to the clusters it owns.
    */
   writable?: (cluster: string | null) => boolean;
+  /** the clusters watched from the start (default every configured one); haMode shard starts with none */
+  watching?: ReadonlySet<string>;
 }
 
 /** One ensemble's session and the watch of its clusters. */
@@ -137,6 +139,8 @@ export class DataPlane {
           onError: (err) => this.log.error({ err: err.message, file: config.record }, 'recording stopped'),
         })
       : null;
+    // before start(): nothing was read yet, a named ensemble left without clusters is never connected
+    if (options.watching) this.setWatched(options.watching);
   }
 
   /** the domain events derived from the watch stream, in order */

@@ -17,9 +17,11 @@ export interface AlertingWiring {
   log: Logger;
   /** the ensemble poller's latest polls, for the ZooKeeper* rules (alerts/engine/engine.ts EnsembleFeed) */
   ensembles?: EnsembleFeed;
+  /** haMode shard: the unit of an alert; the notifier then sees only the units in scope (Alerting.setScope) */
+  unitOf?: (labels: Readonly<Record<string, string>>) => string | null;
 }
 
-export function createAlerting({ data, scheduler, log, ensembles }: AlertingWiring): Alerting {
+export function createAlerting({ data, scheduler, log, ensembles, unitOf }: AlertingWiring): Alerting {
   const { config } = data;
   const alerts = parseAlertsConfig(config.alerts, Object.keys(config.clusters));
   return new Alerting({
@@ -30,6 +32,7 @@ export function createAlerting({ data, scheduler, log, ensembles }: AlertingWiri
     getModels: () => data.models(),
     capabilities: data.capabilities(),
     ...(ensembles ? { ensembles } : {}),
+    ...(unitOf ? { unitOf } : {}),
     scheduler,
     zkClient: () => data.session.client,
     zkAuth: config.zkAuth,

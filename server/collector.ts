@@ -8,7 +8,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { createLogger } from '../collector/logger.ts';
 import { secretsOf } from '../collector/http/log-redaction.ts';
 import type { CollectConfig } from '../collector/config.ts';
-import { DEFAULT_HA_PATH } from '../collector/config/schema.ts';
+import { DEFAULT_HA_PATH, DEFAULT_SHARD_REPLICAS } from '../collector/config/schema.ts';
 import { DataPlane } from '../collector/data-plane.ts';
 import type { ZkSession } from '../zk/session.ts';
 import { SESSION_CLOSE_DEADLINE_MS } from '../zk/close-client.ts';
@@ -28,9 +28,12 @@ import { Timers, withDeadline } from './timers.ts';
 import { CollectorElection } from './ha/collector-election.ts';
 import { RoleSwitch } from './ha/role-switch.ts';
 import type { CollectorRole } from './ha/role.ts';
-import type { CollectorInfo } from './collector-router.ts';
+import type { CollectorInfoWithShard } from './collector-router.ts';
 import { EnsembleWatch } from './ensembles.ts';
 import type { EnsembleSnapshot } from '../collector/ensemble/types.ts';
+import { ShardCoordinator } from './shard/shard-coordinator.ts';
+import { ENSEMBLE_UNIT_PREFIX, unitOfLabels, unitsOf } from './shard/ownership.ts';
+import type { ShardInfo } from './collector-router.ts';
 
 /** the one flush attempt of alert state and InfluxDB points when stopping (both at once) */
 export const STOP_FLUSH_DEADLINE_MS = 2000;
@@ -63,8 +66,12 @@ export class Collector {
   /** watch → models → points, metrics and the recording (collector/data-plane.ts) */
   readonly data: DataPlane;
   readonly alerting: Alerting;
-  /** the HA election (`ha: true`), null otherwise */
+  /** the HA election (`ha: true`, haMode single), null otherwise */
   readonly election: CollectorElection | null;
+  /** haMode shard: the share of the units this collector owns and keeps warm (server/shard), null otherwise */
+  readonly shard: ShardCoordinator | null;
+  /** haMode shard: alerting started and notifying for its scope (a joiner says ready only after it) */
+  private shardAlerting: Promise<void> | null = null;
   /** the poll of the ensembles' servers (docs/contract.md §10) */
   readonly ensembles: EnsembleWatch;
   private readonly scheduler: SchedulerLike;
@@ -86,8 +93,18 @@ export class Collector {
     this.log =
       options.logger ??
       createLogger({ format: this.config.logFormat, secrets: secretsOf(this.config), destination: options.logDestination, level: options.logLevel });
-    // HA: only the active collector notifies and writes; a standby keeps its models warm and serves reads
-    this.data = new DataPlane({ config: this.config, log: this.log, scheduler: this.scheduler, now: this.now, writable: () => this.role === 'active' });
+    const sharded = this.config.haMode === 'shard';
+    // HA: only the active collector notifies and writes; a standby keeps its models warm and serves reads.
+    // Shard: each cluster's points are written by the collector acting for it; the `collector` point by each.
+    this.data = new DataPlane({
+      config: this.config,
+      log: this.log,
+      scheduler: this.scheduler,
+      now: this.now,
+      writable: (cluster) => (this.shard ? cluster === null || this.shard.acting.has(cluster) : this.role === 'active'),
+      // shard: a member watches only its share, which the coordinator hands it (watchUnits)
+      ...(sharded ? { watching: new Set<string>() } : {}),
+    });
     this.ensembles = new EnsembleWatch(this.data, { scheduler: this.scheduler, now: this.now, log: this.log });
     this.alerting = createAlerting({
       data: this.data,
@@ -95,8 +112,26 @@ export class Collector {
       log: this.log,
       // a poll older than 3 periods freezes its ensemble's alerts (alerts/README.md, the ensemble rules)
       ensembles: { latest: () => this.ensembles.latest(), staleAfterMs: 3 * (this.config.ensemblePollMs ?? DEFAULT_ENSEMBLE_POLL_MS) },
+      ...(sharded ? { unitOf: unitOfLabels } : {}),
     });
-    this.election = this.config.ha
+    this.shard = sharded
+      ? new ShardCoordinator({
+          session: this.data.session,
+          haPath: this.haPath,
+          instance: this.config.instance,
+          units: unitsOf(Object.keys(this.config.clusters), ['default', ...Object.keys(this.config.ensembles ?? {})]),
+          replicas: this.config.shardReplicas ?? DEFAULT_SHARD_REPLICAS,
+          http: () => this.url,
+          auth: this.config.zkAuth,
+          requestTimeoutMs: this.config.probeTimeoutMs,
+          now: this.now,
+          scheduler: this.scheduler,
+          watch: (units) => this.watchUnits(units),
+          act: (units) => this.alerting.setScope(units),
+          log: this.log,
+        })
+      : null;
+    this.election = this.config.ha && !sharded
       ? new CollectorElection({
           session: this.data.session,
           path: this.haPath,
@@ -155,9 +190,42 @@ export class Collector {
     return this.data.writer;
   }
 
-  /** 'active' unless this collector is a standby of an HA group. */
+  /** 'active' unless this collector is a standby of an HA group; shard: active while acting for ≥ 1 unit. */
   get role(): CollectorRole {
+    if (this.shard) return this.shard.acting.size > 0 ? 'active' : 'standby';
     return this.election ? this.roles.role : 'active';
+  }
+
+  /** haMode shard: watch these units (the data plane's clusters); resolves once synced and judged. */
+  private async watchUnits(units: ReadonlySet<string>): Promise<void> {
+    this.data.setWatched(new Set([...units].filter((u) => !u.startsWith(ENSEMBLE_UNIT_PREFIX))));
+    await this.data.whenSynced();
+    await this.shardAlerting;
+    await this.alerting.firstEvaluation;
+  }
+
+  /** haMode shard: where each unit is, for the API */
+  shardInfo(): ShardInfo | null {
+    const shard = this.shard;
+    if (!shard) return null;
+    const members = shard.members();
+    const httpOf = new Map(members.map((m) => [m.id, m.http]));
+    return {
+      owned: [...shard.acting].sort(),
+      watched: [...shard.watched].sort(),
+      ready: shard.ready,
+      members: members.map((m) => ({ id: m.id, ready: m.ready, http: m.http })),
+      owners: Object.fromEntries([...shard.owners()].sort(([a], [b]) => (a < b ? -1 : 1))),
+      elsewhere: Object.keys(this.config.clusters)
+        .filter((c) => !shard.acting.has(c))
+        .sort()
+        .map((name) => {
+          const owner = shard.owners().get(name) ?? null;
+          return { name, owner, http: owner ? (httpOf.get(owner) ?? null) : null };
+        }),
+      problem: shard.problem,
+      pending: shard.pendingView(),
+    };
   }
 
   /** Resolves when no role change (alert state load or write) is in progress. */
@@ -165,7 +233,7 @@ export class Collector {
     return this.roles.idle();
   }
 
-  info(): CollectorInfo {
+  info(): CollectorInfoWithShard {
     return {
       instance: this.config.instance,
       ha: this.config.ha === true,
@@ -174,6 +242,7 @@ export class Collector {
       session: this.session.sessionId,
       connected: this.session.connected,
       epoch: this.election?.epoch ?? null,
+      ...(this.shard ? { haMode: 'shard' as const, ...this.shardInfo()! } : this.config.ha ? { haMode: 'single' as const } : {}),
     };
   }
 
@@ -190,8 +259,13 @@ export class Collector {
       this.subs.push(this.election.role$.subscribe((role) => void this.roles.want(role)));
       this.election.start();
     }
-    // restoring alert state waits for ZooKeeper; the API must not wait for it
-    this.keepStartingAlerting(!this.election);
+    if (this.shard) {
+      // the engine judges from the start; the notifier exists at once but sees only the units acted for
+      this.shardAlerting = new Promise<void>((resolve) => this.keepStartingShardAlerting(resolve));
+    } else {
+      // restoring alert state waits for ZooKeeper; the API must not wait for it
+      this.keepStartingAlerting(!this.election);
+    }
     if (options.http !== false) {
       this.http = await startApi({
         data: this.data,
@@ -202,10 +276,24 @@ export class Collector {
         scheduler: this.scheduler,
         log: this.log,
         routers: [this.ensembles.router()],
+        ...(this.shard ? { placement: () => this.shardInfo()! } : {}),
         onScrape: () => this.ensembles.refreshMetrics(),
       });
       this.log.info({ url: this.http.url }, 'zkpulse collector listening');
     }
+    // after the API listens: the member node carries its URL
+    this.shard?.start();
+  }
+
+  /** haMode shard: alerting started (judging) and its notifier made (scope empty until units are claimed), retried. */
+  private keepStartingShardAlerting(done: () => void): void {
+    this.startAlerting(false)
+      .then(() => this.alerting.activate())
+      .then(done, (err: unknown) => {
+        if (this.stopping) return;
+        this.log.warn({ err: String(err) }, 'alerting failed to start (its state is kept in ZooKeeper); trying again in 1 s');
+        this.timers.later(ALERTING_RETRY_MS, () => !this.stopping && this.keepStartingShardAlerting(done));
+      });
   }
 
   /** Base URL of the HTTP API, once started. */
@@ -277,6 +365,10 @@ export class Collector {
 
   private async stopAlerting(): Promise<void> {
     try {
+      if (this.shard) {
+        // hand over cleanly: stop acting, flush, delete our owner and member nodes: the others take over at once
+        await this.shard.stop();
+      }
       if (this.election) {
         // hand over cleanly: stop notifying and write the alert state, then leave so a standby takes over at once
         await this.roles.want('standby');

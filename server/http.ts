@@ -10,14 +10,16 @@ import { createHttpApp, startHttpServer, type RunningHttpServer } from '../colle
 import { DEFAULT_STALENESS } from '../collector/http/live-view.ts';
 import { livePageRouter } from '../collector/http/live-page/router.ts';
 import type { Alerting } from '../alerts/service.ts';
-import { collectorRouter, type CollectorInfo } from './collector-router.ts';
+import { collectorRouter, type CollectorInfoWithShard, type ShardInfo } from './collector-router.ts';
 import type { CollectorRole } from './ha/role.ts';
 
 export interface HttpMount {
   data: DataPlane;
   alerting: Alerting;
   role: () => CollectorRole;
-  info: () => CollectorInfo;
+  info: () => CollectorInfoWithShard;
+  /** haMode shard: the API shows only the clusters this collector acts for, and says where the others are */
+  placement?: () => ShardInfo;
   now: () => number;
   /** the clock of the live view's ticks */
   scheduler?: SchedulerLike;
@@ -27,9 +29,17 @@ export interface HttpMount {
   onScrape?: () => void;
 }
 
-export function startApi({ data, alerting, role, info, now, scheduler, log, routers = [], onScrape }: HttpMount): Promise<RunningHttpServer> {
+export function startApi({ data, alerting, role, info, now, scheduler, log, routers = [], onScrape, placement }: HttpMount): Promise<RunningHttpServer> {
   const { config, session } = data;
   const app = createHttpApp({
+    ...(placement
+      ? {
+          placement: {
+            here: (cluster: string) => placement().owned.includes(cluster),
+            elsewhere: (cluster: string) => placement().elsewhere.find((e) => e.name === cluster) ?? null,
+          },
+        }
+      : {}),
     getModels: () => data.models(),
     layoutOf: (cluster) => data.layoutOf(cluster).name,
     ensembleOf: (cluster) => data.ensembleOf(cluster),

@@ -18,6 +18,10 @@ import {
 
 export const DEFAULT_HTTP = '127.0.0.1:7070';
 export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
+/** how an HA group shares the work (docs/ha.md) */
+export const HA_MODES = ['single', 'shard'] as const;
+export type HaMode = (typeof HA_MODES)[number];
+export const DEFAULT_SHARD_REPLICAS = 1;
 /** log line formats (collector/logger.ts) */
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -106,6 +110,13 @@ const collectConfigObject = z
      */
     ha: z.boolean({ error: 'expected true or false' }).optional(),
     haPath: checked((path) => checkZkPath(path, 'the path')).optional(),
+    /**
+     * `single` (default): one active collector; `shard`: the group's live collectors share the clusters
+     * (docs/ha.md "haMode: shard"). `shard` implies `ha`.
+     */
+    haMode: z.enum(HA_MODES, { error: 'expected single or shard' }).optional(),
+    /** haMode shard: how many more collectors keep each cluster warm to take it over (default 1) */
+    shardReplicas: integer(0, 3, 'collectors').optional(),
     /** `pretty` or `json` log lines; absent: pretty on a terminal, JSON otherwise */
     logFormat: z.enum(LOG_FORMATS, { error: 'expected pretty or json' }).optional(),
     /**
@@ -159,6 +170,12 @@ export function ensembleOfCluster(config: Pick<CollectConfig, 'ensembleOf'>, clu
 
 export const collectConfigSchema = collectConfigObject
   .superRefine((parsed, ctx) => {
+    if (parsed.haMode === 'shard' && parsed.ha === false) {
+      ctx.addIssue({ code: 'custom', message: 'haMode shard is a kind of HA: leave ha out or set it to true', path: ['haMode'] });
+    }
+    if (parsed.shardReplicas !== undefined && parsed.haMode !== 'shard') {
+      ctx.addIssue({ code: 'custom', message: 'shardReplicas only applies with haMode shard', path: ['shardReplicas'] });
+    }
     const known = [DEFAULT_ENSEMBLE, ...Object.keys(parsed.ensembles ?? {})];
     for (const [name, entry] of Object.entries(parsed.clusters)) {
       if (entry.ensemble === undefined || known.includes(entry.ensemble)) continue;
@@ -181,6 +198,8 @@ export const collectConfigSchema = collectConfigObject
     // only when a cluster names a layout or an ensemble: configs of plain clusters stay what they were
     return {
       ...parsed,
+      // haMode shard implies ha
+      ...(parsed.haMode === 'shard' ? { ha: true } : {}),
       clusters,
       ...(Object.keys(layouts).length > 0 ? { layouts } : {}),
       ...(Object.keys(ensembleOf).length > 0 ? { ensembleOf } : {}),

@@ -33,11 +33,15 @@ export interface CollectFlags {
   /** --ha: take part in the election of the active collector */
   ha?: boolean;
   haPath?: string;
+  /** --ha-mode single|shard */
+  haMode?: string;
+  /** --shard-replicas 0..3 */
+  shardReplicas?: string | number;
   /** --log-format pretty|json */
   logFormat?: string;
 }
 
-const NUMERIC_KEYS = new Set<CollectConfigKey>(['sessionTimeout', 'probeIntervalMs', 'probeTimeoutMs', 'maxDataBytes']);
+const NUMERIC_KEYS = new Set<CollectConfigKey>(['sessionTimeout', 'probeIntervalMs', 'probeTimeoutMs', 'maxDataBytes', 'shardReplicas']);
 
 /** Keys that may come from the environment (ZKPULSE_<UPPER_SNAKE>): handy for secrets kept off the command line. */
 export const ENV_KEYS: readonly CollectConfigKey[] = [

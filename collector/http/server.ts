@@ -57,6 +57,14 @@ export interface HttpDeps {
   /** the clock of the live view's ticks (asyncScheduler by default; a virtual one in tests) */
   scheduler?: SchedulerLike;
   log?: ErrorLog;
+  /**
+   * haMode shard: whether this collector acts for a cluster; the others are left out of /api/clusters,
+   * and /api/clusters/:name of one answers 404 naming the collector that has it (`owner`, `http`)
+   */
+  placement?: {
+    here(cluster: string): boolean;
+    elsewhere(cluster: string): { owner: string | null; http: string | null } | null;
+  };
 }
 
 export function createHttpApp(deps: HttpDeps): Application {
@@ -82,13 +90,22 @@ export function createHttpApp(deps: HttpDeps): Application {
   });
 
   app.get('/api/clusters', (_req, res) => {
-    res.json(deps.getModels().map((m) => clusterSummaryView(m, deps.layoutOf?.(m.name), deps.ensembleOf?.(m.name))));
+    const here = deps.placement?.here;
+    const models = here ? deps.getModels().filter((m) => here(m.name)) : deps.getModels();
+    res.json(models.map((m) => clusterSummaryView(m, deps.layoutOf?.(m.name), deps.ensembleOf?.(m.name))));
   });
 
   app.get('/api/clusters/:name', (req, res) => {
     const problem = checkClusterParam(req.params.name);
     if (problem) {
       res.status(400).json({ error: `cluster name: ${problem}` });
+      return;
+    }
+    const name = req.params.name;
+    const elsewhere = deps.placement && !deps.placement.here(name) ? deps.placement.elsewhere(name) : null;
+    if (elsewhere) {
+      const where = elsewhere.owner ? `collector ${JSON.stringify(elsewhere.owner)}${elsewhere.http ? ` (${elsewhere.http})` : ''}` : 'no collector right now (it is moving)';
+      res.status(404).json({ error: `cluster ${JSON.stringify(name)} is watched by ${where}, not by this one`, owner: elsewhere.owner, http: elsewhere.http });
       return;
     }
     const model = deps.getModels().find((m) => m.name === req.params.name);

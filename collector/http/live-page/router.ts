@@ -14,6 +14,7 @@ export const LIVE_PAGE_FILES: Readonly<Record<string, readonly [string, string]>
   '/live/app.js': ['app.js', 'text/javascript; charset=utf-8'],
   '/live/style.css': ['style.css', 'text/css; charset=utf-8'],
   '/live/ensembles.js': ['ensembles.js', 'text/javascript; charset=utf-8'],
+  '/live/elsewhere.js': ['elsewhere.js', 'text/javascript; charset=utf-8'],
   '/live/ensembles.css': ['ensembles.css', 'text/css; charset=utf-8'],
   '/live/favicon.svg': ['favicon.svg', 'image/svg+xml'],
   '/favicon.ico': ['favicon.svg', 'image/svg+xml'],
