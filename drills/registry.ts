@@ -8,5 +8,6 @@ import { influxOutage } from './scenarios/influx-outage.ts';
 import { receiverOutage } from './scenarios/receiver-outage.ts';
 import { collectorKill } from './scenarios/collector-kill.ts';
 import { haTakeover } from './scenarios/ha-takeover.ts';
+import { shardStorm } from './scenarios/shard-storm.ts';
 
-export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage, receiverOutage, collectorKill, haTakeover];
+export const DRILLS: readonly Drill[] = [zkRestart, zkLongOutage, ensembleLeader, collectorPartition, influxOutage, receiverOutage, collectorKill, haTakeover, shardStorm];

@@ -9,7 +9,7 @@ import { runDrill } from '../../drills/run.ts';
 import { Scene } from '../../drills/support/scene.ts';
 import { DrillFailure } from '../../drills/types.ts';
 
-const CI_SELECTION = ['zk-restart', 'zk-long-outage', 'ensemble-leader', 'collector-partition', 'influx-outage', 'receiver-outage', 'collector-kill', 'ha-takeover'];
+const CI_SELECTION = ['zk-restart', 'zk-long-outage', 'ensemble-leader', 'collector-partition', 'influx-outage', 'receiver-outage', 'collector-kill', 'ha-takeover', 'shard-storm'];
 
 for (const id of CI_SELECTION) {
   const drill = DRILLS.find((d) => d.id === id);
