@@ -20,6 +20,7 @@ import { startGauges } from './influx/gauges.ts';
 import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
+import { syncReport } from './sync-report.ts';
 import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
 import type { Layout, LayoutCapabilities } from '../contract/layout.ts';
 import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
@@ -74,6 +75,8 @@ export class DataPlane {
   /** what the log has said about the ZooKeeper connection (reachability.ts) */
   private reach: ReachState = initialReach();
   private readonly reachContext: ReachContext;
+  /** when the current session connected (the start of its sync, for the "synced" line) */
+  private connectedAt: number | null = null;
 
   constructor(options: DataPlaneOptions) {
     const config = (this.config = options.config);
@@ -243,13 +246,19 @@ export class DataPlane {
       const now = this.now();
       this.recorder?.record(event);
       if (event.kind === 'connection') {
-        this.metrics.zkConnected.set(event.state === 'connected' || event.state === 'reconnected' ? 1 : 0);
+        const up = event.state === 'connected' || event.state === 'reconnected';
+        this.metrics.zkConnected.set(up ? 1 : 0);
+        if (up) this.connectedAt = event.time;
         this.noteReach({ kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: this.session.server });
       } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
         this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
         this.metrics.eventLagMs.set(this.lastLagMs);
       }
       const { events } = this.pipeline.push(event, now);
+      if (event.kind === 'synced') {
+        const { message, fields } = syncReport(event, this.connectedAt, this.pipeline.model(event.cluster));
+        this.log.info(fields, message);
+      }
       this.eventCount += events.length;
       this.metrics.eventsTotal.inc(events.length);
       // the `cluster` gauges of everything that arrived in this tick, written once
