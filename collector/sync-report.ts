@@ -22,7 +22,7 @@ export function syncReport(event: SyncEvent, connectedAt: number | null, model: 
   const resync = event.afterBlind === true;
   const after = syncMs === null ? '' : `, ${n(syncMs)} ms after connect`;
   return {
-    message: `cluster ${event.cluster} ${resync ? 'resynced' : 'synced'}: ${n(event.nodes)} znodes, ${n(workersUp)} of ${n(workers)} workers up${after}`,
+    message: `cluster ${event.cluster} ${resync ? 'resynced' : 'synced'}: ${n(event.nodes)} znode${event.nodes === 1 ? '' : 's'}, ${n(workersUp)} of ${n(workers)} workers up${after}`,
     fields: { cluster: event.cluster, nodes: event.nodes, workers, workersUp, syncMs, resync },
   };
 }
