@@ -16,17 +16,9 @@ import {
   type HostPort,
 } from './validators.ts';
 
-export const DEFAULT_HTTP = '127.0.0.1:7070';
-export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
-/** log line formats (collector/logger.ts) */
-export const LOG_FORMATS = ['pretty', 'json'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-export const DEFAULTS = {
-  sessionTimeout: 10_000,
-  probeIntervalMs: 2_000,
-  probeTimeoutMs: 3_000,
-  maxDataBytes: 65_536,
-} as const;
+import { DEFAULTS, DEFAULT_HTTP, LOG_FORMATS } from './defaults.ts';
+
+export { DEFAULTS, DEFAULT_HA_PATH, DEFAULT_HTTP, LOG_FORMATS, type LogFormat } from './defaults.ts';
 
 /** A string checked by one of the validators (null = fine, else the reason). */
 function checked(check: (value: string) => string | null) {
