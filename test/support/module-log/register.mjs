@@ -7,6 +7,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
+import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 
 const file = process.env.ZKPULSE_MODULE_LOG;
