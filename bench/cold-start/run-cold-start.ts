@@ -1,6 +1,6 @@
 /**
  * `bench cold-start`: from process start to a complete model of N workers, for `zkpulse collect` as users run
- * it (compiled dist/, plain Node, HTTP API on) and for kazoo's TreeCache (from Python start), against one
+ * it (bin/zkpulse.js → the dist/bundle/ bundle, plain Node, HTTP API on; and tsc's dist/cli/ without the bundle) and for kazoo's TreeCache (from Python start), against one
  * private ZooKeeper, runs interleaved, medians compared (issue 17: zkpulse ≤ 0.3× kazoo).
  * Complete = the collector's "cluster bench synced" log line with N workers up (collector/sync-report.ts:
  * logged right after the sync is folded into the model) and, for kazoo, its INITIALIZED event. Both are
@@ -29,6 +29,7 @@ const CLUSTER = 'bench';
 const TARGET = 0.3;
 const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 const DIST_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/bundle/cli.mjs', import.meta.url));
 /** a one-line preload that reports the child's performance.timeOrigin (Node's own process start) */
 const PROCESS_START = new URL('./process-start.mjs', import.meta.url).href;
 /** a run that has not completed by then failed (a cold start is seconds even on a loaded machine) */
@@ -54,10 +55,17 @@ interface LogLine {
 
 const loadAvg = () => os.loadavg()[0] ?? Number.NaN;
 
+/**
+ * How the collector is started: bin/zkpulse.js (the bundle, dist/bundle/, as users run it), or tsc's dist/cli/main.js
+ * without the bundle (the same V8 flag the binary sets), the baseline of the bundle in the same run.
+ */
+const BUNDLED = ['--import', PROCESS_START, BIN];
+const UNBUNDLED = ['--heap-growing-percent=100', '--import', PROCESS_START, DIST_MAIN];
+
 /** `zkpulse collect` from spawn to its "synced" line with N workers up; then SIGTERM. */
-async function zkpulseRun(cs: string, n: number): Promise<Sample> {
+async function zkpulseRun(entry: string[], cs: string, n: number): Promise<Sample> {
   const port = await freePort();
-  const args = ['--import', PROCESS_START, BIN, 'collect', '--zk', cs, '--cluster', `${CLUSTER}=${ROOT}`, '--http', `127.0.0.1:${port}`, '--log-format', 'json', '--instance', 'cold-start'];
+  const args = [...entry, 'collect', '--zk', cs, '--cluster', `${CLUSTER}=${ROOT}`, '--http', `127.0.0.1:${port}`, '--log-format', 'json', '--instance', 'cold-start'];
   const load0 = loadAvg();
   const spawnedAt = Date.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ZKPULSE_FROM_SOURCE: '0' } });
@@ -148,7 +156,9 @@ interface Tool {
 }
 
 export async function runColdStart(opts: ColdStartOptions): Promise<void> {
-  if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` (npm run bench does it first)`);
+  for (const file of [DIST_MAIN, BUNDLE]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` (npm run bench does it first)`);
+  }
   await ensureServices();
   console.log(`cold-start: starting a private ZooKeeper, ${opts.workers} workers, ${opts.runs} runs per tool (load average ${loadAvg().toFixed(1)})`);
   const zk = await startZooKeeper({ jvm: 'production' });
@@ -159,7 +169,10 @@ export async function runColdStart(opts: ColdStartOptions): Promise<void> {
     const t0 = performance.now();
     await populateCluster(cs, ROOT, opts.workers);
     console.log(`populated ${opts.workers} workers + master, 3 candidates, 20 tasks in ${fmtMs(performance.now() - t0)}`);
-    const tools: Tool[] = [{ name: 'zkpulse collect (dist/)', run: zkpulseRun, samples: [], failures: 0 }];
+    const tools: Tool[] = [
+      { name: 'zkpulse collect (bundle)', run: (c, n) => zkpulseRun(BUNDLED, c, n), samples: [], failures: 0 },
+      { name: 'zkpulse collect (dist/cli, no bundle)', run: (c, n) => zkpulseRun(UNBUNDLED, c, n), samples: [], failures: 0 },
+    ];
     const kazoo = await kazooMissing();
     if (kazoo) console.log(kazoo);
     else tools.push({ name: 'kazoo TreeCache', run: kazooRun, samples: [], failures: 0 });
@@ -204,15 +217,16 @@ function report(tools: Tool[], opts: ColdStartOptions): void {
     const names = Object.keys(t.samples[0]!.phases);
     printTable(`${t.name}: milestones, ms after spawn (medians)`, ['milestone', 'at'], names.map((p) => [p, fmtMs(med(t, (s) => s.phases[p] ?? Number.NaN))]));
   }
-  const [zkpulse, kazoo] = [tools[0], tools[1]];
-  const ratio = (f: (s: Sample) => number) => {
-    const a = med(zkpulse, f);
-    const b = med(kazoo, f);
-    return a !== undefined && b !== undefined ? a / b : undefined;
+  const [zkpulse, unbundled, kazoo] = [tools[0], tools[1], tools[2]];
+  const ratio = (a: Tool | undefined, b: Tool | undefined, f: (s: Sample) => number) => {
+    const x = med(a, f);
+    const y = med(b, f);
+    return x !== undefined && y !== undefined ? x / y : undefined;
   };
-  const cold = ratio((s) => s.total);
-  printTable('Ratio zkpulse / kazoo TreeCache (medians, same run, same server)', ['ratio', 'value', 'target', 'met'], [
-    ['cold: process spawn → complete', fmtRatio(cold), `≤ ${TARGET.toFixed(1)}×`, cold === undefined ? '—' : cold <= TARGET ? 'yes' : 'NO'],
-    ['warm: session connected → complete', fmtRatio(ratio((s) => s.warm)), '(bench sync)', '—'],
+  const cold = ratio(zkpulse, kazoo, (s) => s.total);
+  printTable('Ratios (medians, same run, same server)', ['ratio', 'value', 'target', 'met'], [
+    ['cold: process spawn → complete, zkpulse / kazoo', fmtRatio(cold), `≤ ${TARGET.toFixed(1)}×`, cold === undefined ? '—' : cold <= TARGET ? 'yes' : 'NO'],
+    ['warm: session connected → complete, zkpulse / kazoo', fmtRatio(ratio(zkpulse, kazoo, (s) => s.warm)), '(bench sync)', '—'],
+    ['cold: bundle / no bundle', fmtRatio(ratio(zkpulse, unbundled, (s) => s.total)), '—', '—'],
   ]);
 }
