@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The zkpulse binary: runs the compiled CLI (dist/bundle/, else dist/cli/; built by `npm run build`, `npm ci` and `npm pack`) with plain
-// Node. ZKPULSE_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (a development checkout only: tsx
+// The zkpulse binary: runs the compiled CLI (dist/bundle/, else dist/cli/; built by `npm run build`, `npm ci`
+// and `npm pack`) with plain Node. ZKPULSE_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (a development checkout only: tsx
 // is a devDependency). The test suite sets it (package.json "ava"), so a test never runs a stale dist/.
 import { existsSync } from 'node:fs';
 import process from 'node:process';
