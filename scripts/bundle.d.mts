@@ -6,4 +6,4 @@ export declare const EXTERNAL: string[];
 export interface Metafile {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
-export declare function bundleCli(options?: { outdir?: string }): Promise<Metafile>;
+export declare function bundleCli(options?: { outdir?: string; assets?: string }): Promise<Metafile>;

@@ -11,9 +11,10 @@
  * - what the sources load with createRequire() on first use (express, pino-pretty, yaml): esbuild does not follow
  *   those calls, and they stay off the start-up path anyway.
  * Files read relative to a module (`new URL('./static/', import.meta.url)`) are pointed at their copy under dist/
- * (built by scripts/build.mjs) by rewriting the relative path for the chunk's folder.
+ * (copied by scripts/build.mjs) by rewriting the relative path for the chunk's folder: dist/bundle/ and dist/
+ * keep their places in the installed package.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
@@ -27,8 +28,8 @@ export const EXTERNAL = ['node-zookeeper-client', 'node-zookeeper-client/*'];
 /** `new URL('./x', import.meta.url)` with a relative literal (the only form the sources use) */
 const RELATIVE_URL = /new URL\((['"])(\.\.?\/[^'"]*)\1,\s*import\.meta\.url\)/g;
 
-/** Rewrites module-relative URLs in a source file so they name the file's copy under dist/ from `outdir`. */
-function moduleUrls(outdir) {
+/** Rewrites module-relative URLs in a source file so they name the file's copy under `assets` from `outdir`. */
+function moduleUrls(outdir, assets) {
   return {
     name: 'zkpulse-module-urls',
     setup(build) {
@@ -36,7 +37,7 @@ function moduleUrls(outdir) {
         if (args.path.includes(`${join('/', 'node_modules', '/')}`)) return undefined;
         const source = await readFile(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
-        const distDir = join(ROOT, 'dist', relative(ROOT, dirname(args.path)));
+        const distDir = join(assets, relative(ROOT, dirname(args.path)));
         const contents = source.replace(RELATIVE_URL, (_all, quote, path) => {
           let rel = relative(outdir, join(distDir, path)).split('\\').join('/');
           if (path.endsWith('/')) rel += '/';
@@ -53,11 +54,15 @@ function moduleUrls(outdir) {
 const BANNER = "import { createRequire as __zkpulseCreateRequire } from 'node:module';\nconst require = __zkpulseCreateRequire(import.meta.url);";
 
 /**
- * Bundles cli/main.ts into `outdir` (default dist/bundle/). Returns esbuild's metafile (which sources and
+ * Bundles cli/main.ts into `outdir` (default dist/bundle/, emptied first). `assets`: the folder laid out as the
+ * sources where module-relative files are read (default dist/, where scripts/build.mjs copies them; a test
+ * bundling without a build passes ROOT, the sources' own files). Returns esbuild's metafile (which sources and
  * packages each output file holds): the lazy-loading test maps the chunks a verb loaded back to packages.
  */
-export async function bundleCli({ outdir = BUNDLE_DIR } = {}) {
+export async function bundleCli({ outdir = BUNDLE_DIR, assets = join(ROOT, 'dist') } = {}) {
   const esbuild = createRequire(import.meta.url)('esbuild');
+  // chunk names are content hashes: an earlier build's chunks would stay behind
+  await rm(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
     entryPoints: { cli: join(ROOT, 'cli', 'main.ts') },
@@ -74,7 +79,7 @@ export async function bundleCli({ outdir = BUNDLE_DIR } = {}) {
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
-    plugins: [moduleUrls(outdir)],
+    plugins: [moduleUrls(outdir, assets)],
   });
   return result.metafile;
 }

@@ -49,7 +49,8 @@ function bundle(): Promise<Entry> {
     const tmp = join(ROOT, '.tmp');
     mkdirSync(tmp, { recursive: true });
     bundleDir = mkdtempSync(join(tmp, 'cli-bundle-'));
-    const meta: Metafile = await bundleCli({ outdir: bundleDir });
+    // module-relative files (the live page) from the sources: the test needs no build
+    const meta: Metafile = await bundleCli({ outdir: bundleDir, assets: ROOT });
     const inputs = new Map(
       Object.entries(meta.outputs).map(([out, o]) => [pathToFileURL(resolve(ROOT, out)).href, Object.keys(o.inputs).map((i) => pathToFileURL(resolve(ROOT, i)).href)]),
     );
@@ -139,7 +140,7 @@ for (const [mode, entryOf] of [
     t.deepEqual(run.modules.filter(GRAFANA), []);
   });
 
-  test(`${mode}: collect never loads the dashboards SDK; with --log-format json not pino-pretty; it logs the first sync`, async (t) => {
+  test(`${mode}: collect never loads the dashboards SDK; with --log-format json not pino-pretty; it logs the first sync and serves the live page`, async (t) => {
     const entry = await entryOf();
     const zk = await sharedZooKeeper();
     const root = uniqueRoot(t);
@@ -150,14 +151,27 @@ for (const [mode, entryOf] of [
     const lines: Record<string, unknown>[] = [];
     let listening = false;
     let synced: Record<string, unknown> | undefined;
-    const run = await runLogged(entry, ['collect', '--zk', zk, '--cluster', `c1=${root}`, '--http', `127.0.0.1:${port}`, '--log-format', 'json'], (text) => {
+    let ready!: () => void;
+    const listeningAndSynced = new Promise<void>((resolve) => (ready = resolve));
+    const collect = startLogged(entry, ['collect', '--zk', zk, '--cluster', `c1=${root}`, '--http', `127.0.0.1:${port}`, '--log-format', 'json'], (text) => {
       const line = JSON.parse(text) as Record<string, unknown>;
       lines.push(line);
       if (String(line.msg).startsWith('zkpulse collector listening')) listening = true;
       if (line.cluster === 'c1' && String(line.msg).includes(' synced: ')) synced = line;
-      // stop once both the API listens (express loaded) and the model is complete
-      return listening && synced !== undefined;
+      // go on once both the API listens (express loaded) and the model is complete
+      if (listening && synced !== undefined) ready();
+      return false;
     });
+    await Promise.race([listeningAndSynced, collect.done]);
+    // the live page's files are read relative to their module: from a bundle chunk too
+    const page = listening ? await fetch(`http://127.0.0.1:${port}/`) : undefined;
+    const pageText = (await page?.text()) ?? '';
+    const script = listening ? await fetch(`http://127.0.0.1:${port}/live/app.js`) : undefined;
+    collect.stop();
+    const run = await collect.done;
+    t.is(page?.status, 200);
+    t.regex(pageText, /<html/i);
+    t.is(script?.status, 200);
     t.is(run.code, 0, run.stderr);
     t.truthy(synced, `a "synced" line; got ${JSON.stringify(lines.map((l) => l.msg))}`);
     t.regex(String(synced?.msg), /^cluster c1 synced: \d+ znodes?, 1 of 1 workers up, [\d,]+ ms after connect$/);
