@@ -79,6 +79,9 @@ export async function bundleCli({ outdir = BUNDLE_DIR, assets = join(ROOT, 'dist
     metafile: true,
     logLevel: 'warning',
     legalComments: 'none',
+    // esbuild renames a top-level name two modules share (`Foo` → `Foo2`): keep the names that show in logs and
+    // stack traces (pino's err serializer logs `err.constructor.name`)
+    keepNames: true,
     plugins: [moduleUrls(outdir, assets)],
   });
   return result.metafile;
