@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- <verb>`: sync (time to a complete model vs other clients) and lag (event lag
- * under a write load). No verb runs both with small defaults. Prints figures, never asserts.
+ * `npm run bench -- <verb>`: sync (time to a complete model vs other clients), cold-start (the same from
+ * process start), lag (event lag under a write load), load, replay, ensemble. No verb runs sync and lag with
+ * small defaults. Prints figures, never asserts.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { runLag } from './lag/run-lag.ts';
@@ -10,6 +11,7 @@ import { runReplayBench } from './replay/run-replay.ts';
 import { runEnsembleBench } from './ensemble/run-ensemble.ts';
 import { runCurve } from './curve/run-curve.ts';
 import { runPage } from './page/run-page.ts';
+import { runColdStart } from './cold-start/run-cold-start.ts';
 import { BENCH_LAYOUTS, isBenchLayout, type BenchLayout } from './support/layout-data.ts';
 
 function positiveInt(value: string): number {
@@ -40,6 +42,15 @@ program
   .option('--layout <name>', `time a built-in layout (${BENCH_LAYOUTS.join(', ')}) beside the zkpulse layout, N members each`, benchLayout)
   .action(async (o: { workers: number; runs: number; cpuProf?: string; layout?: BenchLayout }) => {
     await runSync({ workers: o.workers, runs: o.runs, cpuProfDir: o.cpuProf, layout: o.layout });
+  });
+
+program
+  .command('cold-start')
+  .description('process start → complete model of N workers: `zkpulse collect` (compiled) vs kazoo TreeCache from Python start')
+  .option('--workers <n>', 'workers in the cluster', positiveInt, 10_000)
+  .option('--runs <n>', 'runs per tool (median reported)', positiveInt, 5)
+  .action(async (o: { workers: number; runs: number }) => {
+    await runColdStart(o);
   });
 
 program

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The zkpulse binary: runs the compiled CLI (dist/, built by `npm run build`, `npm ci` and `npm pack`) with plain
-// Node. ZKPULSE_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (a development checkout only: tsx
+// The zkpulse binary: runs the compiled CLI (dist/bundle/, else dist/cli/; built by `npm run build`, `npm ci`
+// and `npm pack`) with plain Node. ZKPULSE_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (a development checkout only: tsx
 // is a devDependency). The test suite sets it (package.json "ava"), so a test never runs a stale dist/.
+import { existsSync } from 'node:fs';
 import process from 'node:process';
 import { URL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -20,7 +21,10 @@ if (process.env.ZKPULSE_FROM_SOURCE === '1') {
   register();
   await import('../cli/main.ts');
 } else {
-  const main = new URL('../dist/cli/main.js', import.meta.url);
+  // dist/bundle/cli.mjs (esbuild, scripts/bundle.mjs) loads a few files instead of ~800: the cold start
+  // (bench/cold-start). dist/cli/main.js (tsc) when there is no bundle (a build of an older scripts/build.mjs).
+  const bundle = new URL('../dist/bundle/cli.mjs', import.meta.url);
+  const main = existsSync(bundle) ? bundle : new URL('../dist/cli/main.js', import.meta.url);
   try {
     await import(main.href);
   } catch (error) {

@@ -3,7 +3,7 @@
  * and exit code 2, before anything was started (docs/contract.md §1). Any other failure is one line and exit 1.
  */
 import { CommanderError } from 'commander';
-import { ConfigError } from '../collector/config.ts';
+import { ConfigError } from '../collector/config/errors.ts';
 
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;

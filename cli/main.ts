@@ -1,13 +1,16 @@
 /**
  * The `zkpulse` command line. Each verb's work lives in its own file and is imported only when
  * that verb runs, so `zkpulse collect --help` or a bad flag costs no more than commander itself.
- * Flags are checked (loadConfig) before a verb's module is even loaded: a bad value starts nothing.
+ * Flags are checked (loadConfig) before a verb's module is even loaded: a bad value starts nothing. The
+ * config schema itself (zod and every layout) is loaded by `collect` only (test/integration/cli-lazy-loading).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_HTTP, DEFAULTS, loadConfig, parseHostPort, type CollectFlags } from '../collector/config.ts';
-import { DEFAULT_HA_PATH, DEFAULT_SHARD_REPLICAS } from '../collector/config/schema.ts';
+// the defaults and the host:port check only: the config schema (zod, every layout) loads with `collect`
+import { DEFAULT_HA_PATH, DEFAULT_HTTP, DEFAULT_SHARD_REPLICAS, DEFAULTS } from '../collector/config/defaults.ts';
+import { parseHostPort } from '../collector/config/validators.ts';
+import type { CollectFlags } from '../collector/config.ts';
 import { DEMO_LAYOUTS, isDemoLayout, type DemoLayout } from '../demo/layout-names.ts';
 import { UsageError, exitOnError } from './errors.ts';
 import { PACKAGE_ROOT } from './package-root.ts';
@@ -61,6 +64,7 @@ function addCollect(program: Command): void {
         '\nA bad flag or config value prints one line naming it and exits with code 2.',
     )
     .action(async (flags: CollectFlags) => {
+      const { loadConfig } = await import('../collector/config.ts');
       const config = loadConfig({ flags, env: process.env });
       const { runCollect } = await import('./collect.ts');
       await runCollect(config);

@@ -25,6 +25,7 @@ import { withEnsembleTags } from './influx/ensemble-tags.ts';
 import type { Point } from './influx/line-protocol.ts';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.ts';
 import { Recorder } from './recorder.ts';
+import { syncReport } from './sync-report.ts';
 import { DEFAULT_LAYOUT } from '../contract/layouts.ts';
 import type { Layout, LayoutCapabilities } from '../contract/layout.ts';
 import { zkpulseLayout } from '../contract/zkpulse/layout.ts';
@@ -55,6 +56,8 @@ interface EnsembleSession {
   /** what the log has said about this session's connection (reachability.ts) */
   reach: ReachState;
   readonly reachContext: ReachContext;
+  /** when the session last connected (the start of its sync, for the "synced" line) */
+  connectedAt: number | null;
 }
 
 /** The layouts a recording names per cluster: every cluster whose layout is not zkpulse (recorder.ts). */
@@ -174,6 +177,7 @@ export class DataPlane {
       watch: undefined as unknown as ClusterWatch,
       sub: null,
       reach: initialReach(),
+      connectedAt: null,
       reachContext: { servers: serverCount(connectString), clusters: clusters.map((c) => c.name) },
     };
     (entry as { watch: ClusterWatch }).watch = new ClusterWatch({
@@ -436,11 +440,16 @@ export class DataPlane {
         const othersUp = [...this.ensembles].every(([name, e]) => name === key || e.session.connected);
         this.metrics.zkConnected.set(up && othersUp ? 1 : 0);
         if (entry && logReach) this.noteReach(entry, { kind: 'state', state: event.state, reason: event.reason, sessionId: event.sessionId, server: entry.session.server });
+        if (up && entry) entry.connectedAt = event.time;
       } else if ((event.kind === 'added' || event.kind === 'changed') && !event.afterBlind) {
         this.lastLagMs = Math.max(0, event.time - event.stat.mtime);
         this.metrics.eventLagMs.set(this.lastLagMs);
       }
       const { events } = this.pipeline.push(event, now);
+      if (event.kind === 'synced') {
+        const { message, fields } = syncReport(event, this.ensembles.get(this.ensembleOf(event.cluster))?.connectedAt ?? null, this.pipeline.model(event.cluster));
+        this.log.info(fields, message);
+      }
       this.eventCount += events.length;
       this.metrics.eventsTotal.inc(events.length);
       // the `cluster` gauges of everything that arrived in this tick, written once

@@ -3,9 +3,10 @@
  * for a person at a terminal, `json` (one JSON object a line, pino's own) for a log shipper. Default:
  * pretty when stdout is a terminal, JSON otherwise. Either way secrets are redacted by the same rules
  * (http/log-redaction.ts). pino-pretty runs as a synchronous stream in this thread, not as a worker
- * transport: what is logged before exit is written before exit.
+ * transport: what is logged before exit is written before exit. It is loaded only for `pretty` (a JSON
+ * logger does not need its ~30 files at start-up: bench/cold-start); it is CommonJS, so require() is synchronous.
  */
-import pinoPretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { DestinationStream, Logger } from 'pino';
 import { createCollectorLogger } from './http/log-redaction.ts';
 import type { LogFormat } from './config/schema.ts';
@@ -32,6 +33,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? defaultLogFormat();
   if (format === 'json') return createCollectorLogger({ level: options.level, secrets: options.secrets, destination: options.destination });
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const pretty = pinoPretty({
     sync: true,
     destination: options.destination ?? 1,

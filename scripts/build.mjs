@@ -3,7 +3,9 @@
  * tsconfig.build.json (same relative layout, `./x.ts` imports rewritten to `./x.js`, .d.ts next to each .js),
  * after removing the old dist/ so a moved or deleted source never leaves a stale module behind.
  * Non-TypeScript files the code reads relative to its own module (every folder named `static`, e.g. the
- * live page's) are copied to the same place under dist/. Plain Node, no tsx: it runs on a fresh `npm ci`.
+ * live page's) are copied to the same place under dist/. Then the CLI is bundled with esbuild into dist/bundle/
+ * (scripts/bundle.mjs: a cold start loads a few files instead of ~800), which bin/zkpulse.js runs.
+ * Plain Node, no tsx: it runs on a fresh `npm ci`.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
+import { bundleCli } from './bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -34,3 +37,10 @@ function copyAssets(dir) {
   }
 }
 copyAssets(root);
+
+try {
+  await bundleCli();
+} catch (error) {
+  process.stderr.write(`build: bundling the CLI (scripts/bundle.mjs) failed: ${error?.message ?? error}\n`);
+  process.exit(1);
+}

@@ -1,5 +1,5 @@
 /** `GET /api/collector`: this collector's instance, HA role and ZooKeeper session. */
-import { Router } from 'express';
+import { Router } from '../collector/http/express.ts';
 import type { CollectorRole } from './ha/role.ts';
 
 export interface CollectorInfo {

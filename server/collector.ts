@@ -23,7 +23,6 @@ import type { RunningHttpServer } from '../collector/http/server.ts';
 import type { Alerting } from '../alerts/service.ts';
 import { DEFAULT_ENSEMBLE_POLL_MS } from '../collector/ensemble/poller.ts';
 import { createAlerting } from './alerting.ts';
-import { startApi } from './http.ts';
 import { Timers, withDeadline } from './timers.ts';
 import { CollectorElection } from './ha/collector-election.ts';
 import { RoleSwitch } from './ha/role-switch.ts';
@@ -267,6 +266,8 @@ export class Collector {
       this.keepStartingAlerting(!this.election);
     }
     if (options.http !== false) {
+      // loaded only now: the routes' modules are evaluated while the session connects (bench/cold-start)
+      const { startApi } = await import('./http.ts');
       this.http = await startApi({
         data: this.data,
         alerting: this.alerting,

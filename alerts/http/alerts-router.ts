@@ -1,5 +1,5 @@
 /** GET /api/alerts (docs/contract.md §3): the pending and firing alerts. */
-import { Router } from 'express';
+import { Router } from '../../collector/http/express.ts';
 import type { AlertInstance } from '../types.ts';
 
 export interface ActiveAlertView {

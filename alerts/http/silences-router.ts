@@ -2,7 +2,8 @@
  * GET/POST/DELETE /api/silences (docs/contract.md §3), Alertmanager API v2 shapes. Writes need the API token.
  * Mount with createHttpApp({ routers: [silencesRouter(...), alertsRouter(...)] }).
  */
-import { Router, type Response } from 'express';
+import type { Response } from 'express';
+import { Router } from '../../collector/http/express.ts';
 import { requireToken } from '../../collector/http/server.ts';
 import { parseSilence } from '../silences/schema.ts';
 import { gettableSilence, SilenceError, type Silences } from '../silences/silences.ts';

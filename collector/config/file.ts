@@ -1,7 +1,13 @@
-/** Reads the YAML `--config` file into a plain object; any problem is one ConfigError line. */
+/**
+ * Reads the YAML `--config` file into a plain object; any problem is one ConfigError line. The YAML parser
+ * (~70 files) is loaded only when a file is read, not by every verb that imports the config (bench/cold-start);
+ * it is CommonJS under Node, so require() is synchronous.
+ */
 import { readFileSync } from 'node:fs';
-import { parse, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
 import { ConfigError } from './errors.ts';
+
+type Yaml = typeof import('yaml');
 
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
@@ -12,6 +18,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
     throw new ConfigError(`--config: cannot read ${JSON.stringify(path)}: ${why}`);
   }
+  const { parse, YAMLParseError } = createRequire(import.meta.url)('yaml') as Yaml;
   let doc: unknown;
   try {
     doc = parse(text, { prettyErrors: false, uniqueKeys: true });

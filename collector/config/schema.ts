@@ -16,21 +16,9 @@ import {
   type HostPort,
 } from './validators.ts';
 
-export const DEFAULT_HTTP = '127.0.0.1:7070';
-export const DEFAULT_HA_PATH = '/zkpulse/collectors/default';
-/** how an HA group shares the work (docs/ha.md) */
-export const HA_MODES = ['single', 'shard'] as const;
-export type HaMode = (typeof HA_MODES)[number];
-export const DEFAULT_SHARD_REPLICAS = 1;
-/** log line formats (collector/logger.ts) */
-export const LOG_FORMATS = ['pretty', 'json'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
-export const DEFAULTS = {
-  sessionTimeout: 10_000,
-  probeIntervalMs: 2_000,
-  probeTimeoutMs: 3_000,
-  maxDataBytes: 65_536,
-} as const;
+import { DEFAULTS, DEFAULT_HTTP, HA_MODES, LOG_FORMATS } from './defaults.ts';
+
+export { DEFAULTS, DEFAULT_HA_PATH, DEFAULT_HTTP, DEFAULT_SHARD_REPLICAS, HA_MODES, LOG_FORMATS, type HaMode, type LogFormat } from './defaults.ts';
 
 /** A string checked by one of the validators (null = fine, else the reason). */
 function checked(check: (value: string) => string | null) {

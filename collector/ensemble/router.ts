@@ -1,5 +1,5 @@
 /** `GET /api/ensembles` (docs/contract.md §10; view.ts builds the answer). */
-import { Router } from 'express';
+import { Router } from '../http/express.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { ensemblesView } from './view.ts';
 import type { EnsembleSnapshot } from './types.ts';

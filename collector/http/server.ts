@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Application, type Router } from 'express';
+import type { Application, Router } from 'express';
+import { expressModule } from './express.ts';
 import type { Registry } from 'prom-client';
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
 import type { DomainEvent } from '../model/domain-events.ts';
@@ -68,6 +69,7 @@ export interface HttpDeps {
 }
 
 export function createHttpApp(deps: HttpDeps): Application {
+  const express = expressModule();
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);

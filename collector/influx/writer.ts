@@ -12,7 +12,8 @@
  *
  * The requests go through node-influx's Pool (client.ts), with its own retries off: this loop decides.
  */
-import { escape } from 'influx';
+// the one file of node-influx's quoting, not its index (which loads the whole client: bench/cold-start)
+import { escape } from 'influx/lib/src/grammar/escape.js';
 import { InfluxClient, type InfluxTransport } from './client.ts';
 import { DistinctTimes } from './distinct-times.ts';
 import { parseInfluxUrl, type InfluxTarget } from './influx-url.ts';

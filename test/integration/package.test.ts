@@ -9,11 +9,13 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
+import { freePort } from '../../stack/ports.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -66,7 +68,7 @@ test.after.always(() => {
 test('the tarball holds the compiled code, its declarations and assets, and no sources or tests', async (t) => {
   t.timeout(2 * NPM_MS);
   const { files } = await install();
-  for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/zkpulse.js', 'dist/collector/http/live-page/static/index.html',
+  for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/bundle/cli.mjs', 'bin/zkpulse.js', 'dist/collector/http/live-page/static/index.html',
     'dashboards/generated/cluster-overview.json', 'README.md']) {
     t.true(files.includes(file), file);
   }
@@ -120,6 +122,41 @@ test('the installed zkpulse binary runs the compiled CLI with plain node', async
   // the dashboards it ships are found from dist/ and match what its code generates
   const check = await run(bin, ['dashboards', '--check'], { cwd: app, env: plainEnv(), timeout: 60_000 });
   t.is(check.stderr, '');
+});
+
+test('the installed binary runs the CLI bundle: collect syncs a cluster and serves the live page', async (t) => {
+  t.timeout(2 * NPM_MS);
+  const { app } = await install();
+  const zkAddr = await sharedZooKeeper();
+  const root = uniqueRoot(t);
+  const zk = await PlainZk.connect(zkAddr);
+  t.teardown(() => zk.close());
+  await zk.mkdirp(`${root}/workers`);
+  await zk.create(`${root}/workers/w1`, JSON.stringify({ id: 'w1', host: 'h1', heartbeatMs: 1000, state: 'ready' }));
+  const bin = join(app, 'node_modules', '.bin', 'zkpulse');
+  const port = await freePort();
+  // the module log (test/support/module-log) tells which CLI ran: the bundle, not dist/cli/main.js
+  const log = join(app, 'modules.txt');
+  const env = { ...plainEnv(), NODE_OPTIONS: `--import=${pathToFileURL(join(ROOT, 'test', 'support', 'module-log', 'register.mjs')).href}`, ZKPULSE_MODULE_LOG: log };
+  const child = spawn(bin, ['collect', '--zk', zkAddr, '--cluster', `c1=${root}`, '--http', `127.0.0.1:${port}`, '--log-format', 'json'], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const synced = new Promise<string>((resolve) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.includes('cluster c1 synced: ')) resolve(line);
+    });
+  });
+  t.regex(await synced, /1 of 1 workers up/);
+  const page = await until('the live page', () => fetch(`http://127.0.0.1:${port}/`).catch(() => null), (r) => r !== null, 60_000);
+  t.is(page!.status, 200);
+  t.regex(await page!.text(), /<html/i);
+  child.kill('SIGTERM');
+  t.is(await exit, 0, err);
+  const modules = readFileSync(log, 'utf8');
+  t.regex(modules, /\/node_modules\/zkpulse\/dist\/bundle\/cli\.mjs\n/);
+  t.false(modules.includes('/node_modules/zkpulse/dist/cli/main.js'), 'not the unbundled CLI');
 });
 
 test('a TypeScript consumer type-checks against the shipped declarations', async (t) => {

@@ -4,7 +4,7 @@
  * strict CSP of security.ts: no inline script or style anywhere.
  */
 import { readFileSync } from 'node:fs';
-import { Router } from 'express';
+import { Router } from '../express.ts';
 
 const STATIC = new URL('./static/', import.meta.url);
 
