@@ -30,6 +30,10 @@ test('the Locks section shows holder, waiters and held for; a new holder shows a
     })
     .get('/api/ensembles', (_req, res) => {
       res.json({ ensembles: [] });
+    })
+    // the page's shard line (elsewhere.js) asks where the other clusters are: a single collector has none
+    .get('/api/collector', (_req, res) => {
+      res.json({ instance: 'test', ha: false, haMode: 'single' });
     });
   const start = Date.now();
   const app = createHttpApp({
