@@ -12,7 +12,7 @@ import { Map as IMap } from 'immutable';
 import type { DomainEvent } from '../model/domain-events.ts';
 import type { ClusterModel, WorkerState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
-import { lockView, type CandidateView, type LockView, type MasterView, type RuleApplicabilityView, type TaskView } from './views.ts';
+import { candidateViews, lockView, masterView, taskView, type CandidateView, type LockView, type MasterView, type RuleApplicabilityView, type TaskView } from './views.ts';
 
 export const HEALTHS = ['down', 'stale', 'leaving', 'invalid', 'up'] as const;
 export type WorkerHealth = (typeof HEALTHS)[number];
@@ -156,7 +156,6 @@ function sameButBeat(a: LiveWorkerRow, b: LiveWorkerRow): boolean {
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function header(model: ClusterModel, options: LiveViewOptions): LiveHeader {
-  const master = model.master;
   return {
     name: model.name,
     root: model.root,
@@ -164,25 +163,13 @@ function header(model: ClusterModel, options: LiveViewOptions): LiveHeader {
     ...(options.rules === undefined ? {} : { rules: options.rules.map((r) => ({ ...r })) }),
     synced: model.synced,
     blind: model.blind,
-    master: master ? { id: master.id, since: master.since, epoch: master.epoch } : null,
-    candidates: model.candidates
-      .valueSeq()
-      .sortBy((c) => c.seq)
-      .map((c) => ({ node: c.node, seq: c.seq, id: c.id }))
-      .toArray(),
+    master: masterView(model),
+    candidates: candidateViews(model),
     tasks: model.tasks
       .valueSeq()
       .sort((a, b) => byKey(a.id, b.id))
       .take(MAX_LIVE_TASKS)
-      .map(
-        (task): TaskView => ({
-          id: task.id,
-          worker: task.worker ?? task.progress?.worker ?? null,
-          done: task.progress?.done ?? null,
-          total: task.progress?.total ?? null,
-          state: task.state,
-        }),
-      )
+      .map(taskView)
       .toArray(),
     taskCount: model.tasks.size,
     locks: model.locks

@@ -3,7 +3,7 @@
  * Lists are sorted (workers and tasks by id, candidates by sequence) so that answers are stable.
  */
 import type { LockMode } from '../../contract/layout.ts';
-import type { ClusterModel, LockState, TaskRunState, WorkerRunState } from '../model/types.ts';
+import type { ClusterModel, LockState, TaskRunState, TaskState, WorkerRunState } from '../model/types.ts';
 import { DEFAULT_LAYOUT } from '../../contract/layouts.ts';
 
 /** the ensemble of `zk` (docs/contract.md §10) */
@@ -146,7 +146,6 @@ export function clusterDetailView(
   rules?: readonly RuleApplicabilityView[],
   ensemble = DEFAULT_ENSEMBLE,
 ): ClusterDetailView {
-  const master = model.master;
   return {
     name: model.name,
     root: model.root,
@@ -155,12 +154,8 @@ export function clusterDetailView(
     ...(rules === undefined ? {} : { rules: rules.map((r) => ({ ...r })) }),
     synced: model.synced,
     blind: model.blind,
-    master: master ? { id: master.id, since: master.since, epoch: master.epoch } : null,
-    candidates: model.candidates
-      .valueSeq()
-      .sortBy((c) => c.seq)
-      .map((c) => ({ node: c.node, seq: c.seq, id: c.id }))
-      .toArray(),
+    master: masterView(model),
+    candidates: candidateViews(model),
     workers: model.workers
       .valueSeq()
       .sort((a, b) => byKey(a.id, b.id))
@@ -182,15 +177,7 @@ export function clusterDetailView(
     tasks: model.tasks
       .valueSeq()
       .sort((a, b) => byKey(a.id, b.id))
-      .map(
-        (task): TaskView => ({
-          id: task.id,
-          worker: task.worker ?? task.progress?.worker ?? null,
-          done: task.progress?.done ?? null,
-          total: task.progress?.total ?? null,
-          state: task.state,
-        }),
-      )
+      .map(taskView)
       .toArray(),
     locks: model.locks
       .valueSeq()
@@ -227,5 +214,31 @@ export function lockView(lock: LockState, now: number): LockView {
       .sort((a, b) => a.seq - b.seq || byKey(a.node, b.node))
       .map((c): LockContenderView => ({ node: c.node, mode: c.mode, session: c.session, owner: c.owner, waiting: !holders.has(c.node) }))
       .toArray(),
+  };
+}
+
+/** The active master as the API shows it (also the live view's header). */
+export function masterView(model: ClusterModel): MasterView | null {
+  const master = model.master;
+  return master ? { id: master.id, since: master.since, epoch: master.epoch } : null;
+}
+
+/** The candidates, lowest sequence first. */
+export function candidateViews(model: ClusterModel): CandidateView[] {
+  return model.candidates
+    .valueSeq()
+    .sortBy((c) => c.seq)
+    .map((c) => ({ node: c.node, seq: c.seq, id: c.id }))
+    .toArray();
+}
+
+/** One task: its worker is the assignment's, else the progress node's. */
+export function taskView(task: TaskState): TaskView {
+  return {
+    id: task.id,
+    worker: task.worker ?? task.progress?.worker ?? null,
+    done: task.progress?.done ?? null,
+    total: task.progress?.total ?? null,
+    state: task.state,
   };
 }
