@@ -5,47 +5,18 @@
  * active (which loaded the alert state from ZooKeeper) sends exactly one resolve and no second firing.
  */
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
+import { startRecordingReceiver } from '../support/recording-receiver.ts';
+import { spawnCollector as spawnMember, workerLost, writeGroupConfig, type Proc } from '../support/ha-group.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 import { freePort } from '../../stack/index.ts';
 import { untilLoggedFiring } from '../support/nflog.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 const SESSION_MS = 3000;
 
-interface WebhookBody {
-  alerts: { status: string; labels: Record<string, string> }[];
-}
-
-function workerLost(receiver: RecordingReceiver, worker: string, status: 'firing' | 'resolved') {
-  return receiver.requests.filter((r) =>
-    (r.json as WebhookBody).alerts.some((a) => a.labels.alertname === 'WorkerLost' && a.labels.worker === worker && a.status === status),
-  );
-}
-
-interface Proc {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  output: string[];
-}
-
 function spawnCollector(name: string, port: number, configFile: string): Proc {
-  const child = spawn(process.execPath, [BIN, 'collect', '--config', configFile, '--http', `127.0.0.1:${port}`, '--instance', name, '--ha'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
-  child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
-  return { name, url: `http://127.0.0.1:${port}`, child, output };
+  return spawnMember(name, port, configFile, ['--ha']);
 }
 
 async function health(p: Proc): Promise<{ status: string; role?: string }> {
@@ -60,27 +31,7 @@ test.serial('two collectors with --ha: one notice per incident, takeover after k
   const statePath = `/zkpulse-test-state${uniqueRoot()}`;
   const receiver = await startRecordingReceiver();
   t.teardown(() => receiver.close());
-  const dir = mkdtempSync(join(tmpdir(), 'zkpulse-ha-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const configFile = join(dir, 'collect.yaml');
-  writeFileSync(
-    configFile,
-    stringify({
-      zk,
-      sessionTimeout: SESSION_MS,
-      probeIntervalMs: 500,
-      probeTimeoutMs: 1000,
-      clusters: { app: root },
-      webhook: [receiver.url],
-      haPath,
-      alerts: {
-        evalInterval: '200ms',
-        route: { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' },
-        statePath,
-        defaults: { MasterMissing: { enabled: false }, HeartbeatStale: { enabled: false }, CollectorDisconnected: { enabled: false } },
-      },
-    }),
-  );
+  const configFile = writeGroupConfig(t, { zk, sessionTimeout: SESSION_MS, clusters: { app: root }, webhook: receiver.url, haPath, statePath });
 
   const plain = await PlainZk.connect(zk);
   t.teardown(() => plain.close());

@@ -6,25 +6,15 @@
  * joining takes units over only once ready, and no notice is repeated.
  */
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
-import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
+import { startRecordingReceiver } from '../support/recording-receiver.ts';
+import { spawnCollector as spawnMember, workerLost, writeGroupConfig, type Proc } from '../support/ha-group.ts';
 import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { childrenOf, PlainZk, workerData } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 import { freePort } from '../../stack/index.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/zkpulse.js', import.meta.url));
 const SESSION_MS = 3000;
 const CLUSTERS = Array.from({ length: 12 }, (_, i) => `app${i}`);
-
-interface WebhookBody {
-  alerts: { status: string; labels: Record<string, string> }[];
-}
 
 interface CollectorApi {
   instance: string;
@@ -36,27 +26,8 @@ interface CollectorApi {
   elsewhere: { name: string; owner: string | null; http: string | null }[];
 }
 
-function workerLost(receiver: RecordingReceiver, worker: string, status: 'firing' | 'resolved') {
-  return receiver.requests.filter((r) =>
-    (r.json as WebhookBody).alerts.some((a) => a.labels.alertname === 'WorkerLost' && a.labels.worker === worker && a.status === status),
-  );
-}
-
-interface Proc {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  output: string[];
-}
-
 function spawnCollector(name: string, port: number, configFile: string): Proc {
-  const child = spawn(process.execPath, [BIN, 'collect', '--config', configFile, '--http', `127.0.0.1:${port}`, '--instance', name, '--ha-mode', 'shard'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout.on('data', (b: Buffer) => output.push(b.toString()));
-  child.stderr.on('data', (b: Buffer) => output.push(b.toString()));
-  return { name, url: `http://127.0.0.1:${port}`, child, output };
+  return spawnMember(name, port, configFile, ['--ha-mode', 'shard']);
 }
 
 async function api(p: Proc): Promise<CollectorApi> {
@@ -94,27 +65,7 @@ test.serial('haMode shard: one owner per unit; kill -9 moves units within sessio
   const statePath = `/zkpulse-test-state${uniqueRoot()}`;
   const receiver = await startRecordingReceiver();
   t.teardown(() => receiver.close());
-  const dir = mkdtempSync(join(tmpdir(), 'zkpulse-shard-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const configFile = join(dir, 'collect.yaml');
-  writeFileSync(
-    configFile,
-    stringify({
-      zk,
-      sessionTimeout: SESSION_MS,
-      probeIntervalMs: 500,
-      probeTimeoutMs: 1000,
-      clusters: Object.fromEntries(CLUSTERS.map((c) => [c, `${base}/${c}`])),
-      webhook: [receiver.url],
-      haPath,
-      alerts: {
-        evalInterval: '200ms',
-        route: { groupWait: '0s', groupInterval: '1s', repeatInterval: '1h' },
-        statePath,
-        defaults: { MasterMissing: { enabled: false }, HeartbeatStale: { enabled: false }, CollectorDisconnected: { enabled: false } },
-      },
-    }),
-  );
+  const configFile = writeGroupConfig(t, { zk, sessionTimeout: SESSION_MS, clusters: Object.fromEntries(CLUSTERS.map((c) => [c, `${base}/${c}`])), webhook: receiver.url, haPath, statePath });
   const units = [...CLUSTERS, 'ensemble:default'];
 
   const plain = await PlainZk.connect(zk);
