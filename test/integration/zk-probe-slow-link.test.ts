@@ -12,10 +12,11 @@ import { sharedZooKeeper, uniqueRoot } from '../support/services.ts';
 import { connectPlain } from '../support/plain-zk.ts';
 import { until } from '../support/poll.ts';
 
-const PROBE_TIMEOUT_MS = 500;
+// long enough that a busy machine does not miss a probe on an idle link; the throttled reads outlast it 6×
+const PROBE_TIMEOUT_MS = 1500;
 const BIG = 900_000;
 const READS = 2;
-const RATE = 300_000; // bytes per second: the reads take ~6 s, a dozen probe deadlines
+const RATE = 200_000; // bytes per second: the reads take ~9 s, six probe deadlines
 
 test('a probe answered late behind streaming replies keeps the session connected; a silent link does not', async (t) => {
   const zkAddr = await sharedZooKeeper();
